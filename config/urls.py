@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("plans/", include("plans.urls")),
+    path("progress/", include("progress.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

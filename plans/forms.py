@@ -1,0 +1,53 @@
+"""The target grid: one input per (unit, indicator) cell, values as Vietnamese users type them."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from core.text import NotANumber, parse_int
+
+
+@dataclass
+class CellInput:
+    unit_id: int
+    indicator_id: int
+    raw: str
+    value: int | None = None
+    version: int | None = None
+    error: str = ""
+
+
+def cell_name(unit_id, indicator_id) -> str:
+    return f"t-{unit_id}-{indicator_id}"
+
+
+def version_name(unit_id, indicator_id) -> str:
+    return f"v-{unit_id}-{indicator_id}"
+
+
+def read_grid(data, unit_names: dict[int, str], indicators) -> list[CellInput]:
+    """Parse every cell; each bad cell gets a Vietnamese message naming unit and column."""
+    cells = []
+    for unit_id, unit_name in unit_names.items():
+        for indicator in indicators:
+            raw = data.get(cell_name(unit_id, indicator.pk), "")
+            cell = CellInput(unit_id, indicator.pk, raw)
+            version = data.get(version_name(unit_id, indicator.pk), "")
+            cell.version = int(version) if version.isdigit() else None
+            try:
+                cell.value = parse_int(raw)
+            except NotANumber:
+                cell.error = _("%(unit)s, cột “%(col)s”: “%(raw)s” không phải là số nguyên.") % {
+                    "unit": unit_name,
+                    "col": indicator.header,
+                    "raw": raw,
+                }
+            else:
+                if cell.value is not None and cell.value < 0:
+                    cell.error = _("%(unit)s, cột “%(col)s”: chỉ tiêu không được âm (%(raw)s).") % {
+                        "unit": unit_name,
+                        "col": indicator.header,
+                        "raw": raw,
+                    }
+            cells.append(cell)
+    return cells

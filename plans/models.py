@@ -1,0 +1,257 @@
+"""Plans, their periods, indicators (chỉ tiêu) and per-unit targets.
+
+Nothing about the source table's columns is programmed: a plan's indicators, their "of which"
+tree, their measure, sector filter and unit of measure are rows, so another province's form with
+other columns is configured, not coded.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from organisation.models import Sector, Unit
+
+
+class Plan(models.Model):
+    """A plan (kế hoạch) such as 78/KH-LĐLĐ of the Lai Châu federation."""
+
+    number = models.CharField(_("số kế hoạch"), max_length=50, unique=True)
+    issued_on = models.DateField(_("ngày ban hành"))
+    issuing_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="plans", verbose_name=_("đơn vị ban hành")
+    )
+    issuing_body = models.CharField(
+        _("cơ quan ban hành"), max_length=255, default="Ban Thường vụ LĐLĐ tỉnh"
+    )
+    title = models.TextField(_("trích yếu"))
+    year = models.PositiveIntegerField(_("năm"))
+    signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-issued_on", "number"]
+
+    def __str__(self):
+        return f"{self.number} ({self.issued_on:%d/%m/%Y})"
+
+
+class Period(models.Model):
+    """A stretch of a plan with its own targets: the year, or the peak month."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
+    code = models.SlugField(_("mã đợt"), max_length=30)
+    name = models.CharField(_("tên đợt"), max_length=255)
+    # Words appended to group headers in the official table, e.g. "tháng cao điểm".
+    header_suffix = models.CharField(_("hậu tố tiêu đề cột"), max_length=100, blank=True)
+    table_title = models.TextField(_("tiêu đề biểu giao chỉ tiêu"), blank=True)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("đợt")
+        verbose_name_plural = _("đợt")
+        ordering = ["plan", "sort_order", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="period_code_unique"),
+            models.CheckConstraint(
+                condition=Q(start__lte=models.F("end")),
+                name="period_range_ordered",
+                violation_error_message=_("Ngày bắt đầu phải trước ngày kết thúc."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
+
+
+class Measure(models.TextChoices):
+    """What is counted. Net and gross are different things; the UI always says which."""
+
+    NET_MEMBERS = "net_members", _("Đoàn viên thực tăng (kết nạp trừ giảm)")
+    ADMITTED_MEMBERS = "admitted_members", _("Đoàn viên kết nạp mới (số gộp)")
+    NEW_UNIONS = "new_unions", _("CĐCS thành lập mới")
+    PARTY_INTRODUCTIONS = "party_introductions", _("Đoàn viên ưu tú giới thiệu cho Đảng")
+
+    @classmethod
+    def is_net(cls, measure):
+        return measure == cls.NET_MEMBERS
+
+
+class Relation(models.TextChoices):
+    """How an "of which" child relates to its parent indicator."""
+
+    SPLIT = "split", _("Phân tách đầy đủ (các mục con cộng lại bằng mục cha)")
+    SUBSET = "subset", _("Tập con (không vượt quá mục cha)")
+
+
+class UnitOfMeasure(models.TextChoices):
+    PERSON = "người", _("người")
+    UNIT = "đơn vị", _("đơn vị")
+
+
+class Indicator(models.Model):
+    """One column of the allocation table; children form its "Trong đó" (of which) columns."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    code = models.SlugField(_("mã chỉ tiêu"), max_length=40)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=255)
+    # Header text as printed in the official form; columns are matched on import by this text.
+    header = models.CharField(_("tiêu đề cột"), max_length=255)
+    group_header = models.CharField(
+        _("tiêu đề nhóm cột"),
+        max_length=255,
+        blank=True,
+        help_text=_("Chỉ dùng cho chỉ tiêu gốc: tiêu đề gộp phía trên nhóm cột."),
+    )
+    # Other header texts seen in forms filled in by hand, one per line, for import matching.
+    aliases = models.TextField(_("tên gọi khác"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("thuộc chỉ tiêu"),
+    )
+    relation = models.CharField(
+        _("quan hệ với chỉ tiêu cha"),
+        max_length=10,
+        choices=Relation.choices,
+        default=Relation.SPLIT,
+    )
+    measure = models.CharField(_("đại lượng"), max_length=30, choices=Measure.choices)
+    # Comma-separated Sector codes; empty means every sector.
+    sectors = models.CharField(_("khu vực"), max_length=200, blank=True)
+    unit_of_measure = models.CharField(
+        _("đơn vị tính"), max_length=20, choices=UnitOfMeasure.choices
+    )
+    is_minimum = models.BooleanField(
+        _("tối thiểu (trở lên)"),
+        default=False,
+        help_text=_("Chỉ tiêu ghi “trở lên”: đạt khi bằng hoặc vượt."),
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["plan", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def sector_list(self) -> list[str]:
+        return [s for s in self.sectors.split(",") if s]
+
+    def sector_labels(self) -> list[str]:
+        labels = dict(Sector.choices)
+        return [str(labels.get(code, code)) for code in self.sector_list]
+
+    @property
+    def is_net(self) -> bool:
+        return Measure.is_net(self.measure)
+
+    def alias_list(self) -> list[str]:
+        return [self.header, self.name, *[a for a in self.aliases.splitlines() if a.strip()]]
+
+
+class Target(models.Model):
+    """The figure a unit must reach for an indicator in a period. value None = not assigned."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    value = models.PositiveIntegerField(
+        _("chỉ tiêu"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    encouraged = models.BooleanField(
+        _("khuyến khích"),
+        default=False,
+        help_text=_("Chỉ tiêu khuyến khích (vượt mức), không bắt buộc."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Incremented on every change; a save carrying an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu giao")
+        verbose_name_plural = _("chỉ tiêu giao")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "unit", "indicator"], name="target_unique_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.indicator} · {self.period.code}: {self.value}"
+
+
+class UnitNote(models.Model):
+    """The "Ghi chú" cell of a unit's row in a period's table, with its encouraged flag."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="unit_notes")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    encouraged = models.BooleanField(_("khuyến khích"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="unitnote_unique"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class PlanUnit(models.Model):
+    """Which units receive targets in a plan, in the source table's row order (TT)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="plan_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    row_number = models.PositiveIntegerField(_("TT"))
+
+    class Meta:
+        ordering = ["plan", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit"], name="planunit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.row_number}. {self.unit}"
+
+
+class ImportFinding(models.Model):
+    """A problem found in an imported form that was accepted (e.g. printed totals that differ).
+
+    Live findings (children vs parents, allocation vs province) are computed on every view;
+    these are the ones only the imported file could show, kept with the period.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="import_findings")
+    source = models.CharField(_("tệp nguồn"), max_length=255)
+    location = models.CharField(_("vị trí"), max_length=255, blank=True)
+    message = models.TextField(_("nội dung"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "id"]
+
+    def __str__(self):
+        return self.message

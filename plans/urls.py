@@ -1,0 +1,12 @@
+from django.urls import path
+
+from plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/<slug:period>/", views.plan_detail, name="period"),
+    path("<int:pk>/<slug:period>/edit/", views.edit_targets, name="edit"),
+]

@@ -1,0 +1,151 @@
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.permissions import can_manage_plans, require
+from plans import selectors
+from plans.forms import cell_name, read_grid, version_name
+from plans.models import PlanUnit, Target
+from plans.services import StaleEdit, TargetError, set_target
+from plans.table import allocation_table
+from plans.validation import all_findings
+
+
+def period_actions(plan, period) -> list[dict]:
+    """Buttons other apps add to a period page (downloads, dashboards), if installed."""
+    from django.urls import NoReverseMatch, reverse
+
+    actions = []
+    for name, label in PERIOD_ACTIONS:
+        try:
+            actions.append({"url": reverse(name, args=[plan.pk, period.code]), "label": label})
+        except NoReverseMatch:
+            continue
+    return actions
+
+
+PERIOD_ACTIONS = [
+    ("plans:export", gettext_lazy("Tải biểu giao chỉ tiêu (Excel)")),
+    ("plans:import", gettext_lazy("Nhập biểu chỉ tiêu từ Excel")),
+    ("progress:dashboard", gettext_lazy("Xem tiến độ")),
+    ("progress:export", gettext_lazy("Tải biểu kết quả (Excel)")),
+]
+
+
+def plan_list(request):
+    plans = selectors.plans_for(request.user).prefetch_related("periods")
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+def plan_detail(request, pk, period=None):
+    plan = selectors.get_plan_for(request.user, pk)
+    current = selectors.get_period(plan, period)
+    visible = selectors.visible_plan_unit_ids(request.user, plan)
+    table = allocation_table(current, visible)
+    findings = all_findings(current) if visible is None else []
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "period": current,
+            "periods": plan.periods.all(),
+            "table": table,
+            "findings": findings,
+            "can_edit": can_manage_plans(request.user),
+            "show_province": visible is None,
+            "large_threshold": settings.LARGE_ENTERPRISE_MIN_WORKERS,
+            "period_actions": period_actions(plan, current),
+        },
+    )
+
+
+def edit_targets(request, pk, period):
+    require(can_manage_plans(request.user))
+    plan = selectors.get_plan_for(request.user, pk)
+    current = selectors.get_period(plan, period)
+    table = allocation_table(current)
+    indicators = table.layout.columns
+    unit_names = {plan.issuing_unit_id: _("Chỉ tiêu toàn tỉnh")}
+    unit_names.update(
+        {
+            pu.unit_id: pu.unit.name
+            for pu in PlanUnit.objects.filter(plan=plan).select_related("unit")
+        }
+    )
+    existing = {(t.unit_id, t.indicator_id): t for t in Target.objects.filter(period=current)}
+    errors = []
+    submitted = None
+    if request.method == "POST":
+        cells = read_grid(request.POST, unit_names, indicators)
+        submitted = {cell_name(c.unit_id, c.indicator_id): c for c in cells}
+        errors = [c.error for c in cells if c.error]
+        if not errors:
+            try:
+                changed = _save_cells(request, current, cells, existing, indicators)
+            except (StaleEdit, TargetError) as exc:
+                errors = [str(exc)]
+            else:
+                messages.success(request, _("Đã lưu %(n)s ô chỉ tiêu.") % {"n": changed})
+                return redirect("plans:period", pk=plan.pk, period=current.code)
+    rows = []
+    for unit_id, name in unit_names.items():
+        row = []
+        for indicator in indicators:
+            key = cell_name(unit_id, indicator.pk)
+            target = existing.get((unit_id, indicator.pk))
+            cell = submitted.get(key) if submitted else None
+            row.append(
+                {
+                    "name": key,
+                    "version_name": version_name(unit_id, indicator.pk),
+                    "version": target.version if target else "",
+                    "value": cell.raw
+                    if cell
+                    else (target.value if target and target.value is not None else ""),
+                    "error": cell.error if cell else "",
+                    "label": f"{name} — {indicator.header}",
+                }
+            )
+        rows.append({"name": name, "is_province": unit_id == plan.issuing_unit_id, "cells": row})
+    return render(
+        request,
+        "plans/edit_targets.html",
+        {
+            "plan": plan,
+            "period": current,
+            "layout": table.layout,
+            "rows": rows,
+            "errors": errors,
+            "findings": all_findings(current),
+        },
+    )
+
+
+@transaction.atomic
+def _save_cells(request, period, cells, existing, indicators):
+    by_id = {ind.pk: ind for ind in indicators}
+    units = {
+        pu.unit_id: pu.unit
+        for pu in PlanUnit.objects.filter(plan=period.plan).select_related("unit")
+    }
+    units[period.plan.issuing_unit_id] = period.plan.issuing_unit
+    changed = 0
+    for cell in cells:
+        target = existing.get((cell.unit_id, cell.indicator_id))
+        old = target.value if target else None
+        if old == cell.value and (target or cell.value is None):
+            continue
+        set_target(
+            period=period,
+            unit=units[cell.unit_id],
+            indicator=by_id[cell.indicator_id],
+            value=cell.value,
+            user=request.user,
+            expected_version=cell.version if target else None,
+        )
+        changed += 1
+    return changed

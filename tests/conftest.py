@@ -1,0 +1,74 @@
+"""Shared fixtures: the demo data set and one user per role (healthchecks-style)."""
+
+import pytest
+
+from accounts.models import Role
+from accounts.services import create_user
+from core.demo import load_demo
+from organisation.models import Unit
+
+PASSWORD = "Mat-khau-th3-test!"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests don't depend on collectstatic's manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+@pytest.fixture
+def province(demo):
+    return Unit.objects.get(name="Liên đoàn Lao động tỉnh Lai Châu")
+
+
+@pytest.fixture
+def unit_a(demo):
+    return Unit.objects.get(name="LĐLĐ huyện Mường Tè")
+
+
+@pytest.fixture
+def unit_b(demo):
+    return Unit.objects.get(name="LĐLĐ huyện Tam Đường")
+
+
+def _user(username, role, unit=None):
+    return create_user(username=username, password=PASSWORD, role=role, unit=unit, validate=False)
+
+
+@pytest.fixture
+def admin_user(province):
+    return _user("t.admin", Role.PROVINCE_ADMIN, province)
+
+
+@pytest.fixture
+def viewer_user(province):
+    return _user("t.viewer", Role.PROVINCE_VIEWER, province)
+
+
+@pytest.fixture
+def officer_a(unit_a):
+    return _user("t.officer.a", Role.UNIT_OFFICER, unit_a)
+
+
+@pytest.fixture
+def officer_b(unit_b):
+    return _user("t.officer.b", Role.UNIT_OFFICER, unit_b)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client signed in as user."""
+
+    def sign_in(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in
