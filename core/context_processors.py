@@ -37,6 +37,6 @@ def site(request):
             prefix = url.rstrip("/").rsplit("/", 1)[0] + "/" if url.count("/") > 2 else url
             items.append({"url": url, "label": label, "active": request.path.startswith(prefix)})
     return {
-        "site_name": getattr(settings, "SITE_NAME", _("Phát triển đoàn viên")),
+        "brand_name": getattr(settings, "SITE_NAME", _("Phát triển đoàn viên")),
         "nav_items": items,
     }

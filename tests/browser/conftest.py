@@ -53,5 +53,6 @@ def sign_in(page, username, password):
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("#login-submit")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     page.wait_for_load_state()
