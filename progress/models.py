@@ -1,1 +1,178 @@
-# Create your models here.
+"""Progress records: what grassroots unions achieve, one row per event.
+
+Every figure on the dashboard is a SUM over ``Record`` rows joined to the closure table
+``organisation.UnitPath`` (the path valid on the record's date), grouped by ancestor, sector
+and kind. Nothing is counted in Python.
+
+Design notes
+- A transfer between two grassroots unions is stored as two rows sharing ``transfer_key``: a
+  ``TRANSFER_OUT`` at the source union and a ``TRANSFER_IN`` at the target. Net for a subtree is
+  admitted + transfers in − left − transfers out over the records of the subtree, so a transfer
+  with both ends inside the subtree cancels out and one crossing its border counts once.
+- ``sector`` is stamped on each record from its union as of the record's date
+  (``organisation.selectors.sector_as_of``). Aggregating by sector then needs no join to
+  ``SectorChange`` (a "latest change before each record date" lookup per row), which keeps the
+  national aggregate a single indexed join. ``services.restamp_sectors`` re-stamps a union's
+  records if its sector history is corrected afterwards.
+- ``count`` is 1 for a record about one person or one union; units that only report totals
+  enter a counted batch (``count`` > 1, no person).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from organisation.models import Sector, Unit
+
+cccd_validator = RegexValidator(
+    r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."), code="cccd_format"
+)
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class RecordKind(models.TextChoices):
+    ADMITTED = "admitted", _("Kết nạp đoàn viên")
+    LEFT = "left", _("Giảm đoàn viên")
+    TRANSFER_IN = "transfer_in", _("Chuyển đến")
+    TRANSFER_OUT = "transfer_out", _("Chuyển đi")
+    UNION_FOUNDED = "union_founded", _("Thành lập CĐCS")
+    PARTY_INTRODUCED = "party_introduced", _("Giới thiệu cho Đảng")
+
+
+class LeaveReason(models.TextChoices):
+    CHANGED_JOB = "changed_job", _("Chuyển công tác, nghỉ việc")
+    RETIRED = "retired", _("Nghỉ hưu")
+    WITHDREW = "withdrew", _("Xin ra khỏi tổ chức công đoàn")
+    DIED = "died", _("Từ trần")
+    UNION_DISSOLVED = "union_dissolved", _("CĐCS giải thể")
+    OTHER = "other", _("Lý do khác")
+
+
+class PartyOutcome(models.TextChoices):
+    PENDING = "pending", _("Đang xem xét, bồi dưỡng")
+    ADMITTED = "admitted", _("Đã được kết nạp Đảng")
+    NOT_YET = "not_yet", _("Chưa đủ điều kiện")
+    WITHDRAWN = "withdrawn", _("Rút khỏi danh sách")
+
+
+class Member(models.Model):
+    """A person in the membership register (sổ đoàn viên) of a grassroots union."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    date_of_birth = models.DateField(_("ngày sinh"))
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices)
+    ethnicity = models.CharField(_("dân tộc"), max_length=50, blank=True)
+    cccd = models.CharField(_("số CCCD"), max_length=12, validators=[cccd_validator])
+    job = models.CharField(_("nghề nghiệp"), max_length=150, blank=True)
+    union = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("công đoàn cơ sở")
+    )
+    admitted_on = models.DateField(_("ngày kết nạp"))
+    left_on = models.DateField(_("ngày giảm"), null=True, blank=True)
+    is_simulated = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đoàn viên")
+        verbose_name_plural = _("đoàn viên")
+        ordering = ["union", "full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cccd"],
+                condition=Q(left_on__isnull=True),
+                name="member_cccd_unique_current",
+                violation_error_message=_("Số CCCD này đã là đoàn viên."),
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+
+class Record(models.Model):
+    """One event at a grassroots union on a date, counted toward the figures."""
+
+    kind = models.CharField(_("loại"), max_length=20, choices=RecordKind.choices)
+    date = models.DateField(_("ngày"))
+    union = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="progress_records", verbose_name=_("CĐCS")
+    )
+    # Sector of the union on ``date``, stamped at entry (see the module docstring).
+    sector = models.CharField(_("khu vực"), max_length=20, choices=Sector.choices)
+    count = models.PositiveIntegerField(_("số lượng"), default=1, validators=[MinValueValidator(1)])
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("đoàn viên"),
+    )
+    # Transfers: the union at the other end, and the key shared by the two rows.
+    other_union = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị chuyển đi/đến"),
+    )
+    transfer_key = models.UUIDField(null=True, blank=True, editable=False)
+    leave_reason = models.CharField(
+        _("lý do giảm"), max_length=20, choices=LeaveReason.choices, blank=True
+    )
+    party_outcome = models.CharField(
+        _("kết quả"), max_length=20, choices=PartyOutcome.choices, blank=True
+    )
+    party_outcome_on = models.DateField(_("ngày có kết quả"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
+    entered_at = models.DateTimeField(_("thời điểm nhập"), auto_now_add=True)
+    is_simulated = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bản ghi tiến độ")
+        verbose_name_plural = _("bản ghi tiến độ")
+        ordering = ["-date", "-id"]
+        indexes = [
+            # The aggregate scans records by date and joins each to its union's paths.
+            models.Index(fields=["date", "union", "kind", "sector", "count"], name="record_agg"),
+            models.Index(fields=["union", "date"], name="record_union_date"),
+            models.Index(fields=["transfer_key"], name="record_transfer"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=1), name="record_count_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["transfer_in", "transfer_out"])
+                | Q(other_union__isnull=False, transfer_key__isnull=False),
+                name="record_transfer_has_other_end",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.union} · {self.date:%d/%m/%Y} · {self.count}"
+
+    @staticmethod
+    def new_transfer_key():
+        return uuid.uuid4()

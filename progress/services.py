@@ -1,0 +1,359 @@
+"""Writes for progress: admissions, departures, transfers, new unions, Party introductions.
+
+Every write is atomic and stamps each record's sector from its union as of the record's date.
+Callers check permissions (accounts.permissions) before calling; services check the data.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.text import clean
+from organisation.models import Sector, Unit, UnitKind
+from organisation.selectors import sector_as_of
+from organisation.services import create_unit
+from progress.models import (
+    Gender,
+    LeaveReason,
+    Member,
+    PartyOutcome,
+    Record,
+    RecordKind,
+)
+
+MEMBER_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "cccd", "job")
+
+
+class ProgressError(ValidationError):
+    """Bad input to a progress service; the message is Vietnamese and names the problem."""
+
+
+@dataclass
+class NewMember:
+    full_name: str
+    date_of_birth: datetime.date
+    gender: str
+    ethnicity: str
+    cccd: str
+    job: str
+    admitted_on: datetime.date
+
+
+def _check_union(union: Unit, on_date: datetime.date) -> None:
+    if union.kind not in UnitKind.grassroots_level():
+        raise ProgressError(
+            _("“%(name)s” không phải công đoàn cơ sở hoặc nghiệp đoàn cơ sở.") % {"name": union}
+        )
+    if on_date < union.founded_on:
+        raise ProgressError(
+            _("Ngày %(date)s trước ngày thành lập của “%(name)s”.")
+            % {"date": on_date.strftime("%d/%m/%Y"), "name": union}
+        )
+    if union.dissolved_on and on_date > union.dissolved_on:
+        raise ProgressError(_("“%(name)s” đã giải thể.") % {"name": union})
+
+
+def _check_date(on_date: datetime.date) -> None:
+    if on_date > timezone.localdate():
+        raise ProgressError(
+            _("Ngày %(date)s ở tương lai.") % {"date": on_date.strftime("%d/%m/%Y")}
+        )
+
+
+def _record(*, kind, union, on_date, user, count=1, simulated=False, **fields) -> Record:
+    return Record.objects.create(
+        kind=kind,
+        union=union,
+        date=on_date,
+        sector=sector_as_of(union, on_date),
+        count=count,
+        entered_by=user,
+        is_simulated=simulated,
+        **fields,
+    )
+
+
+def normalise_member(data: dict, admitted_on: datetime.date) -> NewMember:
+    gender = data.get("gender") or ""
+    if gender not in Gender.values:
+        raise ProgressError(_("Giới tính không hợp lệ: “%(g)s”.") % {"g": gender})
+    cccd = clean(data.get("cccd")).replace(" ", "")
+    if len(cccd) != 12 or not cccd.isdigit():
+        raise ProgressError(_("Số CCCD “%(c)s” phải gồm đúng 12 chữ số.") % {"c": cccd})
+    name = clean(data.get("full_name"))
+    if not name:
+        raise ProgressError(_("Thiếu họ và tên."))
+    birth = data.get("date_of_birth")
+    if not isinstance(birth, datetime.date):
+        raise ProgressError(_("Thiếu ngày sinh."))
+    return NewMember(
+        full_name=name,
+        date_of_birth=birth,
+        gender=gender,
+        ethnicity=clean(data.get("ethnicity")),
+        cccd=cccd,
+        job=clean(data.get("job")),
+        admitted_on=data.get("admitted_on") or admitted_on,
+    )
+
+
+@transaction.atomic
+def admit_members(*, union: Unit, members: list[dict], user, simulated=False) -> list[Member]:
+    """Admit people to union: a Member and an ADMITTED record each. All or nothing.
+
+    Each dict has full_name, date_of_birth, gender, ethnicity, cccd, job, admitted_on.
+    """
+    people = [normalise_member(m, m.get("admitted_on")) for m in members]
+    seen: set[str] = set()
+    for person in people:
+        if person.cccd in seen:
+            raise ProgressError(_("Số CCCD %(c)s bị trùng trong danh sách.") % {"c": person.cccd})
+        seen.add(person.cccd)
+        if not isinstance(person.admitted_on, datetime.date):
+            raise ProgressError(_("Thiếu ngày kết nạp."))
+        _check_date(person.admitted_on)
+        _check_union(union, person.admitted_on)
+        if person.date_of_birth >= person.admitted_on:
+            raise ProgressError(_("Ngày sinh phải trước ngày kết nạp."))
+    existing = Member.objects.filter(cccd__in=seen, left_on__isnull=True).first()
+    if existing:
+        raise ProgressError(
+            _("Số CCCD %(c)s đã là đoàn viên của %(u)s.")
+            % {"c": existing.cccd, "u": existing.union}
+        )
+    created = []
+    for person in people:
+        member = Member.objects.create(
+            union=union,
+            is_simulated=simulated,
+            **{f: getattr(person, f) for f in MEMBER_FIELDS},
+            admitted_on=person.admitted_on,
+        )
+        _record(
+            kind=RecordKind.ADMITTED,
+            union=union,
+            on_date=person.admitted_on,
+            user=user,
+            member=member,
+            simulated=simulated,
+        )
+        created.append(member)
+    return created
+
+
+@transaction.atomic
+def record_batch(
+    *,
+    kind: str,
+    union: Unit,
+    on_date: datetime.date,
+    count: int,
+    user,
+    note="",
+    reason="",
+    simulated=False,
+) -> Record:
+    """A counted batch of admissions or departures, for units that only report totals."""
+    if kind not in (RecordKind.ADMITTED, RecordKind.LEFT):
+        raise ProgressError(_("Chỉ nhập số lượng cho kết nạp hoặc giảm đoàn viên."))
+    if count < 1:
+        raise ProgressError(_("Số lượng phải từ 1 trở lên."))
+    if kind == RecordKind.LEFT and reason not in LeaveReason.values:
+        raise ProgressError(_("Chọn lý do giảm đoàn viên."))
+    _check_date(on_date)
+    _check_union(union, on_date)
+    return _record(
+        kind=kind,
+        union=union,
+        on_date=on_date,
+        user=user,
+        count=count,
+        note=note,
+        leave_reason=reason if kind == RecordKind.LEFT else "",
+        simulated=simulated,
+    )
+
+
+@transaction.atomic
+def record_departure(
+    *, member: Member, on_date: datetime.date, reason: str, user, note="", simulated=False
+) -> Record:
+    if reason not in LeaveReason.values:
+        raise ProgressError(_("Chọn lý do giảm đoàn viên."))
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.left_on is not None:
+        raise ProgressError(_("%(n)s không còn là đoàn viên.") % {"n": member.full_name})
+    if on_date < member.admitted_on:
+        raise ProgressError(_("Ngày giảm trước ngày kết nạp."))
+    _check_date(on_date)
+    member.left_on = on_date
+    member.save(update_fields=["left_on"])
+    return _record(
+        kind=RecordKind.LEFT,
+        union=member.union,
+        on_date=on_date,
+        user=user,
+        member=member,
+        leave_reason=reason,
+        note=note,
+        simulated=simulated,
+    )
+
+
+@transaction.atomic
+def transfer_member(
+    *, member: Member, to_union: Unit, on_date: datetime.date, user, note="", simulated=False
+) -> tuple[Record, Record]:
+    """Out of the member's union, into to_union: two records sharing one transfer key."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.left_on is not None:
+        raise ProgressError(_("%(n)s không còn là đoàn viên.") % {"n": member.full_name})
+    if to_union.pk == member.union_id:
+        raise ProgressError(_("Đơn vị chuyển đến trùng đơn vị hiện tại."))
+    if on_date < member.admitted_on:
+        raise ProgressError(_("Ngày chuyển trước ngày kết nạp."))
+    _check_date(on_date)
+    _check_union(to_union, on_date)
+    key = Record.new_transfer_key()
+    source = member.union
+    out = _record(
+        kind=RecordKind.TRANSFER_OUT,
+        union=source,
+        on_date=on_date,
+        user=user,
+        member=member,
+        other_union=to_union,
+        transfer_key=key,
+        note=note,
+        simulated=simulated,
+    )
+    into = _record(
+        kind=RecordKind.TRANSFER_IN,
+        union=to_union,
+        on_date=on_date,
+        user=user,
+        member=member,
+        other_union=source,
+        transfer_key=key,
+        note=note,
+        simulated=simulated,
+    )
+    member.union = to_union
+    member.save(update_fields=["union"])
+    return out, into
+
+
+@transaction.atomic
+def introduce_to_party(
+    *, member: Member, on_date: datetime.date, user, note="", simulated=False
+) -> Record:
+    if member.left_on is not None:
+        raise ProgressError(_("%(n)s không còn là đoàn viên.") % {"n": member.full_name})
+    _check_date(on_date)
+    if Record.objects.filter(
+        kind=RecordKind.PARTY_INTRODUCED, member=member, party_outcome__in=["", "pending"]
+    ).exists():
+        raise ProgressError(
+            _("%(n)s đã được giới thiệu và đang chờ kết quả.") % {"n": member.full_name}
+        )
+    return _record(
+        kind=RecordKind.PARTY_INTRODUCED,
+        union=member.union,
+        on_date=on_date,
+        user=user,
+        member=member,
+        party_outcome=PartyOutcome.PENDING,
+        note=note,
+        simulated=simulated,
+    )
+
+
+@transaction.atomic
+def set_party_outcome(*, record: Record, outcome: str, on_date: datetime.date, user) -> Record:
+    if record.kind != RecordKind.PARTY_INTRODUCED:
+        raise ProgressError(_("Bản ghi không phải giới thiệu cho Đảng."))
+    if outcome not in PartyOutcome.values:
+        raise ProgressError(_("Kết quả không hợp lệ."))
+    if on_date < record.date:
+        raise ProgressError(_("Ngày có kết quả trước ngày giới thiệu."))
+    record.party_outcome = outcome
+    record.party_outcome_on = on_date
+    record.save(update_fields=["party_outcome", "party_outcome_on"])
+    return record
+
+
+@transaction.atomic
+def found_grassroots_union(
+    *,
+    name: str,
+    parent: Unit,
+    founded_on: datetime.date,
+    sector: str,
+    user,
+    kind=UnitKind.GRASSROOTS,
+    founding_members: list[dict] = (),
+    enterprise_id=None,
+    simulated: bool = False,
+) -> Unit:
+    """Create the CĐCS/nghiệp đoàn under parent, its 'union founded' record (counted as a new
+    grassroots union in its sector) and one 'member admitted' record per founding member
+    (dict keys: full_name, date_of_birth, gender, ethnicity, cccd, job), atomically.
+
+    ``enterprise_id`` is accepted for the enterprises app, which links its own model to the
+    returned unit; it is kept in the founding record's note for the audit trail.
+    """
+    if kind not in UnitKind.grassroots_level():
+        raise ProgressError(_("Loại đơn vị phải là CĐCS hoặc nghiệp đoàn cơ sở."))
+    if sector not in Sector.values or sector == Sector.MIXED:
+        raise ProgressError(_("Chọn khu vực của CĐCS."))
+    if kind == UnitKind.INFORMAL and sector != Sector.INFORMAL:
+        raise ProgressError(_("Nghiệp đoàn cơ sở thuộc khu vực phi chính thức."))
+    name = clean(name)
+    if not name:
+        raise ProgressError(_("Thiếu tên CĐCS."))
+    _check_date(founded_on)
+    if parent.kind in UnitKind.grassroots_level():
+        raise ProgressError(_("Đơn vị cấp trên không thể là một CĐCS."))
+    union = create_unit(
+        name=name,
+        kind=kind,
+        parent=parent,
+        sector=sector,
+        valid_from=founded_on,
+        is_simulated=simulated,
+    )
+    _record(
+        kind=RecordKind.UNION_FOUNDED,
+        union=union,
+        on_date=founded_on,
+        user=user,
+        note=f"enterprise:{enterprise_id}" if enterprise_id else "",
+        simulated=simulated,
+    )
+    if founding_members:
+        admit_members(
+            union=union,
+            members=[
+                {**m, "admitted_on": m.get("admitted_on") or founded_on} for m in founding_members
+            ],
+            user=user,
+            simulated=simulated,
+        )
+    return union
+
+
+@transaction.atomic
+def restamp_sectors(*, union: Unit) -> int:
+    """Re-stamp the sector of union's records after its sector history was corrected."""
+    changed = 0
+    for record in Record.objects.filter(union=union):
+        sector = sector_as_of(union, record.date)
+        if sector != record.sector:
+            record.sector = sector
+            record.save(update_fields=["sector"])
+            changed += 1
+    return changed
