@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt
 	chmod 600 $@
 
 setup: $(VENV)/.installed .secret-key
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	if [ -d locale/en ]; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 
