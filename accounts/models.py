@@ -4,8 +4,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from organisation.models import Unit
+
+# Shown in the audit trail instead of the password hash, which history never stores.
+PASSWORD_CHANGED = "đổi mật khẩu"
+DEACTIVATED = "khoá tài khoản"
+REACTIVATED = "mở lại tài khoản"
 
 
 class Role(models.TextChoices):
@@ -32,6 +38,8 @@ class User(AbstractUser):
         verbose_name=_("đơn vị"),
         help_text=_("Cấp tỉnh: LĐLĐ tỉnh. Cán bộ đơn vị: đơn vị mình phụ trách."),
     )
+    # The audit trail of accounts: no password hash and no sign-in time in the history table.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("tài khoản")
@@ -44,6 +52,11 @@ class User(AbstractUser):
                 violation_error_message=_("Cán bộ đơn vị phải gắn với một đơn vị."),
             )
         ]
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        if self.pk is not None:
+            self._change_reason = PASSWORD_CHANGED
 
     @property
     def is_province_admin(self) -> bool:

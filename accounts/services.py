@@ -1,16 +1,46 @@
-"""Account operations shared by the admin pages and the create_user command."""
+"""Account operations shared by the account pages and the create_user command.
+
+Functions that take an ``actor`` check the actor's rights through accounts.permissions first,
+so a page or a script cannot do more than the policy allows.
+"""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts import permissions
+from accounts.models import DEACTIVATED, REACTIVATED, Role, User
 from organisation.models import Unit, UnitKind
 
 
 class AccountError(ValueError):
     pass
+
+
+def _check_role_unit(role: str, unit: Unit | None) -> None:
+    if role not in Role.values:
+        raise AccountError(
+            _("Vai trò “%(role)s” không hợp lệ. Chọn một trong: %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)}
+        )
+    if role in Role.unit_roles() and unit is None:
+        raise AccountError(_("Vai trò “%(role)s” cần chỉ rõ đơn vị (--unit).") % {"role": role})
+    if role == Role.GRASSROOTS_OFFICER and unit.kind not in UnitKind.grassroots_level():
+        raise AccountError(_("Cán bộ công đoàn cơ sở phải gắn với một CĐCS hoặc nghiệp đoàn."))
+    if role == Role.UNIT_OFFICER and unit.kind in UnitKind.grassroots_level():
+        raise AccountError(
+            _(
+                "Cán bộ đơn vị gắn với công đoàn cấp trên cơ sở; với CĐCS hãy chọn vai trò cán bộ CĐCS."
+            )
+        )
+
+
+def _validated(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError(" ".join(exc.messages)) from exc
 
 
 @transaction.atomic
@@ -24,26 +54,92 @@ def create_user(
     full_name: str = "",
     validate: bool = True,
 ) -> User:
-    if role not in Role.values:
-        raise AccountError(
-            _("Vai trò “%(role)s” không hợp lệ. Chọn một trong: %(roles)s.")
-            % {"role": role, "roles": ", ".join(Role.values)}
-        )
-    if role in Role.unit_roles() and unit is None:
-        raise AccountError(_("Vai trò “%(role)s” cần chỉ rõ đơn vị (--unit).") % {"role": role})
-    if role == Role.GRASSROOTS_OFFICER and unit.kind not in UnitKind.grassroots_level():
-        raise AccountError(_("Cán bộ công đoàn cơ sở phải gắn với một CĐCS hoặc nghiệp đoàn."))
-    if User.objects.filter(username=username).exists():
+    _check_role_unit(role, unit)
+    if User.objects.filter(username__iexact=username).exists():
         raise AccountError(_("Tên đăng nhập “%(u)s” đã tồn tại.") % {"u": username})
     user = User(username=username, role=role, unit=unit, email=email)
     if full_name:
         user.first_name = full_name
     if validate:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise AccountError(" ".join(exc.messages)) from exc
+        _validated(password, user)
     user.set_password(password)
     user.is_staff = role == Role.PROVINCE_ADMIN
+    user.save()
+    return user
+
+
+@transaction.atomic
+def create_account(
+    *,
+    actor: User,
+    username: str,
+    password: str,
+    role: str,
+    unit: Unit | None = None,
+    email: str = "",
+    full_name: str = "",
+) -> User:
+    """create_user on behalf of actor, within actor's rights."""
+    if not permissions.can_assign(actor, role=role, unit=unit):
+        raise AccountError(_("Bạn không được tạo tài khoản với vai trò và đơn vị này."))
+    return create_user(
+        username=username,
+        password=password,
+        role=role,
+        unit=unit,
+        email=email,
+        full_name=full_name,
+    )
+
+
+def _require_manage(actor: User, user: User) -> None:
+    if not permissions.can_manage_account(actor, user):
+        raise AccountError(_("Bạn không có quyền quản lý tài khoản “%(u)s”.") % {"u": user})
+
+
+@transaction.atomic
+def update_account(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    unit: Unit | None,
+    email: str = "",
+    full_name: str = "",
+) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_manage(actor, user)
+    _check_role_unit(role, unit)
+    if (role, unit) != (user.role, user.unit) and not permissions.can_assign(
+        actor, role=role, unit=unit
+    ):
+        raise AccountError(_("Bạn không được gán vai trò và đơn vị này."))
+    if user.pk == actor.pk and role != user.role:
+        raise AccountError(_("Không thể tự đổi vai trò của chính mình."))
+    user.role, user.unit, user.email, user.first_name = role, unit, email, full_name
+    user.is_staff = role == Role.PROVINCE_ADMIN or user.is_superuser
+    user.save()
+    return user
+
+
+@transaction.atomic
+def set_active(*, actor: User, user: User, active: bool) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_manage(actor, user)
+    if user.pk == actor.pk and not active:
+        raise AccountError(_("Không thể tự khoá tài khoản của chính mình."))
+    if user.is_active != active:
+        user.is_active = active
+        user._change_reason = REACTIVATED if active else DEACTIVATED
+        user.save()
+    return user
+
+
+@transaction.atomic
+def reset_password(*, actor: User, user: User, password: str) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_manage(actor, user)
+    _validated(password, user)
+    user.set_password(password)
     user.save()
     return user

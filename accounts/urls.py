@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -12,4 +14,13 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
+    path("users/<int:pk>/password/", views.user_reset_password, name="user_reset_password"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path(
+        "audit/<str:app_label>/<str:model>/<str:pk>/", views.object_history, name="object_history"
+    ),
 ]

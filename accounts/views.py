@@ -1,1 +1,178 @@
-# Create your views here.
+"""Account pages and the audit trail. Rights come from accounts.permissions only."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import audit, permissions, selectors, services
+from accounts.audit_forms import AuditFilterForm
+from accounts.forms import (
+    AccountCreateForm,
+    AccountEditForm,
+    AccountFilterForm,
+    PasswordResetForm,
+)
+from accounts.models import User
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _managed(request, pk) -> User:
+    permissions.require(permissions.can_manage_accounts(request.user))
+    return get_object_or_404(permissions.manageable_users(request.user), pk=pk)
+
+
+def user_list(request):
+    permissions.require(permissions.can_manage_accounts(request.user))
+    form = AccountFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    users = selectors.accounts_for(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(users, 100).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"form": form, "page": page})
+
+
+def user_create(request):
+    permissions.require(permissions.can_manage_accounts(request.user))
+    form = AccountCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.create_account(
+                actor=request.user,
+                username=data["username"],
+                password=data["password1"],
+                role=data["role"],
+                unit=data["unit"],
+                email=data["email"],
+                full_name=data["full_name"],
+            )
+        except services.AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã tạo tài khoản %(u)s.") % {"u": user.username})
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+def user_edit(request, pk):
+    account = _managed(request, pk)
+    initial = {
+        "full_name": account.first_name,
+        "email": account.email,
+        "role": account.role,
+        "unit": account.unit_id,
+    }
+    form = AccountEditForm(request.POST or None, actor=request.user, initial=initial)
+    if account.unit_id and not form.fields["unit"].queryset.filter(pk=account.unit_id).exists():
+        form.fields["unit"].queryset = form.fields["unit"].queryset | type(
+            account.unit
+        ).objects.filter(pk=account.unit_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_account(
+                actor=request.user,
+                user=account,
+                role=data["role"],
+                unit=data["unit"],
+                email=data["email"],
+                full_name=data["full_name"],
+            )
+        except services.AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu tài khoản %(u)s.") % {"u": account.username})
+            return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "account": account,
+            "password_form": PasswordResetForm(),
+            "can_audit": permissions.can_view_audit(request.user),
+        },
+    )
+
+
+@require_POST
+def user_set_active(request, pk):
+    account = _managed(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_active(actor=request.user, user=account, active=active)
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        text = _("Đã mở lại tài khoản %(u)s.") if active else _("Đã khoá tài khoản %(u)s.")
+        messages.success(request, text % {"u": account.username})
+    return redirect("accounts:user_list")
+
+
+def user_reset_password(request, pk):
+    account = _managed(request, pk)
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_password(
+                actor=request.user, user=account, password=form.cleaned_data["password1"]
+            )
+        except services.AccountError as exc:
+            form.add_error("password1", str(exc))
+        else:
+            messages.success(request, _("Đã đặt lại mật khẩu cho %(u)s.") % {"u": account.username})
+            return redirect("accounts:user_edit", pk=account.pk)
+    return render(request, "accounts/password_reset.html", {"form": form, "account": account})
+
+
+@require_GET
+def audit_log(request):
+    permissions.require(permissions.can_view_audit(request.user))
+    form = AuditFilterForm(request.GET or None, user=request.user)
+    filters = form.filters() if form.is_valid() else {}
+    page_number = form.page_number() if form.is_valid() else 1
+    offset = (page_number - 1) * AUDIT_PAGE_SIZE
+    entries, total = audit.search(request.user, limit=AUDIT_PAGE_SIZE, offset=offset, **filters)
+    pages = max(1, -(-total // AUDIT_PAGE_SIZE))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {
+            "form": form,
+            "entries": entries,
+            "total": total,
+            "page_number": page_number,
+            "pages": pages,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def object_history(request, app_label, model, pk):
+    permissions.require(permissions.can_view_audit(request.user))
+    tracked = audit.get_model(app_label, model)
+    if tracked is None:
+        raise Http404
+    try:
+        object_id = tracked._meta.pk.to_python(pk)
+    except Exception as exc:  # noqa: BLE001 - a malformed id is simply not found
+        raise Http404 from exc
+    rows = audit.history_rows(request.user, tracked, object_id=object_id)
+    entries = [audit.describe(tracked, row) for row in rows[:500]]
+    if not entries:
+        raise Http404
+    return render(
+        request,
+        "accounts/object_history.html",
+        {
+            "entries": entries,
+            "model_label": tracked._meta.verbose_name,
+            "title": entries[0].object_repr,
+        },
+    )

@@ -1,0 +1,223 @@
+"""The audit trail: every change recorded by django-simple-history, read-only.
+
+Every model carrying ``history = HistoricalRecords()`` shows up here without registration, so
+models added later by other apps are covered automatically. Rows are filtered through
+accounts.permissions.audit_unit_ids: a model's rows are tied to a unit by its own unit field
+(``unit_field``); models without one are visible to province-level users only.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import permissions
+from organisation.models import Unit
+
+HISTORY_TYPES = {"+": gettext_lazy("Tạo mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xoá")}
+# Fields never shown: bookkeeping, or secrets (the password hash is not even stored).
+HIDDEN_FIELDS = {"password", "last_login", "updated_at", "version", "name_key"}
+UNIT_FIELD_PREFERENCE = ("unit", "union", "grassroots_union", "owner_unit", "responsible_unit")
+
+
+def tracked_models() -> list[type[models.Model]]:
+    """Every model with a simple-history manager, in app order."""
+    found = []
+    for model in apps.get_models():
+        attr = getattr(model._meta, "simple_history_manager_attribute", None)
+        if attr and hasattr(model, attr):
+            found.append(model)
+    return found
+
+
+def model_key(model) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def get_model(app_label: str, model_name: str):
+    for model in tracked_models():
+        if (model._meta.app_label, model._meta.model_name) == (app_label, model_name.lower()):
+            return model
+    return None
+
+
+def history_model(model):
+    return getattr(model, model._meta.simple_history_manager_attribute).model
+
+
+def unit_field(model) -> str | None:
+    """Attribute of the model's history rows naming the unit a row belongs to, if any."""
+    if model is Unit:
+        return "id"
+    fks = [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) and f.related_model is Unit
+    ]
+    for name in UNIT_FIELD_PREFERENCE:
+        for f in fks:
+            if f.name == name:
+                return f.attname
+    return fks[0].attname if fks else None
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    model: type
+    record: object
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def model_label(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def model_key(self) -> str:
+        return model_key(self.model)
+
+    @property
+    def history_url(self) -> str:
+        meta = self.model._meta
+        return reverse(
+            "accounts:object_history", args=[meta.app_label, meta.model_name, self.object_id]
+        )
+
+    @property
+    def object_id(self):
+        return getattr(self.record, self.model._meta.pk.attname)
+
+    @property
+    def object_repr(self) -> str:
+        try:
+            return str(self.record.instance)
+        except Exception:  # noqa: BLE001 - a history row may refer to deleted relations
+            return f"#{self.object_id}"
+
+    @property
+    def action(self) -> str:
+        return str(HISTORY_TYPES.get(self.record.history_type, self.record.history_type))
+
+    @property
+    def user(self):
+        return self.record.history_user
+
+    @property
+    def date(self) -> datetime:
+        return self.record.history_date
+
+    @property
+    def reason(self) -> str:
+        return self.record.history_change_reason or ""
+
+
+def _scoped(model, queryset, user):
+    ids = permissions.audit_unit_ids(user)
+    if ids is None:
+        return queryset
+    name = unit_field(model)
+    if name is None:
+        return queryset.none()
+    return queryset.filter(**{f"{name}__in": ids})
+
+
+def _text_q(model, text: str) -> Q:
+    hist = history_model(model)
+    q = Q(history_change_reason__icontains=text) | Q(history_user__username__icontains=text)
+    for f in hist._meta.concrete_fields:
+        if f.name in HIDDEN_FIELDS or f.name.startswith("history_"):
+            continue
+        if isinstance(f, models.CharField | models.TextField):
+            q |= Q(**{f"{f.name}__icontains": text})
+    if text.isdigit():
+        q |= Q(**{model._meta.pk.attname: int(text)})
+    return q
+
+
+def history_rows(
+    user,
+    model,
+    *,
+    object_id=None,
+    username: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str = "",
+):
+    qs = history_model(model).objects.select_related("history_user")
+    qs = _scoped(model, qs, user)
+    if object_id is not None:
+        qs = qs.filter(**{model._meta.pk.attname: object_id})
+    if username:
+        qs = qs.filter(history_user__username__icontains=username)
+    if date_from:
+        qs = qs.filter(history_date__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(history_date__date__lte=date_to)
+    if text:
+        qs = qs.filter(_text_q(model, text))
+    return qs.order_by("-history_date", "-history_id")
+
+
+def search(user, *, model_keys=None, limit=50, offset=0, **filters) -> tuple[list[Entry], int]:
+    """One page of the log across the tracked models, newest first, and the total count."""
+    chosen = [m for m in tracked_models() if not model_keys or model_key(m) in model_keys]
+    total = 0
+    merged = []
+    for model in chosen:
+        qs = history_rows(user, model, **filters)
+        total += qs.count()
+        merged.extend(
+            (row.history_date, row.history_id, model, row) for row in qs[: offset + limit]
+        )
+    merged.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    page = merged[offset : offset + limit]
+    return [describe(model, row) for _d, _i, model, row in page], total
+
+
+def describe(model, record) -> Entry:
+    entry = Entry(model=model, record=record)
+    previous = record.prev_record if record.history_type != "+" else None
+    for f in model._meta.concrete_fields:
+        if f.name in HIDDEN_FIELDS or f.primary_key or not f.editable:
+            continue
+        if not hasattr(record, f.attname):
+            continue
+        new = getattr(record, f.attname)
+        old = getattr(previous, f.attname) if previous is not None else None
+        if record.history_type == "-" or (previous is not None and old == new):
+            continue
+        if previous is None and new in (None, "", False):
+            continue
+        entry.changes.append(
+            Change(str(f.verbose_name), display_value(f, old), display_value(f, new))
+        )
+    return entry
+
+
+def display_value(f, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(f, models.BooleanField):
+        return _("Có") if value else _("Không")
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(f, models.ForeignKey):
+        related = f.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if isinstance(f, models.DateTimeField):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(f, models.DateField):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
