@@ -11,6 +11,7 @@ import datetime
 
 from organisation import demo as organisation_demo
 from organisation.models import Sector, Unit
+from plans import source_table
 from plans.models import Indicator, Measure, Period, Plan, PlanUnit, Relation, Target, UnitNote
 
 PLAN_NUMBER = "78/KH-LĐLĐ"
@@ -275,6 +276,8 @@ def load() -> Plan:
         units[name] = Unit.objects.get(name=name)
         PlanUnit.objects.get_or_create(plan=plan, unit=units[name], defaults={"row_number": order})
 
+    # The printed table's findings (DOMAIN.md), recorded again on every run: idempotent.
+    source_table.record_findings(periods[PEAK_CODE], source_table.demo_table())
     if Target.objects.filter(period__plan=plan).exists():
         return plan  # idempotent: never overwrite targets someone may have corrected
     for period_code, figures in PROVINCE_TARGETS.items():

@@ -41,3 +41,14 @@ def visible_plan_unit_ids(user, plan: Plan) -> set[int] | None:
         return None
     rows = PlanUnit.objects.filter(plan=plan, unit__in=visible_units(user))
     return set(rows.values_list("unit_id", flat=True))
+
+
+def find_period(plan: Plan, text: str) -> Period | None:
+    """A period of plan by its code or its name (case, spacing and Unicode form ignored)."""
+    from core.text import clean, name_key
+
+    wanted = name_key(text)
+    for period in plan.periods.all():
+        if clean(text) == period.code or wanted in {name_key(period.code), name_key(period.name)}:
+            return period
+    return None

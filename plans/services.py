@@ -1,9 +1,12 @@
 """Writes to plans and targets. Each runs in one transaction and refuses stale edits."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from plans.models import Indicator, Period, Target, UnitNote
+from core.text import name_key
+from plans.models import ImportFinding, Indicator, Period, Target, UnitNote
 
 
 class StaleEdit(Exception):
@@ -60,3 +63,83 @@ def set_unit_note(*, period: Period, unit, text: str, encouraged: bool = False) 
         period=period, unit=unit, defaults={"text": text, "encouraged": encouraged}
     )
     return note
+
+
+@dataclass
+class ImportResult:
+    sheets: list  # plans.excel_import.ParsedSheet
+    changed_targets: int
+    changed_notes: int
+    warnings: list  # plans.excel_import.Problem: totals-row differences, kept as ImportFinding
+
+
+def import_targets_file(
+    *, source, source_name: str, plan, period: Period | None = None, user=None, dry_run=False
+) -> ImportResult:
+    """Read an allocation form and apply it, all or nothing.
+
+    Raises ``plans.excel_import.ImportFailed`` listing every problem (nothing is changed).
+    Only cells whose value differs are written (through ``set_target``, so history and versions
+    follow); empty cells leave targets as they are; per-target notes and "encouraged" flags are
+    kept. The "Ghi chú" column becomes the unit's note (encouraged when it starts with
+    "Khuyến khích"). The totals-row differences replace the period's earlier import findings
+    (those from the source document, ``plans.source_table.SOURCE_NAME``, stay).
+    """
+    from plans.excel_import import read_form
+
+    sheets = read_form(source, plan, period)
+    with transaction.atomic():
+        changed_targets = changed_notes = 0
+        warnings = []
+        for sheet in sheets:
+            targets_changed, notes_changed = _apply_sheet(sheet, user)
+            changed_targets += targets_changed
+            changed_notes += notes_changed
+            warnings += sheet.warnings
+            _replace_findings(sheet, source_name)
+        if dry_run:
+            transaction.set_rollback(True)
+    return ImportResult(sheets, changed_targets, changed_notes, warnings)
+
+
+def _apply_sheet(sheet, user) -> tuple[int, int]:
+    existing = {
+        (t.unit_id, t.indicator_id): t.value for t in Target.objects.filter(period=sheet.period)
+    }
+    notes = {n.unit_id: n for n in UnitNote.objects.filter(period=sheet.period)}
+    by_id = {column.indicator.pk: column.indicator for column in sheet.columns}
+    changed_targets = changed_notes = 0
+    rows = sheet.rows + ([sheet.province] if sheet.province else [])
+    for row in rows:
+        for indicator_id, value in row.values.items():
+            key = (row.unit.pk, indicator_id)
+            if value is None or (key in existing and existing[key] == value):
+                continue
+            set_target(
+                period=sheet.period,
+                unit=row.unit,
+                indicator=by_id[indicator_id],
+                value=value,
+                user=user,
+            )
+            changed_targets += 1
+        if row is sheet.province or not row.note:
+            continue
+        current = notes.get(row.unit.pk)
+        if current is None or current.text != row.note:
+            encouraged = name_key(row.note).startswith("khuyến khích")
+            set_unit_note(period=sheet.period, unit=row.unit, text=row.note, encouraged=encouraged)
+            changed_notes += 1
+    return changed_targets, changed_notes
+
+
+def _replace_findings(sheet, source_name: str) -> None:
+    from plans.source_table import SOURCE_NAME
+
+    sheet.period.import_findings.exclude(source=SOURCE_NAME).delete()
+    ImportFinding.objects.bulk_create(
+        ImportFinding(
+            period=sheet.period, source=source_name, location=w.location, message=w.message
+        )
+        for w in sheet.warnings
+    )
