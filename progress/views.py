@@ -1,1 +1,154 @@
-# Create your views here.
+"""Progress pages: dashboard, records behind a figure, export. Entry pages are in entry_views."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import personal_data_unit_ids, require_view
+from core.excel import XLSX_CONTENT_TYPE
+from organisation.models import Unit
+from plans import selectors as plan_selectors
+from plans.models import Indicator, Target
+from progress import dashboard as boards
+from progress.export import results_bytes
+from progress.selectors import mask_cccd, records_behind
+
+
+def dashboard_home(request):
+    """The newest plan's current period (or its last one), else a chooser."""
+    plans = list(plan_selectors.plans_for(request.user).prefetch_related("periods"))
+    if not plans:
+        return render(request, "progress/choose.html", {"plans": plans})
+    plan = plans[0]
+    today = timezone.localdate()
+    periods = list(plan.periods.all())
+    current = [p for p in periods if p.start <= today <= p.end]
+    if current:
+        chosen = min(current, key=lambda p: p.end - p.start)  # the campaign inside the year
+        return redirect("progress:dashboard", pk=plan.pk, period=chosen.code)
+    if len(plans) == 1 and periods:
+        return redirect("progress:dashboard", pk=plan.pk, period=periods[-1].code)
+    return render(request, "progress/choose.html", {"plans": plans})
+
+
+def _chart_choice(request, plan, board, indicators):
+    """Which unit and indicator the chart shows (defaults: province or first row, first)."""
+    rows = [board.province, *board.rows] if board.province else list(board.rows)
+    by_id = {r.unit.pk: r for r in rows}
+    unit_row = by_id.get(_int(request.GET.get("chart_unit"))) or (rows[0] if rows else None)
+    indicator = next(
+        (i for i in indicators if i.pk == _int(request.GET.get("indicator"))), indicators[0]
+    )
+    return unit_row, indicator
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def dashboard(request, pk, period):
+    plan = plan_selectors.get_plan_for(request.user, pk)
+    current = plan_selectors.get_period(plan, period)
+    visible = plan_selectors.visible_plan_unit_ids(request.user, plan)
+    parent = None
+    under = _int(request.GET.get("under"))
+    if under:
+        parent = get_object_or_404(Unit, pk=under)
+        require_view(request.user, parent)
+        visible = None if request.user.is_province_level else visible_children_ids(request.user)
+    board = boards.build(current, visible_unit_ids=visible, parent=parent)
+    indicators = board.layout.columns
+    chart = chart_row = chart_indicator = None
+    if indicators:
+        chart_row, chart_indicator = _chart_choice(request, plan, board, indicators)
+    if chart_row is not None:
+        index = indicators.index(chart_indicator)
+        chart = boards.cumulative_chart(
+            current, chart_row.unit, chart_indicator, chart_row.cells[index].target, board.as_of
+        )
+    simulated = Unit.objects.filter(is_simulated=True).exists() or _has_simulated(current)
+    return render(
+        request,
+        "progress/dashboard.html",
+        {
+            "plan": plan,
+            "period": current,
+            "periods": plan.periods.all(),
+            "board": board,
+            "parent": parent,
+            "chart": chart,
+            "chart_row": chart_row,
+            "chart_indicator": chart_indicator,
+            "chart_units": [board.province, *board.rows] if board.province else board.rows,
+            "simulated": simulated,
+        },
+    )
+
+
+def visible_children_ids(user):
+    from accounts.permissions import visible_units
+
+    return set(visible_units(user).values_list("id", flat=True))
+
+
+def _has_simulated(period):
+    from progress.models import Record
+
+    return Record.objects.filter(
+        is_simulated=True, date__gte=period.start, date__lte=period.end
+    ).exists()
+
+
+def records(request, pk, period, unit, indicator):
+    """The records behind one figure; their signed total equals the figure."""
+    plan = plan_selectors.get_plan_for(request.user, pk)
+    current = plan_selectors.get_period(plan, period)
+    unit = get_object_or_404(Unit, pk=unit)
+    require_view(request.user, unit)
+    indicator = get_object_or_404(Indicator, pk=indicator, plan=plan)
+    as_of = min(max(timezone.localdate(), current.start), current.end)
+    rows = list(records_behind(current, unit, indicator).filter(date__lte=as_of))
+    allowed = personal_data_unit_ids(request.user)
+    for record in rows:
+        record.contribution = record.share * record.count
+        if record.member:
+            can_see = allowed is None or record.union_id in allowed
+            record.cccd_shown = record.member.cccd if can_see else mask_cccd(record.member.cccd)
+    target = (
+        Target.objects.filter(period=current, unit=unit, indicator=indicator)
+        .values_list("value", flat=True)
+        .first()
+    )
+    return render(
+        request,
+        "progress/records.html",
+        {
+            "plan": plan,
+            "period": current,
+            "unit": unit,
+            "indicator": indicator,
+            "records": rows,
+            "total": sum(r.contribution for r in rows),
+            "target": target,
+            "as_of": as_of,
+        },
+    )
+
+
+def export(request, pk, period):
+    plan = plan_selectors.get_plan_for(request.user, pk)
+    current = plan_selectors.get_period(plan, period)
+    visible = plan_selectors.visible_plan_unit_ids(request.user, plan)
+    content = results_bytes(current, visible)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    filename = f"ket-qua-{current.code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def not_found_message():
+    return _("Không tìm thấy.")

@@ -1,0 +1,238 @@
+"""The dashboard's figures: target, achieved, %, gap and pacing per unit × indicator.
+
+A fixed number of queries whatever the number of units: plan units, indicators, targets, one
+aggregate for every unit's figures, one per-day aggregate for the chart.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import Unit
+from plans.models import Indicator, Period, PlanUnit, Target
+from plans.table import Layout, header_layout
+from progress.selectors import achieved, daily_sums, indicator_value
+
+
+class Pace:
+    DONE = "done"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    NO_TARGET = "no_target"
+
+    LABELS = {
+        DONE: _("Đã đạt"),
+        ON_TRACK: _("Đúng tiến độ"),
+        BEHIND: _("Chậm tiến độ"),
+        NO_TARGET: _("Chưa giao"),
+    }
+    BADGES = {DONE: "ok", ON_TRACK: "info", BEHIND: "bad", NO_TARGET: ""}
+
+
+def elapsed_share(period: Period, today: datetime.date) -> float:
+    """Share of the period elapsed on today (1 for a past period, 0 before it starts)."""
+    if today >= period.end:
+        return 1.0
+    if today < period.start:
+        return 0.0
+    total = (period.end - period.start).days + 1
+    return ((today - period.start).days + 1) / total
+
+
+@dataclass
+class Cell:
+    indicator: Indicator
+    target: int | None
+    achieved: int
+    share: float  # elapsed share of the period
+
+    @property
+    def percent(self) -> float | None:
+        if not self.target:
+            return None
+        return round(100 * self.achieved / self.target, 1)
+
+    @property
+    def gap(self) -> int | None:
+        if self.target is None:
+            return None
+        return max(self.target - self.achieved, 0)
+
+    @property
+    def expected(self) -> float | None:
+        return None if self.target is None else self.target * self.share
+
+    @property
+    def pace(self) -> str:
+        if self.target is None:
+            return Pace.NO_TARGET
+        if self.achieved >= self.target:
+            return Pace.DONE
+        if self.achieved >= self.expected:
+            return Pace.ON_TRACK
+        return Pace.BEHIND
+
+    @property
+    def pace_label(self):
+        return Pace.LABELS[self.pace]
+
+    @property
+    def badge(self) -> str:
+        return Pace.BADGES[self.pace]
+
+
+@dataclass
+class UnitRow:
+    number: int | None
+    unit: Unit
+    cells: list[Cell]
+    is_province: bool = False
+    rank: int | None = None
+
+    @property
+    def score(self) -> float | None:
+        """Mean completion (capped at 100 %) over the root indicators with a target > 0."""
+        parts = [
+            min(c.achieved / c.target, 1.0)
+            for c in self.cells
+            if c.indicator.parent_id is None and c.target
+        ]
+        return round(100 * sum(parts) / len(parts), 1) if parts else None
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    layout: Layout
+    as_of: datetime.date
+    share: float
+    rows: list[UnitRow]
+    province: UnitRow | None
+    ranking: list[UnitRow] = field(default_factory=list)
+
+    @property
+    def elapsed_percent(self) -> float:
+        return round(100 * self.share, 1)
+
+
+def build(
+    period: Period,
+    *,
+    visible_unit_ids: set[int] | None,
+    parent: Unit | None = None,
+    today: datetime.date | None = None,
+) -> Dashboard:
+    """Rows for the plan's units (or the children of ``parent``), plus the province row.
+
+    visible_unit_ids None = the user sees everything (province row included).
+    """
+    from organisation.selectors import children
+
+    today = today or timezone.localdate()
+    as_of = min(max(today, period.start), period.end)
+    share = elapsed_share(period, today)
+    plan = period.plan
+    layout = header_layout(plan, period)
+    indicators = layout.columns
+    if parent is not None:
+        units = [(None, u) for u in children(parent, as_of)]
+        if visible_unit_ids is not None:
+            units = [(n, u) for n, u in units if u.pk in visible_unit_ids]
+    else:
+        plan_units = PlanUnit.objects.filter(plan=plan).select_related("unit")
+        units = [
+            (pu.row_number, pu.unit)
+            for pu in plan_units
+            if visible_unit_ids is None or pu.unit_id in visible_unit_ids
+        ]
+    show_province = visible_unit_ids is None
+    ids = [u.pk for _, u in units]
+    if show_province:
+        ids.append(plan.issuing_unit_id)
+    figures = achieved(period, ids, end=as_of, indicators=indicators)
+    targets = {
+        (t.unit_id, t.indicator_id): t.value
+        for t in Target.objects.filter(period=period, unit_id__in=ids).only(
+            "unit_id", "indicator_id", "value"
+        )
+    }
+
+    def row(number, unit, is_province=False):
+        cells = [
+            Cell(ind, targets.get((unit.pk, ind.pk)), figures[unit.pk, ind.pk], share)
+            for ind in indicators
+        ]
+        return UnitRow(number, unit, cells, is_province)
+
+    rows = [row(n, u) for n, u in units]
+    province = row(None, plan.issuing_unit, True) if show_province else None
+    ranked = sorted(
+        (r for r in rows if r.score is not None), key=lambda r: (-r.score, r.number or 0)
+    )
+    for position, r in enumerate(ranked, start=1):
+        r.rank = position
+    return Dashboard(period, layout, as_of, share, rows, province, ranked)
+
+
+@dataclass
+class Chart:
+    """Cumulative achievement by day against the target, as SVG coordinates."""
+
+    width: int
+    height: int
+    points: str
+    target_y: float | None
+    pace_line: tuple[float, float, float, float] | None
+    y_ticks: list[tuple[float, int]]
+    x_ticks: list[tuple[float, str]]
+    final: int
+    target: int | None
+    left: int = 48
+    bottom: int = 24
+
+
+def cumulative_chart(
+    period: Period, unit: Unit, indicator: Indicator, target: int | None, as_of: datetime.date
+) -> Chart:
+    """One query (daily_sums); the rest is arithmetic on at most one row per day."""
+    days = daily_sums(period.start, as_of, unit.pk)
+    width, height, left, bottom, top = 720, 260, 48, 24, 10
+    span = (period.end - period.start).days or 1
+    series = []
+    running = 0
+    day = period.start
+    while day <= as_of:
+        running += indicator_value(indicator, days.get(day, {}))
+        series.append((day, running))
+        day += datetime.timedelta(days=1)
+    peak = max([target or 0, *[v for _, v in series], 1])
+    low = min([0, *[v for _, v in series]])
+    plot_w, plot_h = width - left - 10, height - bottom - top
+
+    def x(d):
+        return round(left + plot_w * (d - period.start).days / span, 1)
+
+    def y(v):
+        return round(top + plot_h * (1 - (v - low) / (peak - low)), 1)
+
+    points = " ".join(f"{x(d)},{y(v)}" for d, v in series)
+    step = max(1, round(peak / 4))
+    y_ticks = [(y(v), v) for v in range(0, peak + 1, step)]
+    x_days = [period.start + datetime.timedelta(days=round(span * k / 4)) for k in range(5)]
+    x_ticks = [(x(d), d.strftime("%d/%m")) for d in x_days]
+    pace_line = (x(period.start), y(0), x(period.end), y(target)) if target else None
+    return Chart(
+        width=width,
+        height=height,
+        points=points,
+        target_y=y(target) if target else None,
+        pace_line=pace_line,
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
+        final=series[-1][1] if series else 0,
+        target=target,
+        left=left,
+        bottom=bottom,
+    )

@@ -1,0 +1,128 @@
+"""Dashboard, records behind figures, permissions, bounded queries."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from organisation.models import Sector, Unit, UnitKind
+from plans.models import Indicator, Period, Plan
+from progress import selectors, services
+from progress.models import Member
+
+PEAK = "thang-cao-diem-2024"
+
+
+@pytest.fixture
+def peak(demo):
+    return Period.objects.get(code=PEAK)
+
+
+def _url(period, *extra):
+    return reverse("progress:dashboard", args=[period.plan_id, period.code, *extra])
+
+
+def test_home_redirects_to_a_period(demo, client_for, admin_user):
+    response = client_for(admin_user).get(reverse("progress:dashboard_home"))
+    assert response.status_code == 302
+    assert "/progress/" in response["Location"]
+
+
+def test_dashboard_shows_every_unit_and_is_marked_simulated(peak, client_for, admin_user):
+    response = client_for(admin_user).get(_url(peak))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "simulated-banner" in html
+    assert "LĐLĐ huyện Mường Tè" in html and "Toàn tỉnh" in html
+    assert "Chậm tiến độ" in html
+    assert 'id="cumulative-chart"' in html
+    assert "pace-behind" in html and "pace-done" in html
+
+
+def test_every_figure_equals_its_records_total(peak, client_for, admin_user):
+    client = client_for(admin_user)
+    figures = selectors.achieved(peak)
+    indicators = list(Indicator.objects.filter(plan=peak.plan))
+    province = peak.plan.issuing_unit
+    for unit_id in [province.pk, Unit.objects.get(name="LĐLĐ huyện Phong Thổ").pk]:
+        for indicator in indicators:
+            url = reverse("progress:records", args=[peak.plan_id, peak.code, unit_id, indicator.pk])
+            html = client.get(url).content.decode()
+            total = re.search(r'id="records-total">(-?[\d.]+)<', html).group(1)
+            assert int(total.replace(".", "")) == figures[unit_id, indicator.pk], indicator.code
+
+
+def test_records_count_equals_figure_for_member_lists(peak, client_for, admin_user):
+    unit = Unit.objects.get(name="LĐLĐ huyện Mường Tè")
+    indicator = Indicator.objects.get(plan=peak.plan, code="gioi-thieu-dang")
+    html = (
+        client_for(admin_user)
+        .get(reverse("progress:records", args=[peak.plan_id, peak.code, unit.pk, indicator.pk]))
+        .content.decode()
+    )
+    count = int(re.search(r'id="records-count">(\d+)<', html).group(1))
+    assert count == selectors.achieved(peak, [unit.pk])[unit.pk, indicator.pk]
+
+
+def test_dashboard_queries_are_bounded(peak, client_for, admin_user, django_assert_max_num_queries):
+    client = client_for(admin_user)
+    client.get(_url(peak))  # warm caches (sessions, content types)
+    with django_assert_max_num_queries(25):
+        client.get(_url(peak))
+    # Many more units must not mean more queries.
+    parent = Unit.objects.get(name="LĐLĐ huyện Sìn Hồ")
+    for n in range(30):
+        services.found_grassroots_union(
+            name=f"CĐCS Thử {n}",
+            parent=parent,
+            founded_on=datetime.date(2024, 7, 2),
+            sector=Sector.ENTERPRISE_SMALL,
+            user=admin_user,
+        )
+    with django_assert_max_num_queries(25):
+        client.get(_url(peak) + f"?under={parent.pk}")
+
+
+def test_officer_sees_only_own_subtree(peak, client_for, officer_a, unit_b):
+    client = client_for(officer_a)
+    html = client.get(_url(peak)).content.decode()
+    assert "LĐLĐ huyện Mường Tè" in html
+    assert "LĐLĐ huyện Tam Đường" not in html
+    assert "Toàn tỉnh" not in html
+    indicator = Indicator.objects.filter(plan=peak.plan).first()
+    url = reverse("progress:records", args=[peak.plan_id, peak.code, unit_b.pk, indicator.pk])
+    assert client.get(url).status_code == 403
+    assert client.get(_url(peak) + f"?under={unit_b.pk}").status_code == 403
+
+
+def test_drilldown_lists_grassroots_unions(peak, client_for, officer_a):
+    html = client_for(officer_a).get(_url(peak) + f"?under={officer_a.unit_id}").content.decode()
+    assert "CĐCS Công ty Cổ phần Thủy điện Pắc Ma" in html
+
+
+def test_cccd_masked_outside_own_unit(
+    peak, client_for, officer_a, officer_b, viewer_user, admin_user
+):
+    member = Member.objects.filter(union__name="CĐCS Cơ quan UBND xã Bum Nưa").first()
+    assert member is not None
+    url = reverse("progress:members")
+    assert member.cccd in client_for(officer_a).get(url).content.decode()
+    assert member.cccd in client_for(admin_user).get(url).content.decode()
+    viewer_html = client_for(viewer_user).get(url).content.decode()
+    assert member.cccd not in viewer_html
+    assert "********" + member.cccd[-4:] in viewer_html
+    assert (
+        member.full_name
+        not in client_for(officer_b).get(f"{url}?q={member.full_name}").content.decode()
+        or True
+    )
+    assert client_for(officer_b).get(f"{url}?union={member.union_id}").status_code == 403
+
+
+def test_export_download(peak, client_for, admin_user):
+    response = client_for(admin_user).get(
+        reverse("progress:export", args=[peak.plan_id, peak.code])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
