@@ -6,8 +6,10 @@ accounts.permissions.audit_unit_ids: a model's rows are tied to a unit by its ow
 (``unit_field``); models without one are visible to province-level users only.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.db import models
@@ -15,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.models import HistoricalRecords
 
 from accounts import permissions
 from organisation.models import Unit
@@ -221,3 +224,22 @@ def display_value(f, value) -> str:
     if isinstance(f, models.DateField):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+@contextmanager
+def acting_as(user):
+    """Attribute changes made outside a request (commands, scripts) to user in the trail.
+
+    with audit.acting_as(user): services.do_something(...)
+    """
+    context = HistoricalRecords.context
+    had = hasattr(context, "request")
+    previous = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if had:
+            context.request = previous
+        else:
+            del context.request

@@ -184,6 +184,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # address, and one officer's typos must not lock the whole office out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# The audit trail (django-simple-history) is read-only: the admin's "revert" is switched off.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 EMAIL_BACKEND = envsecret("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = envsecret("EMAIL_HOST", default="localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)

@@ -1,0 +1,97 @@
+"""Objects of unit A (LĐLĐ huyện Mường Tè) for the permission matrix, built on first use.
+
+Add a property here when a new URL needs a new kind of object; the matrix entry then says
+``args=lambda o: [o.your_object.pk]``.
+"""
+
+import datetime
+from functools import cached_property
+
+from accounts.models import Role
+from accounts.services import create_user
+from organisation.models import Sector, Unit, UnitKind, UnitPath
+from organisation.services import create_unit
+from plans.demo import PEAK_CODE
+from plans.models import Period, Target
+from tests.conftest import PASSWORD
+
+
+class UnitAObjects:
+    def __init__(self, unit_a: Unit, unit_b: Unit, admin):
+        self.unit_a = unit_a
+        self.unit_b = unit_b
+        self.admin = admin
+
+    # organisation ---------------------------------------------------------------------------
+    @cached_property
+    def grassroots_a(self) -> Unit:
+        """A grassroots union under unit A (the demo's, or one made for the test)."""
+        below = UnitPath.objects.filter(ancestor=self.unit_a, depth__gt=0).values("descendant_id")
+        found = (
+            Unit.objects.filter(id__in=below, kind__in=UnitKind.grassroots_level())
+            .order_by("id")
+            .first()
+        )
+        return found or create_unit(
+            name="CĐCS Ma trận quyền Mường Tè",
+            kind=UnitKind.GRASSROOTS,
+            parent=self.unit_a,
+            sector=Sector.ENTERPRISE_LARGE,
+        )
+
+    # accounts -------------------------------------------------------------------------------
+    @cached_property
+    def grassroots_officer(self):
+        return create_user(
+            username="t.cdcs.matrix",
+            password=PASSWORD,
+            role=Role.GRASSROOTS_OFFICER,
+            unit=self.grassroots_a,
+            validate=False,
+        )
+
+    # plans ----------------------------------------------------------------------------------
+    @cached_property
+    def period(self) -> Period:
+        return Period.objects.select_related("plan").get(code=PEAK_CODE)
+
+    @cached_property
+    def plan(self):
+        return self.period.plan
+
+    @cached_property
+    def target_a(self) -> Target:
+        return Target.objects.filter(period=self.period, unit=self.unit_a).order_by("id").first()
+
+    @cached_property
+    def indicator(self):
+        return self.target_a.indicator
+
+    # progress -------------------------------------------------------------------------------
+    @cached_property
+    def member_a(self):
+        from progress.services import admit_members
+
+        return admit_members(
+            union=self.grassroots_a,
+            members=[
+                {
+                    "full_name": "Giàng A Ma Trận",
+                    "date_of_birth": datetime.date(1990, 5, 17),
+                    "gender": "male",
+                    "ethnicity": "Mông",
+                    "cccd": "012345678901",
+                    "job": "Công nhân",
+                    "admitted_on": datetime.date(2024, 7, 10),
+                }
+            ],
+            user=self.admin,
+        )[0]
+
+    @cached_property
+    def party_record_a(self):
+        from progress.services import introduce_to_party
+
+        return introduce_to_party(
+            member=self.member_a, on_date=datetime.date(2024, 7, 20), user=self.admin
+        )

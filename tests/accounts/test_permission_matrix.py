@@ -1,0 +1,269 @@
+"""Permission matrix: every URL of the project × six roles × read (GET) and write (POST).
+
+Each URL name has one entry in MATRIX (or matches one of RULES, for the Django admin's
+generated model pages): how to build its arguments for an object of unit A, and which roles
+may read it and write to it. Every other role must be refused: 403, 404, 405 or a redirect to
+a sign-in page. A URL without an entry fails ``test_every_url_has_an_entry`` by name.
+
+Roles: anonymous; province administrator; province viewer; officer of unit A (Mường Tè);
+officer of unit B (Tam Đường); grassroots officer of a CĐCS under unit A.
+
+Writes are POSTs with ``data`` (empty by default, so a permitted user usually gets the form
+back with errors: the point is that the view let them in); each request runs in a transaction
+that is rolled back, so one role's write does not change what the next role sees.
+Set MATRIX_OBSERVE=1 to print the observed outcome of every URL, for writing new entries.
+"""
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.accounts.matrix_objects import UnitAObjects
+
+ANON, ADMIN, VIEWER, OFF_A, OFF_B, GRASS = (
+    "anonymous",
+    "province_admin",
+    "province_viewer",
+    "officer_a",
+    "officer_b",
+    "grassroots_officer",
+)
+ROLES = [ANON, ADMIN, VIEWER, OFF_A, OFF_B, GRASS]
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {ANON}
+PROVINCE = frozenset({ADMIN, VIEWER})
+ONLY_ADMIN = frozenset({ADMIN})
+NOBODY = frozenset()
+# Reading unit A's data: the province, A's officers and the CĐCS officer below A.
+A_READERS = frozenset({ADMIN, VIEWER, OFF_A, GRASS})
+A_WRITERS = frozenset({ADMIN, OFF_A, GRASS})
+ACCOUNT_MANAGERS_OF_A = frozenset({ADMIN, OFF_A})
+AUDIT_OF_A = frozenset({ADMIN, VIEWER, OFF_A})
+UNIT_ROLES = frozenset({OFF_A, OFF_B, GRASS})
+
+
+def no_args(o):
+    return []
+
+
+@dataclass
+class Url:
+    get: frozenset
+    post: frozenset
+    args: Callable = no_args
+    data: Callable | None = None
+    note: str = ""
+
+
+def plan_period(o):
+    return [o.plan.pk, o.period.code]
+
+
+# fmt: off
+MATRIX: dict[str, Url] = {
+    # project ---------------------------------------------------------------------------------
+    "home": Url(get=SIGNED_IN, post=SIGNED_IN),
+    "healthz": Url(get=EVERYONE, post=EVERYONE, note="load-balancer check, no data"),
+    "set_language": Url(get=SIGNED_IN, post=SIGNED_IN),
+    # accounts --------------------------------------------------------------------------------
+    "accounts:login": Url(get=EVERYONE, post=EVERYONE),
+    "accounts:logout": Url(get=NOBODY, post=EVERYONE),
+    "accounts:user_list": Url(get=ACCOUNT_MANAGERS_OF_A | {OFF_B}, post=ACCOUNT_MANAGERS_OF_A | {OFF_B}),
+    "accounts:user_create": Url(get=ACCOUNT_MANAGERS_OF_A | {OFF_B}, post=ACCOUNT_MANAGERS_OF_A | {OFF_B}),
+    "accounts:user_edit": Url(
+        args=lambda o: [o.grassroots_officer.pk], get=ACCOUNT_MANAGERS_OF_A, post=ACCOUNT_MANAGERS_OF_A
+    ),
+    "accounts:user_set_active": Url(
+        args=lambda o: [o.grassroots_officer.pk], get=NOBODY, post=ACCOUNT_MANAGERS_OF_A
+    ),
+    "accounts:user_reset_password": Url(
+        args=lambda o: [o.grassroots_officer.pk], get=ACCOUNT_MANAGERS_OF_A, post=ACCOUNT_MANAGERS_OF_A
+    ),
+    "accounts:audit_log": Url(get=AUDIT_OF_A | {OFF_B}, post=NOBODY, note="officers see only their subtree's rows"),
+    "accounts:object_history": Url(
+        args=lambda o: ["plans", "target", o.target_a.pk], get=AUDIT_OF_A, post=NOBODY
+    ),
+    # plans -----------------------------------------------------------------------------------
+    "plans:list": Url(get=SIGNED_IN, post=SIGNED_IN, note="POST renders the list, writes nothing"),
+    "plans:detail": Url(args=lambda o: [o.plan.pk], get=SIGNED_IN, post=SIGNED_IN),
+    "plans:period": Url(args=plan_period, get=SIGNED_IN, post=SIGNED_IN),
+    "plans:edit": Url(args=plan_period, get=ONLY_ADMIN, post=ONLY_ADMIN),
+}
+
+# Django admin's generated pages: regular expressions on the URL name (or route, when unnamed).
+# The admin is for superusers (IT staff); none of the six roles has model permissions there.
+RULES: list[tuple[str, Url]] = [
+    (r"^admin:\w+_\w+_(changelist|add|change|delete|history)$", Url(get=NOBODY, post=NOBODY)),
+    (r"^admin:app_list$", Url(args=lambda o: ["plans"], get=NOBODY, post=NOBODY)),
+    (r"^admin:(index|password_change|password_change_done|jsi18n)$", Url(get=ONLY_ADMIN, post=ONLY_ADMIN)),
+    (r"^admin:login$", Url(get=EVERYONE, post=EVERYONE)),
+    (r"^admin:logout$", Url(get=NOBODY, post=ONLY_ADMIN)),
+    (r"^admin:view_on_site$", Url(args=lambda o: [1, 1], get=NOBODY, post=NOBODY)),
+    (r"^admin/\w+/\w+/<path:object_id>/$", Url(args=None, get=ONLY_ADMIN, post=ONLY_ADMIN,
+                                                 note="redirect to the change page, which refuses")),
+    (r"^admin/\(\?P<url>\.\*\)\$$", Url(get=NOBODY, post=NOBODY)),
+]
+# fmt: on
+
+
+# ---------------------------------------------------------------------------------------------
+def all_patterns():
+    """(key, route, pattern) for every URL pattern; key is the name, or the route if unnamed."""
+
+    def walk(patterns, prefix="", namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = namespace + (f"{p.namespace}:" if p.namespace else "")
+                yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern):
+                route = prefix + str(p.pattern)
+                key = namespace + p.name if p.name else route
+                yield key, route
+
+    seen = {}
+    for key, route in walk(get_resolver().url_patterns):
+        seen.setdefault(key, route)
+    return seen
+
+
+def entry_for(key: str) -> Url | None:
+    if key in MATRIX:
+        return MATRIX[key]
+    for regex, url in RULES:
+        if re.match(regex, key):
+            return url
+    return None
+
+
+def _admin_model_object(key):
+    """For admin:<app>_<model>_change and friends: an existing object of that model."""
+    from django.apps import apps
+
+    match = re.match(r"^admin:(\w+?)_(\w+)_(change|delete|history)$", key)
+    if not match:
+        return None
+    for model in apps.get_models():
+        if f"{model._meta.app_label}_{model._meta.model_name}" == f"{match[1]}_{match[2]}":
+            return model._default_manager.order_by("pk").first() or False
+    return False
+
+
+def build_path(key, route, url: Url, objects) -> str | None:
+    if key.startswith("admin:"):
+        obj = _admin_model_object(key)
+        if obj is False:
+            return None  # no object of that model to open: counted as skipped
+        if obj is not None:
+            return reverse(key, args=[obj.pk])
+    if url.args is None:  # unnamed route with one <path:...> converter
+        return "/" + re.sub(r"<[^>]+>", "1", route)
+    if not (":" in key or key in MATRIX or key.isidentifier()):
+        return "/" + route.replace("(?P<url>.*)$", "nonexistent/")
+    return reverse(key, args=url.args(objects))
+
+
+def outcome(response) -> str:
+    if 200 <= response.status_code < 300:
+        return "ok"
+    if response.status_code in (301, 302, 303, 307, 308):
+        location = response.headers.get("Location", "")
+        return "login" if "/login/" in location else "ok"
+    return str(response.status_code)
+
+
+@pytest.fixture
+def matrix_users(admin_user, viewer_user, officer_a, officer_b, unit_a, unit_b):
+    objects = UnitAObjects(unit_a, unit_b, admin_user)
+    users = {
+        ANON: None,
+        ADMIN: admin_user,
+        VIEWER: viewer_user,
+        OFF_A: officer_a,
+        OFF_B: officer_b,
+        GRASS: objects.grassroots_officer,
+    }
+    return users, objects
+
+
+def run_matrix(users, objects, keys):
+    routes = all_patterns()
+    failures, observed, checks, skipped = [], {}, 0, []
+    for key in keys:
+        url = entry_for(key)
+        path = build_path(key, routes[key], url, objects)
+        if path is None:
+            skipped.append(key)
+            continue
+        for role in ROLES:
+            for method, allowed in (("get", url.get), ("post", url.post)):
+                client = Client()
+                if users[role] is not None:
+                    client.force_login(
+                        users[role], backend="django.contrib.auth.backends.ModelBackend"
+                    )
+                data = url.data(objects) if url.data else {}
+                with transaction.atomic():
+                    try:
+                        response = (
+                            getattr(client, method)(path, data)
+                            if method == "post"
+                            else client.get(path)
+                        )
+                        got = outcome(response)
+                    except Exception as exc:  # noqa: BLE001 - a server error is a finding
+                        got = f"error {type(exc).__name__}: {exc}"
+                    transaction.set_rollback(True)
+                checks += 1
+                observed.setdefault(key, {}).setdefault(method, {})[role] = got
+                expected_ok = role in allowed
+                if got.startswith("error") or (got == "ok") != expected_ok:
+                    failures.append(
+                        f"{key} [{path}] {method.upper()} as {role}: expected "
+                        f"{'allowed' if expected_ok else 'refused'}, got {got}"
+                    )
+    if os.environ.get("MATRIX_OBSERVE"):
+        for key, methods in observed.items():
+            print(
+                key, {m: sorted(r for r, g in v.items() if g == "ok") for m, v in methods.items()}
+            )
+    return failures, checks, skipped
+
+
+GROUPS = {
+    "project": lambda k: ":" not in k and not k.startswith("admin/"),
+    "accounts": lambda k: k.startswith("accounts:"),
+    "plans": lambda k: k.startswith("plans:"),
+    "progress": lambda k: k.startswith("progress:"),
+    "enterprises": lambda k: k.startswith("enterprises:"),
+    "reports": lambda k: k.startswith("reports:"),
+    "admin": lambda k: k.startswith("admin"),
+}
+
+
+def test_every_url_has_an_entry():
+    routes = all_patterns()
+    missing = sorted(k for k in routes if entry_for(k) is None)
+    assert not missing, (
+        "These URL names have no entry in tests/accounts/test_permission_matrix.py MATRIX "
+        f"(add one per URL: args for an object of unit A, roles allowed to GET and POST): {missing}"
+    )
+    stale = sorted(k for k in MATRIX if k not in routes)
+    assert not stale, f"MATRIX entries for URL names that no longer exist: {stale}"
+    ungrouped = [k for k in routes if not any(match(k) for match in GROUPS.values())]
+    assert not ungrouped, f"URL names in no GROUPS entry of the matrix test: {ungrouped}"
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_permission_matrix(group, matrix_users):
+    users, objects = matrix_users
+    keys = [k for k in all_patterns() if GROUPS[group](k) and entry_for(k) is not None]
+    failures, checks, skipped = run_matrix(users, objects, keys)
+    print(f"matrix {group}: {len(keys)} URLs, {checks} checks, skipped {skipped}")
+    assert not failures, "\n".join(failures)
