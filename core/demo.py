@@ -12,8 +12,8 @@ DEMO_LOADERS = [
     "plans.demo",
     "progress.demo",
     "enterprises.demo",
-    "reports.demo",
     "accounts.demo",
+    "reports.demo",  # after accounts: demo report history names the demo officers
 ]
 
 

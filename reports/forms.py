@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import Report
+
+
+class ReportForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Report
+        fields = [
+            "number",
+            "dated_on",
+            "results",
+            "good_practices",
+            "difficulties",
+            "proposals",
+            "signer_title",
+            "signer_name",
+            "recipients",
+        ]
+        widgets = {
+            "dated_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+            "results": forms.Textarea(attrs={"rows": 6}),
+            "good_practices": forms.Textarea(attrs={"rows": 4}),
+            "difficulties": forms.Textarea(attrs={"rows": 4}),
+            "proposals": forms.Textarea(attrs={"rows": 4}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dated_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields["dated_on"].error_messages["invalid"] = _(
+            "Ngày báo cáo phải có dạng dd/mm/yyyy, ví dụ 05/08/2024."
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Cần ghi lý do.")},
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
