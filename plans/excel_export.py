@@ -39,12 +39,15 @@ def sheet_name(period: Period) -> str:
     return period.code[:31]
 
 
-def period_sheet(period: Period) -> OfficialSheet:
+def period_sheet(period: Period, visible_unit_ids=None) -> OfficialSheet:
+    """visible_unit_ids as in ``allocation_table``: a unit officer gets only its own rows,
+    without the totals and province rows (as on the page)."""
     plan = period.plan
-    table = allocation_table(period)
+    table = allocation_table(period, visible_unit_ids)
     layout = table.layout
+    whole = visible_unit_ids is None
     extra = []
-    if any(value is not None for value in table.province_targets):
+    if whole and any(value is not None for value in table.province_targets):
         extra.append((PROVINCE_ROW_LABEL, table.province_targets))
     return OfficialSheet(
         name=sheet_name(period),
@@ -56,14 +59,14 @@ def period_sheet(period: Period) -> OfficialSheet:
         header_depth=layout.depth,
         data_columns=len(layout.columns),
         rows=[(row.number, row.unit.name, row.values, row.note) for row in table.rows],
-        totals=table.totals,
+        totals=table.totals if whole else None,
         extra_rows=extra,
     )
 
 
-def export_workbook(plan: Plan, periods=None) -> Workbook:
+def export_workbook(plan: Plan, periods=None, visible_unit_ids=None) -> Workbook:
     """One sheet per period (all the plan's periods when periods is None)."""
     workbook = Workbook()
     for period in periods if periods is not None else plan.periods.all():
-        write_official_sheet(workbook, period_sheet(period))
+        write_official_sheet(workbook, period_sheet(period, visible_unit_ids))
     return workbook

@@ -1,31 +1,39 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can_manage_plans, require
+from core.excel import XLSX_CONTENT_TYPE, workbook_bytes
 from plans import selectors
-from plans.forms import cell_name, read_grid, version_name
+from plans.excel_export import export_workbook
+from plans.excel_import import ImportFailed
+from plans.forms import ImportForm, cell_name, read_grid, version_name
 from plans.models import PlanUnit, Target
-from plans.services import StaleEdit, TargetError, set_target
+from plans.services import StaleEdit, TargetError, import_targets_file, set_target
 from plans.table import allocation_table
 from plans.validation import all_findings
 
 
-def period_actions(plan, period) -> list[dict]:
+def period_actions(plan, period, user=None) -> list[dict]:
     """Buttons other apps add to a period page (downloads, dashboards), if installed."""
     from django.urls import NoReverseMatch, reverse
 
     actions = []
     for name, label in PERIOD_ACTIONS:
+        if name in ADMIN_ONLY_ACTIONS and not can_manage_plans(user):
+            continue
         try:
             actions.append({"url": reverse(name, args=[plan.pk, period.code]), "label": label})
         except NoReverseMatch:
             continue
     return actions
 
+
+ADMIN_ONLY_ACTIONS = {"plans:import"}
 
 PERIOD_ACTIONS = [
     ("plans:export", gettext_lazy("Tải biểu giao chỉ tiêu (Excel)")),
@@ -58,7 +66,7 @@ def plan_detail(request, pk, period=None):
             "can_edit": can_manage_plans(request.user),
             "show_province": visible is None,
             "large_threshold": settings.LARGE_ENTERPRISE_MIN_WORKERS,
-            "period_actions": period_actions(plan, current),
+            "period_actions": period_actions(plan, current, request.user),
         },
     )
 
@@ -149,3 +157,71 @@ def _save_cells(request, period, cells, existing, indicators):
         )
         changed += 1
     return changed
+
+
+def export_targets(request, pk, period=None):
+    """The official form as .xlsx: this period, or every period (one sheet each) without one."""
+    plan = selectors.get_plan_for(request.user, pk)
+    periods = [selectors.get_period(plan, period)] if period else list(plan.periods.all())
+    visible = selectors.visible_plan_unit_ids(request.user, plan)
+    workbook = export_workbook(plan, periods, visible)
+    number = plan.number.replace("/", "-")
+    suffix = periods[0].code if period else "tat-ca-cac-dot"
+    filename = f"bieu-giao-chi-tieu-{number}-{suffix}.xlsx"
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
+    # RFC 6266: an ASCII fallback plus the UTF-8 name (the plan number carries Đ).
+    ascii_name = filename.encode("ascii", "ignore").decode()
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+def import_targets(request, pk, period):
+    """Upload a filled-in form for this period; all or nothing, every problem listed."""
+    require(can_manage_plans(request.user))
+    plan = selectors.get_plan_for(request.user, pk)
+    current = selectors.get_period(plan, period)
+    problems, warnings = [], []
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_targets_file(
+                source=upload,
+                source_name=upload.name,
+                plan=plan,
+                period=current,
+                user=request.user,
+            )
+        except ImportFailed as exc:
+            problems, warnings = exc.problems, exc.warnings
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã nhập %(file)s: %(targets)s ô chỉ tiêu và %(notes)s ghi chú thay đổi, "
+                    "%(warnings)s cảnh báo."
+                )
+                % {
+                    "file": upload.name,
+                    "targets": result.changed_targets,
+                    "notes": result.changed_notes,
+                    "warnings": len(result.warnings),
+                },
+            )
+            return redirect("plans:period", pk=plan.pk, period=current.code)
+    return render(
+        request,
+        "plans/import_targets.html",
+        {
+            "plan": plan,
+            "period": current,
+            "form": form,
+            "problems": problems,
+            "warnings": warnings,
+        },
+        status=400 if problems else 200,
+    )
