@@ -75,6 +75,7 @@ NOTE_WIDTH = 26
 
 FIRST_HEADER_ROW = 8
 POINTS_PER_LINE = 15.75  # a 12 pt Times New Roman line
+ROW_PADDING = 4.5  # points of air above and below a body row
 
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -233,9 +234,8 @@ def write_official_sheet(workbook, sheet: OfficialSheet) -> Worksheet:
     for entry in sheet.rows:
         number, name, values, note = entry
         _write_row(ws, row, body_font, formats, [number, name, *_pad(values, sheet), note])
-        ws.row_dimensions[row].height = (
-            max(_lines(name, UNIT_WIDTH), _lines(note, NOTE_WIDTH)) * POINTS_PER_LINE * size / 12
-        )
+        lines = max(_lines(name, UNIT_WIDTH - 2), _lines(note, NOTE_WIDTH - 2))
+        ws.row_dimensions[row].height = lines * POINTS_PER_LINE * size / 12 + ROW_PADDING
         row += 1
     bold = _font(size, bold=True)
     trailing = []
@@ -244,6 +244,7 @@ def write_official_sheet(workbook, sheet: OfficialSheet) -> Worksheet:
     trailing += [(label, values, _font(size, italic=True)) for label, values in sheet.extra_rows]
     for label, values, font in trailing:
         _write_row(ws, row, font, formats, [label, None, *_pad(values, sheet), None])
+        ws.row_dimensions[row].height = POINTS_PER_LINE * size / 12 + ROW_PADDING
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
         ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="center")
         row += 1
@@ -268,10 +269,10 @@ def _write_row(ws, row: int, font: Font, formats: list[str], cells: list) -> Non
             cell.alignment = Alignment(horizontal="center", vertical="center")
         elif column == 2 or column == last:
             cell.alignment = Alignment(
-                vertical="center", wrap_text=True, indent=0 if column == last else 1
+                horizontal="left", vertical="center", wrap_text=True, indent=1
             )
         else:
-            cell.alignment = Alignment(horizontal="right", vertical="center")
+            cell.alignment = Alignment(horizontal="right", vertical="center", indent=1)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.number_format = formats[column - 3]
 
