@@ -1,0 +1,130 @@
+"""Read queries: the register a user may see, the ≥25 list and coverage, the founding board."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+
+from accounts.permissions import editable_units, visible_units
+from enterprises.models import Enterprise, FoundingCase, InformalGroup, Stage
+from organisation.models import Unit, UnitKind
+
+
+def large_threshold() -> int:
+    return settings.LARGE_ENTERPRISE_MIN_WORKERS
+
+
+def enterprises_for(user) -> QuerySet[Enterprise]:
+    """Enterprises whose responsible union the user may read (officers: their subtree)."""
+    return Enterprise.objects.filter(unit__in=visible_units(user)).select_related(
+        "unit", "grassroots_union", "founding"
+    )
+
+
+def informal_groups_for(user) -> QuerySet[InformalGroup]:
+    return InformalGroup.objects.filter(unit__in=visible_units(user)).select_related(
+        "unit", "grassroots_union", "founding"
+    )
+
+
+def cases_for(user) -> QuerySet[FoundingCase]:
+    return FoundingCase.objects.filter(unit__in=visible_units(user)).select_related(
+        "unit", "enterprise", "informal_group"
+    )
+
+
+def responsible_units_for(user, *, editable=True) -> QuerySet[Unit]:
+    """Upper-level unions an enterprise can be put under by this user."""
+    units = editable_units(user) if editable else visible_units(user)
+    return units.filter(kind__in=UnitKind.upper_level()).order_by("sort_order", "name")
+
+
+def large(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    return queryset.filter(workers__gte=large_threshold())
+
+
+def large_without_union(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    return large(queryset).filter(grassroots_union__isnull=True)
+
+
+@dataclass
+class CoverageRow:
+    unit: Unit | None
+    large: int = 0
+    covered: int = 0
+    workers_uncovered: int = 0
+
+    @property
+    def uncovered(self) -> int:
+        return self.large - self.covered
+
+    @property
+    def percent(self) -> float | None:
+        """Coverage toward the 100 % target; None when the unit has no large enterprise."""
+        return round(100 * self.covered / self.large, 1) if self.large else None
+
+    @property
+    def reached(self) -> bool:
+        return self.large > 0 and self.covered == self.large
+
+
+@dataclass
+class Coverage:
+    rows: list[CoverageRow] = field(default_factory=list)
+    total: CoverageRow = field(default_factory=lambda: CoverageRow(unit=None))
+    threshold: int = 25
+
+
+def coverage(user) -> Coverage:
+    """Per responsible unit and in total: enterprises with ≥ threshold workers, how many have a
+    union, coverage % toward 100 %. One grouped query."""
+    threshold = large_threshold()
+    grouped = (
+        large(enterprises_for(user))
+        .values("unit")
+        .annotate(
+            large=Count("id"),
+            covered=Count("id", filter=Q(grassroots_union__isnull=False)),
+        )
+    )
+    uncovered_workers = {
+        row["unit"]: row["w"]
+        for row in large_without_union(enterprises_for(user))
+        .values("unit")
+        .annotate(w=Sum("workers"))
+    }
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[g["unit"] for g in grouped])}
+    result = Coverage(threshold=threshold)
+    for g in grouped:
+        row = CoverageRow(
+            unit=units[g["unit"]],
+            large=g["large"],
+            covered=g["covered"],
+            workers_uncovered=uncovered_workers.get(g["unit"]) or 0,
+        )
+        result.rows.append(row)
+        result.total.large += row.large
+        result.total.covered += row.covered
+        result.total.workers_uncovered += row.workers_uncovered
+    result.rows.sort(key=lambda r: (r.unit.sort_order, r.unit.name))
+    return result
+
+
+@dataclass
+class BoardColumn:
+    stage: int
+    label: str
+    cases: list = field(default_factory=list)
+
+
+def board(user, unit: Unit | None = None, *, include_informal=True) -> list[BoardColumn]:
+    """Every open or finished founding case the user may see, by step (kanban columns)."""
+    cases = cases_for(user)
+    if unit is not None:
+        cases = cases.filter(unit=unit)
+    if not include_informal:
+        cases = cases.filter(informal_group__isnull=True)
+    columns = {stage: BoardColumn(stage=stage, label=label) for stage, label in Stage.choices}
+    for case in cases.order_by("unit__sort_order", "id"):
+        columns[case.stage].cases.append(case)
+    return list(columns.values())

@@ -1,0 +1,481 @@
+"""Writes for enterprises, informal groups and the founding pipeline. All atomic.
+
+Callers check permissions (accounts.permissions) before calling; services check the data and
+raise ``EnterpriseError`` with a Vietnamese message that names the field.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.vn import mst
+
+from core.text import clean
+from enterprises import rules
+from enterprises.models import (
+    CommitteeMember,
+    ConferenceKind,
+    Enterprise,
+    FoundingCase,
+    InformalGroup,
+    Ownership,
+    Stage,
+    WorkforceSurvey,
+)
+from enterprises.uploads import check_decision_file
+from organisation.models import Sector, Unit, UnitKind
+
+
+class EnterpriseError(ValidationError):
+    """Bad input; the message is Vietnamese and names the field."""
+
+
+def _d(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def normalise_tax_code(raw) -> str:
+    """'' for blank; '0100109106' or '0100109106-001' when the checksum holds; else an error."""
+    text = clean(raw)
+    if not text:
+        return ""
+    try:
+        compact = mst.validate(text)
+    except StdnumError as exc:
+        raise EnterpriseError(
+            _(
+                "Mã số thuế “%(code)s” không hợp lệ (%(why)s): cần 10 chữ số, hoặc 13 chữ số "
+                "cho chi nhánh dạng 0100109106-001, và chữ số kiểm tra đúng."
+            )
+            % {"code": text, "why": _reason(exc)}
+        ) from exc
+    return mst.format(compact)
+
+
+def _reason(exc) -> str:
+    name = type(exc).__name__
+    return {
+        "InvalidChecksum": _("sai chữ số kiểm tra"),
+        "InvalidLength": _("sai độ dài"),
+        "InvalidFormat": _("sai định dạng"),
+        "InvalidComponent": _("sai thành phần"),
+    }.get(name, name)
+
+
+def _check_not_future(day: datetime.date, label: str) -> None:
+    if day > timezone.localdate():
+        raise EnterpriseError(
+            _("%(label)s %(date)s ở tương lai.") % {"label": label, "date": _d(day)}
+        )
+
+
+def _check_upper_level(unit: Unit) -> None:
+    if unit.kind not in [*UnitKind.upper_level(), UnitKind.PROVINCE]:
+        raise EnterpriseError(
+            _("“%(unit)s” không phải công đoàn cấp trên trực tiếp cơ sở.") % {"unit": unit}
+        )
+
+
+def _check_unique_tax_code(tax_code: str, exclude_pk=None) -> None:
+    if not tax_code:
+        return
+    clash = Enterprise.objects.filter(tax_code=tax_code).exclude(pk=exclude_pk).first()
+    if clash:
+        raise EnterpriseError(
+            _("Mã số thuế %(code)s đã có: “%(name)s”.") % {"code": tax_code, "name": clash.name}
+        )
+
+
+@transaction.atomic
+def create_enterprise(
+    *,
+    name: str,
+    unit: Unit,
+    user,
+    tax_code: str = "",
+    address: str = "",
+    commune: str = "",
+    ownership: str = Ownership.NON_STATE,
+    industry: str = "",
+    workers: int | None = None,
+    surveyed_on: datetime.date | None = None,
+    note: str = "",
+    source: str = "",
+    is_demo: bool = False,
+) -> Enterprise:
+    """A new enterprise; with a workforce, its first survey; without a union, a founding case
+    at the "identified" step."""
+    name = clean(name)
+    if not name:
+        raise EnterpriseError(_("Thiếu tên doanh nghiệp."))
+    _check_upper_level(unit)
+    if ownership not in Ownership.values:
+        raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
+    tax_code = normalise_tax_code(tax_code)
+    _check_unique_tax_code(tax_code)
+    enterprise = Enterprise.objects.create(
+        name=name,
+        unit=unit,
+        tax_code=tax_code,
+        address=clean(address),
+        commune=clean(commune),
+        ownership=ownership,
+        industry=clean(industry),
+        note=clean(note),
+        created_by=user,
+        is_demo=is_demo,
+    )
+    surveyed_on = surveyed_on or timezone.localdate()
+    if workers is not None:
+        record_workforce(
+            enterprise=enterprise,
+            workers=workers,
+            surveyed_on=surveyed_on,
+            user=user,
+            source=source,
+        )
+    start_case(enterprise=enterprise, identified_on=surveyed_on, user=user)
+    return enterprise
+
+
+EDITABLE_FIELDS = (
+    "name",
+    "tax_code",
+    "address",
+    "commune",
+    "unit",
+    "ownership",
+    "industry",
+    "note",
+)
+
+
+@transaction.atomic
+def update_enterprise(*, enterprise: Enterprise, user, **fields) -> Enterprise:
+    """Change register fields (not the workforce: that is a new survey, see record_workforce)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_enterprise: unknown fields {sorted(unknown)}")
+    if "name" in fields:
+        fields["name"] = clean(fields["name"])
+        if not fields["name"]:
+            raise EnterpriseError(_("Thiếu tên doanh nghiệp."))
+    if "tax_code" in fields:
+        fields["tax_code"] = normalise_tax_code(fields["tax_code"])
+        _check_unique_tax_code(fields["tax_code"], exclude_pk=enterprise.pk)
+    if "unit" in fields:
+        _check_upper_level(fields["unit"])
+    if "ownership" in fields and fields["ownership"] not in Ownership.values:
+        raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
+    for key in ("address", "commune", "industry", "note"):
+        if key in fields:
+            fields[key] = clean(fields[key])
+    for key, value in fields.items():
+        setattr(enterprise, key, value)
+    enterprise.save()
+    if "unit" in fields:
+        FoundingCase.objects.filter(enterprise=enterprise).update(unit=fields["unit"])
+    return enterprise
+
+
+@transaction.atomic
+def record_workforce(
+    *, enterprise: Enterprise, workers: int, surveyed_on: datetime.date, user, source: str = ""
+) -> WorkforceSurvey | None:
+    """Add a survey (never overwrite). The same figure on the same date again adds nothing."""
+    if workers is None or workers < 0:
+        raise EnterpriseError(_("Số lao động phải là số nguyên không âm."))
+    _check_not_future(surveyed_on, _("Ngày khảo sát"))
+    if WorkforceSurvey.objects.filter(
+        enterprise=enterprise, surveyed_on=surveyed_on, workers=workers
+    ).exists():
+        return None
+    survey = WorkforceSurvey.objects.create(
+        enterprise=enterprise,
+        surveyed_on=surveyed_on,
+        workers=workers,
+        source=clean(source)[:255],
+        recorded_by=user,
+    )
+    latest = enterprise.surveys.order_by("-surveyed_on", "-id").first()
+    enterprise.workers = latest.workers
+    enterprise.workers_surveyed_on = latest.surveyed_on
+    enterprise.save(update_fields=["workers", "workers_surveyed_on"])
+    return survey
+
+
+def workers_on(enterprise: Enterprise, day: datetime.date) -> int | None:
+    """The workforce by the latest survey on or before day (else the earliest one known)."""
+    survey = enterprise.surveys.filter(surveyed_on__lte=day).order_by("-surveyed_on", "-id").first()
+    if survey is None:
+        survey = enterprise.surveys.order_by("surveyed_on", "id").first()
+    return survey.workers if survey else None
+
+
+@transaction.atomic
+def link_union(*, enterprise: Enterprise, union: Unit | None, user) -> Enterprise:
+    """Mark an enterprise as covered by an existing grassroots union (or clear it with None)."""
+    if union is not None:
+        if union.kind not in UnitKind.grassroots_level():
+            raise EnterpriseError(_("“%(u)s” không phải công đoàn cơ sở.") % {"u": union})
+    enterprise.grassroots_union = union
+    enterprise.save(update_fields=["grassroots_union"])
+    return enterprise
+
+
+@transaction.atomic
+def create_informal_group(
+    *, trade: str, place: str, workers: int, unit: Unit, user, commune: str = "", note: str = ""
+) -> InformalGroup:
+    trade, place = clean(trade), clean(place)
+    if not trade:
+        raise EnterpriseError(_("Thiếu ngành nghề của nhóm."))
+    if not place:
+        raise EnterpriseError(_("Thiếu địa bàn của nhóm."))
+    if workers is None or workers < 1:
+        raise EnterpriseError(_("Số người lao động phải từ 1 trở lên."))
+    _check_upper_level(unit)
+    group = InformalGroup.objects.create(
+        trade=trade,
+        place=place,
+        commune=clean(commune),
+        workers=workers,
+        unit=unit,
+        note=clean(note),
+        created_by=user,
+    )
+    start_case(informal_group=group, identified_on=timezone.localdate(), user=user)
+    return group
+
+
+# --- The founding pipeline ------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_case(
+    *, identified_on: datetime.date, user, enterprise=None, informal_group=None
+) -> FoundingCase | None:
+    """Open the founding case of a subject without a union (at most one per subject)."""
+    subject = enterprise or informal_group
+    if subject.has_union:
+        return None
+    existing = FoundingCase.objects.filter(
+        enterprise=enterprise, informal_group=informal_group
+    ).first()
+    if existing:
+        return existing
+    return FoundingCase.objects.create(
+        enterprise=enterprise,
+        informal_group=informal_group,
+        unit=subject.unit,
+        identified_on=min(identified_on, timezone.localdate()),
+        identified_by=user,
+        identified_at=timezone.now(),
+    )
+
+
+def _locked(case: FoundingCase) -> FoundingCase:
+    return FoundingCase.objects.select_for_update().get(pk=case.pk)
+
+
+def _require_stage(case: FoundingCase, stage: int) -> None:
+    if case.stage != stage:
+        raise EnterpriseError(
+            _("Hồ sơ đang ở bước “%(now)s”; bước này cần hồ sơ ở bước “%(need)s”.")
+            % {"now": case.get_stage_display(), "need": Stage(stage).label}
+        )
+
+
+def _check_order(day: datetime.date, after: datetime.date, label: str, after_label: str) -> None:
+    _check_not_future(day, label)
+    if after and day < after:
+        raise EnterpriseError(
+            _("%(label)s %(date)s trước %(after_label)s %(after)s.")
+            % {"label": label, "date": _d(day), "after_label": after_label, "after": _d(after)}
+        )
+
+
+@transaction.atomic
+def record_committee(
+    *, case: FoundingCase, formed_on: datetime.date, members: list[dict], user
+) -> FoundingCase:
+    """Step 2: the mobilisation committee (at least rules.MIN_COMMITTEE_MEMBERS workers)."""
+    case = _locked(case)
+    _require_stage(case, Stage.IDENTIFIED)
+    people = [
+        {"full_name": clean(m.get("full_name")), "position": clean(m.get("position"))}
+        for m in members
+    ]
+    people = [p for p in people if p["full_name"]]
+    if len(people) < rules.MIN_COMMITTEE_MEMBERS:
+        raise EnterpriseError(
+            _("Ban vận động mới có %(have)s người; cần ít nhất %(n)s — %(rule)s")
+            % {
+                "have": len(people),
+                "n": rules.MIN_COMMITTEE_MEMBERS,
+                "rule": rules.committee_rule(),
+            }
+        )
+    _check_order(
+        formed_on, case.identified_on, _("Ngày thành lập Ban vận động"), _("ngày xác định")
+    )
+    CommitteeMember.objects.bulk_create(CommitteeMember(case=case, **p) for p in people)
+    case.committee_formed_on = formed_on
+    case.committee_by = user
+    case.committee_at = timezone.now()
+    case.stage = Stage.COMMITTEE
+    case.save()
+    return case
+
+
+@transaction.atomic
+def record_conference(
+    *, case: FoundingCase, kind: str, held_on: datetime.date, applications: int, user
+) -> FoundingCase:
+    """Step 3: founding congress or launch, with at least rules.MIN_FOUNDING_MEMBERS applications."""
+    case = _locked(case)
+    _require_stage(case, Stage.COMMITTEE)
+    if kind not in ConferenceKind.values:
+        raise EnterpriseError(_("Chọn hình thức: đại hội thành lập hoặc lễ ra mắt."))
+    if applications is None or applications < rules.MIN_FOUNDING_MEMBERS:
+        raise EnterpriseError(
+            _("Mới có %(have)s đơn xin gia nhập; cần ít nhất %(n)s — %(rule)s")
+            % {
+                "have": applications or 0,
+                "n": rules.MIN_FOUNDING_MEMBERS,
+                "rule": rules.founding_rule(),
+            }
+        )
+    subject = case.subject
+    if subject.workers and applications > subject.workers and case.enterprise_id:
+        raise EnterpriseError(
+            _("Số đơn (%(a)s) lớn hơn số lao động của doanh nghiệp (%(w)s).")
+            % {"a": applications, "w": subject.workers}
+        )
+    _check_order(
+        held_on,
+        case.committee_formed_on,
+        _("Ngày đại hội/lễ ra mắt"),
+        _("ngày thành lập Ban vận động"),
+    )
+    case.conference_kind = kind
+    case.conference_on = held_on
+    case.applications = applications
+    case.conference_by = user
+    case.conference_at = timezone.now()
+    case.stage = Stage.CONFERENCE
+    case.save()
+    return case
+
+
+def founding_sector(case: FoundingCase, day: datetime.date) -> tuple[str, str, int | None]:
+    """(unit kind, sector, workers at founding): informal for a nghiệp đoàn, otherwise DN <25
+    or ≥25 by the enterprise's workforce at the founding date."""
+    if case.is_informal:
+        return UnitKind.INFORMAL, Sector.INFORMAL, case.informal_group.workers
+    workers = workers_on(case.enterprise, day)
+    if workers is None:
+        raise EnterpriseError(
+            _("Chưa có số lao động của “%(e)s”: nhập kết quả khảo sát trước khi ra quyết định.")
+            % {"e": case.enterprise}
+        )
+    large = workers >= settings.LARGE_ENTERPRISE_MIN_WORKERS
+    return (
+        UnitKind.GRASSROOTS,
+        (Sector.ENTERPRISE_LARGE if large else Sector.ENTERPRISE_SMALL),
+        workers,
+    )
+
+
+def default_union_name(case: FoundingCase) -> str:
+    if case.is_informal:
+        group = case.informal_group
+        return f"Nghiệp đoàn {group.trade} {group.place}"
+    return f"Công đoàn cơ sở {case.enterprise.name}"
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    case: FoundingCase,
+    number: str,
+    decided_on: datetime.date,
+    signer: str,
+    user,
+    founding_members: list[dict],
+    decision_file=None,
+    union_name: str = "",
+) -> Unit:
+    """Step 4: the upper-level union's decision recognising the CĐCS, its members and committee.
+
+    Creates the grassroots union under the case's unit through
+    ``progress.services.found_grassroots_union`` (so the new-CĐCS and member figures count it,
+    in the right sector, with no second entry) and links it to the enterprise or group.
+    """
+    from progress.services import ProgressError, found_grassroots_union
+
+    case = _locked(case)
+    _require_stage(case, Stage.CONFERENCE)
+    number, signer = clean(number), clean(signer)
+    if not number:
+        raise EnterpriseError(_("Thiếu số quyết định."))
+    if not signer:
+        raise EnterpriseError(_("Thiếu người ký quyết định."))
+    _check_order(decided_on, case.conference_on, _("Ngày quyết định"), _("ngày đại hội/lễ ra mắt"))
+    members = [m for m in founding_members if clean(m.get("full_name"))]
+    if len(members) < rules.MIN_FOUNDING_MEMBERS:
+        raise EnterpriseError(
+            _("Danh sách đoàn viên khi thành lập có %(have)s người; cần ít nhất %(n)s — %(rule)s")
+            % {"have": len(members), "n": rules.MIN_FOUNDING_MEMBERS, "rule": rules.founding_rule()}
+        )
+    if decision_file:
+        check_decision_file(decision_file)
+    kind, sector, workers = founding_sector(case, decided_on)
+    name = clean(union_name) or default_union_name(case)
+    try:
+        union = found_grassroots_union(
+            name=name,
+            parent=case.unit,
+            founded_on=decided_on,
+            sector=sector,
+            user=user,
+            kind=kind,
+            founding_members=members,
+            enterprise_id=case.enterprise_id,
+        )
+    except ProgressError as exc:
+        raise EnterpriseError(exc.messages) from exc
+    case.decision_number = number
+    case.decision_on = decided_on
+    case.decision_signer = signer
+    case.union_name = name
+    case.workers_at_founding = workers
+    case.founding_member_count = len(members)
+    case.decision_by = user
+    case.decision_at = timezone.now()
+    case.stage = Stage.DECISION
+    case.save()
+    if decision_file:
+        case.decision_file.save(decision_file.name, decision_file, save=True)
+    subject = case.subject
+    subject.grassroots_union = union
+    subject.save(update_fields=["grassroots_union"])
+    return union
+
+
+@transaction.atomic
+def record_ceremony(*, case: FoundingCase, held_on: datetime.date, user) -> FoundingCase:
+    """Step 5: the ceremony announcing the decision."""
+    case = _locked(case)
+    _require_stage(case, Stage.DECISION)
+    _check_order(held_on, case.decision_on, _("Ngày lễ công bố"), _("ngày quyết định"))
+    case.ceremony_on = held_on
+    case.ceremony_by = user
+    case.ceremony_at = timezone.now()
+    case.stage = Stage.CEREMONY
+    case.save()
+    return case
