@@ -171,6 +171,9 @@ def load_reports(plan: Plan, deadlines: dict[str, ReportingDeadline]) -> None:
         report = services.get_or_create_report(deadline=campaign, unit=unit)
         Report.objects.filter(pk=report.pk).update(**fields, updated_by=officer)
         report.refresh_from_db()
+        ReportEvent.objects.filter(report=report, action=Action.CREATED).update(
+            at=_moment(datetime.date(2024, 8, 1), 8), actor=officer
+        )
         reports[unit_name] = (report, officer)
 
     def submit(name, day):
@@ -204,6 +207,9 @@ def load_reports(plan: Plan, deadlines: dict[str, ReportingDeadline]) -> None:
     province = plan.issuing_unit
     report = services.get_or_create_report(deadline=campaign, unit=province)
     Report.objects.filter(pk=report.pk).update(**PROVINCE_NARRATIVE)
+    ReportEvent.objects.filter(report=report, action=Action.CREATED).update(
+        at=_moment(datetime.date(2024, 8, 5), 8)
+    )
 
 
 def load() -> None:

@@ -67,7 +67,10 @@ def superior_name(unit: Unit, on_date: datetime.date) -> str:
     if unit.kind == UnitKind.PROVINCE:
         return NATIONAL_BODY
     parent = parent_of(unit, on_date)
-    return upper(parent.name) if parent is not None else NATIONAL_BODY
+    if parent is None:
+        return NATIONAL_BODY
+    # The superior's name may be shortened as commonly known: "LĐLĐ TỈNH LAI CHÂU".
+    return upper(parent.name).replace("LIÊN ĐOÀN LAO ĐỘNG", "LĐLĐ")
 
 
 def number_line(report: Report | None, unit: Unit) -> str:

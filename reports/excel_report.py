@@ -6,13 +6,17 @@ indicator header with three sub-columns each), so it matches the allocation tabl
 
 from __future__ import annotations
 
-from openpyxl import Workbook
+import math
 
-from core.excel import OfficialSheet, workbook_bytes, write_official_sheet
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from core.excel import FIRST_HEADER_ROW, OfficialSheet, workbook_bytes, write_official_sheet
 from reports.document import ReportDocument
 from reports.figures import SUBCOLUMNS, flat_values, result_layout
 
 PERCENT_FORMAT = "0.0"
+VALUE_WIDTH = 8.5
 
 
 def build_workbook(doc: ReportDocument) -> Workbook:
@@ -39,7 +43,7 @@ def build_workbook(doc: ReportDocument) -> Workbook:
         f"{doc.figures_caption[:1].lower()}{doc.figures_caption[1:]})"
     )
     workbook = Workbook()
-    write_official_sheet(
+    sheet = write_official_sheet(
         workbook,
         OfficialSheet(
             name=deadline.name,
@@ -56,7 +60,30 @@ def build_workbook(doc: ReportDocument) -> Workbook:
             extra_rows=extra,
         ),
     )
+    _narrow(sheet, layout)
     return workbook
+
+
+def _narrow(ws, layout) -> None:
+    """Three sub-columns per indicator make a wide table: narrow the value columns and let
+    the header rows grow to fit their wrapped text (Excel does not grow rows by itself)."""
+    first = positions_first_value_column()
+    for index in range(layout.data_columns):
+        ws.column_dimensions[get_column_letter(first + index)].width = VALUE_WIDTH
+    needs: dict[int, int] = {}
+    for cell in layout.cells:
+        row = FIRST_HEADER_ROW + cell.row
+        span = VALUE_WIDTH * cell.colspan - 1.5
+        lines = sum(max(1, math.ceil(len(part) / span)) for part in cell.text.split("\n"))
+        per_row = math.ceil(lines / cell.rowspan)
+        for r in range(row, row + cell.rowspan):
+            needs[r] = max(needs.get(r, 1), per_row)
+    for row, lines in needs.items():
+        ws.row_dimensions[row].height = lines * 15 + 2
+
+
+def positions_first_value_column() -> int:
+    return 3  # after "TT" and "Đơn vị" (core.excel.SheetPositions.first_value_column)
 
 
 def xlsx_bytes(doc: ReportDocument) -> bytes:

@@ -191,7 +191,7 @@ def consolidated_figures(deadline: ReportingDeadline) -> Figures:
         frozen = accepted.get(row.unit_id)
         frozen_row = frozen.row_for(row.unit_id) if frozen else None
         if frozen_row is None:
-            row.note = "Số liệu trực tiếp (báo cáo chưa duyệt)"
+            row.note = "Chưa duyệt (số liệu trực tiếp)"
             rows.append(row)
             continue
         cells = []

@@ -30,6 +30,9 @@ EDITABLE_FIELDS = [
 ]
 
 DEFAULT_RECIPIENTS = "- LĐLĐ tỉnh (qua Ban Tổ chức - Kiểm tra);\n- Lưu: VT."
+PROVINCE_RECIPIENTS = (
+    "- Tổng LĐLĐ Việt Nam (Ban Tổ chức);\n- Thường trực LĐLĐ tỉnh;\n- Lưu: VT, TC-KT."
+)
 
 
 class ReportError(ValueError):
@@ -89,6 +92,18 @@ def _is_province_report(report: Report) -> bool:
     return report.unit_id == report.deadline.plan.issuing_unit_id
 
 
+def report_defaults(deadline, unit) -> dict:
+    """A new report's signer and recipients: the plan's signer for the province's own report."""
+    plan = deadline.plan
+    if unit.pk == plan.issuing_unit_id:
+        return {
+            "signer_title": plan.signer_title,
+            "signer_name": plan.signer_name,
+            "recipients": PROVINCE_RECIPIENTS,
+        }
+    return {"signer_title": "Chủ tịch", "signer_name": "", "recipients": DEFAULT_RECIPIENTS}
+
+
 @transaction.atomic
 def get_or_create_report(*, deadline, unit, user=None) -> Report:
     """The unit's report for the deadline, created as a draft (with the plan's defaults)."""
@@ -97,19 +112,11 @@ def get_or_create_report(*, deadline, unit, user=None) -> Report:
         return report
     if user is not None:
         require(can_write_report(user, unit))
-    plan = deadline.plan
-    is_province = unit.pk == plan.issuing_unit_id
     report, created = Report.objects.get_or_create(
         deadline=deadline,
         unit=unit,
         defaults={
-            "signer_title": plan.signer_title if is_province else "Chủ tịch",
-            "signer_name": plan.signer_name if is_province else "",
-            "recipients": (
-                "- Tổng LĐLĐ Việt Nam (Ban Tổ chức);\n- Thường trực LĐLĐ tỉnh;\n- Lưu: VT, TC-KT."
-                if is_province
-                else DEFAULT_RECIPIENTS
-            ),
+            **report_defaults(deadline, unit),
             "updated_by": user if user is not None and user.is_authenticated else None,
         },
     )

@@ -99,6 +99,14 @@ def consolidation(request, pk):
                 }
             )
         table.append({"row": row, "cells": cells, "accepted": frozen is not None})
+    totals = [
+        {
+            "target": _sum(item["cells"][i]["target"] for item in table),
+            "accepted": _sum(item["cells"][i]["accepted"] for item in table),
+            "live": _sum(item["cells"][i]["live"] for item in table),
+        }
+        for i in range(len(live.columns))
+    ]
     return render(
         request,
         "reports/consolidation.html",
@@ -107,11 +115,17 @@ def consolidation(request, pk):
             "summary": summary,
             "layout": layout,
             "table": table,
+            "totals": totals,
             "figures": figures,
             "can_review": can_review_reports(request.user),
             "province": deadline.plan.issuing_unit,
         },
     )
+
+
+def _sum(values):
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
 
 
 def _figure_lines(figures, unit_id, frozen=None, live=None):
@@ -146,10 +160,10 @@ def _render_detail(request, deadline, unit, report, form=None, status=200):
     can_write = can_write_report(user, unit)
     editable = can_write and (report is None or report.is_editable or is_province)
     if form is None and editable:
-        form = ReportForm(
-            instance=report,
-            initial={"version": report.version if report else 1},
-        )
+        initial = {"version": report.version if report else 1}
+        if report is None:
+            initial.update(services.report_defaults(deadline, unit))
+        form = ReportForm(instance=report, initial=initial)
     figures = selectors.unit_figures(deadline, unit)
     frozen = selectors.frozen_figures(report) if report is not None else None
     live = None

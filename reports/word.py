@@ -25,7 +25,7 @@ from reports.figures import FigureRow
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "Times New Roman"
 BODY_PT = 14
-HEADER_PT = 13
+HEADER_PT = 12
 TABLE_PT = 12
 TEXT_WIDTH_MM = 165  # A4 210 mm − 30 mm − 15 mm
 
@@ -127,7 +127,14 @@ def _grid_borders(table):
 
 
 def _widths(table, widths_mm):
+    """Fixed column widths, written to the grid (LibreOffice) and to every cell (Word)."""
     table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for column, width in zip(table.columns, widths_mm, strict=False):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=False):
             cell.width = Mm(width)
@@ -163,11 +170,29 @@ def _setup_section(section, *, landscape=False):
     section.bottom_margin = Mm(20)
 
 
+def _tight(table, indent_mm: float):
+    """No cell padding, and the table shifted left by indent_mm (into the wide left margin)."""
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), "0")
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tbl_pr.append(margins)
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), str(int(-indent_mm * 56.7)))
+    indent.set(qn("w:type"), "dxa")
+    tbl_pr.append(indent)
+
+
 def _header(document, doc: ReportDocument):
-    left_w, right_w = 70, 95
+    """Issuing body (left) and national motto (right), each line on one line at 12 pt: the
+    table is 174 mm wide, 9 mm into the 30 mm left margin, as the official templates do."""
+    left_w, right_w = 82, 92
     table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)
+    _tight(table, 9)
     _widths(table, [left_w, right_w])
     left, right = table.rows[0].cells
     _clear(left)
@@ -175,10 +200,10 @@ def _header(document, doc: ReportDocument):
     _para(left, doc.superior, HEADER_PT)
     _para(left, doc.issuer, HEADER_PT, bold=True)
     _rule(left, 25, left_w)
-    _para(left, doc.number_line, HEADER_PT, before=4)
-    _para(right, MOTTO, 12.5, bold=True)
-    _para(right, SLOGAN, BODY_PT, bold=True)
-    _rule(right, 58, right_w)
+    _para(left, doc.number_line, 13, before=4)
+    _para(right, MOTTO, HEADER_PT, bold=True)
+    _para(right, SLOGAN, 13, bold=True)
+    _rule(right, 56, right_w)
     _para(right, doc.date_line, BODY_PT, italic=True, before=6)
 
 
