@@ -204,6 +204,11 @@ def _summing_width(rows: list[PrintedRow], offset: int, count: int) -> int | Non
 
 
 def analyse(table: PrintedTable) -> list[SourceFinding]:
+    """Totals-row differences first, then header/row count differences."""
+    return _totals_findings(table) + _width_findings(table)
+
+
+def _width_findings(table: PrintedTable) -> list[SourceFinding]:
     findings = []
     for group in table.groups:
         if group.width is None or group.width == len(group.named):
@@ -222,6 +227,11 @@ def analyse(table: PrintedTable) -> list[SourceFinding]:
                 ),
             )
         )
+    return findings
+
+
+def _totals_findings(table: PrintedTable) -> list[SourceFinding]:
+    findings = []
     if table.totals is None:
         return findings
     for position, printed in enumerate(table.totals.numbers):
@@ -231,7 +241,7 @@ def analyse(table: PrintedTable) -> list[SourceFinding]:
             continue
         findings.append(
             SourceFinding(
-                f"Dòng “Cộng”, cột số thứ {position + 1}",
+                "Dòng “Cộng”",
                 f"{_describe(table, position)}: dòng “Cộng” ghi {format_int(printed)} "
                 f"nhưng các ô của {len(cells)} đơn vị cộng lại {format_int(added)}.",
             )

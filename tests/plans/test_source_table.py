@@ -31,10 +31,10 @@ def test_the_findings_domain_names():
     messages = [f"{f.location}: {f.message}" for f in source_table.demo_table().findings]
     # (a) the printed totals of the 5th number column and of the "CĐCS new" column
     assert any(
-        "cột số thứ 5" in m and "ghi 13 nhưng các ô của 11 đơn vị cộng lại 0" in m for m in messages
+        "Cột số thứ 5" in m and "ghi 13 nhưng các ô của 11 đơn vị cộng lại 0" in m for m in messages
     )
     assert any(
-        "cột số thứ 6" in m
+        "Cột số thứ 6" in m
         and "“Tổng số (đơn vị)”" in m
         and "ghi 8 nhưng các ô của 11 đơn vị cộng lại 13" in m
         for m in messages
