@@ -17,8 +17,8 @@ INFORMAL_SOURCE = _(
 
 COMMITTEE_RULE = _("Ban vận động thành lập CĐCS có ít nhất %(n)s người lao động")
 FOUNDING_RULE = _(
-    "có ít nhất %(n)s người lao động viết đơn tự nguyện gia nhập thì mới tổ chức "
-    "đại hội thành lập (lễ ra mắt) và ra quyết định công nhận"
+    "Cần ít nhất %(n)s người lao động viết đơn tự nguyện gia nhập công đoàn để tổ chức đại hội "
+    "thành lập (lễ ra mắt) và ra quyết định công nhận"
 )
 
 
