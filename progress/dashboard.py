@@ -21,14 +21,16 @@ class Pace:
     ON_TRACK = "on_track"
     BEHIND = "behind"
     NO_TARGET = "no_target"
+    ZERO = "zero"  # a target of 0: nothing asked of the unit
 
     LABELS = {
+        ZERO: _("Không giao"),
         DONE: _("Đã đạt"),
         ON_TRACK: _("Đúng tiến độ"),
         BEHIND: _("Chậm tiến độ"),
         NO_TARGET: _("Chưa giao"),
     }
-    BADGES = {DONE: "ok", ON_TRACK: "info", BEHIND: "bad", NO_TARGET: ""}
+    BADGES = {DONE: "ok", ON_TRACK: "info", BEHIND: "bad", NO_TARGET: "", ZERO: ""}
 
 
 def elapsed_share(period: Period, today: datetime.date) -> float:
@@ -68,6 +70,8 @@ class Cell:
     def pace(self) -> str:
         if self.target is None:
             return Pace.NO_TARGET
+        if self.target == 0:
+            return Pace.ZERO
         if self.achieved >= self.target:
             return Pace.DONE
         if self.achieved >= self.expected:
@@ -209,7 +213,7 @@ def cumulative_chart(
         day += datetime.timedelta(days=1)
     peak = max([target or 0, *[v for _, v in series], 1])
     low = min([0, *[v for _, v in series]])
-    plot_w, plot_h = width - left - 10, height - bottom - top
+    plot_w, plot_h = width - left - 30, height - bottom - top
 
     def x(d):
         return round(left + plot_w * (d - period.start).days / span, 1)
