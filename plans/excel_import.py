@@ -46,6 +46,8 @@ OF_WHICH_PREFIX = "trong đó"
 TOTAL_PREFIXES = ("cộng", "tổng cộng")
 PROVINCE_PREFIXES = ("chỉ tiêu toàn tỉnh", "toàn tỉnh")
 HEADER_SCAN_ROWS = 40
+MAX_ROWS = 5000
+MAX_COLUMNS = 200
 _UOM = re.compile(r"\((người|đơn vị)\)\s*$")
 _NUMBERING = re.compile(r"^\(?([0-9]{1,2}|[a-z])\)?$")
 
@@ -141,8 +143,9 @@ class _Grid:
             for r in range(merged.min_row, merged.max_row + 1):
                 for c in range(merged.min_col, merged.max_col + 1):
                     self.origin[(r, c)] = top
-        self.max_row = ws.max_row
-        self.max_col = ws.max_column
+        # Sheets formatted down to row 1 048 576 report that as max_row: read a sane window.
+        self.max_row = min(ws.max_row, MAX_ROWS)
+        self.max_col = min(ws.max_column, MAX_COLUMNS)
 
     def raw(self, r, c):
         if (r, c) in self.origin and self.origin[(r, c)] != (r, c):

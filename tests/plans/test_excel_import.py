@@ -297,3 +297,29 @@ def test_import_writes_history_with_the_import(exported):
     target = _target(MT, "gioi-thieu-dang")
     assert target.history.count() >= 2
     assert Plan.objects.get(number=PLAN_NUMBER)
+
+
+def test_dry_run_checks_and_changes_nothing(exported):
+    from django.core.management import call_command
+
+    edit(exported, PEAK_CODE, [(MT, PARTY, 1, 99)])
+    before = snapshot()
+    findings = ImportFinding.objects.count()
+    call_command("import_targets", str(exported), "--plan", PLAN_NUMBER, "--dry-run")
+    assert snapshot() == before
+    assert ImportFinding.objects.count() == findings
+
+
+def test_a_new_import_replaces_earlier_import_findings_but_keeps_the_source_ones(exported):
+    from plans.source_table import SOURCE_NAME
+
+    def totals_300(ws):
+        ws.cell(row_of(ws, MT) + 4, column_of(ws, PARTY)).value = 300
+
+    edit(exported, PEAK_CODE, [totals_300])
+    run_import(exported)
+    assert ImportFinding.objects.filter(source="bieu.xlsx").count() == 1
+    clean_copy = export(exported.parent / "sach.xlsx")
+    run_import(clean_copy)
+    assert not ImportFinding.objects.filter(source="bieu.xlsx").exists()
+    assert ImportFinding.objects.filter(source=SOURCE_NAME).count() == 4
