@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Report
+from reports.models import Report, ReportingDeadline
 
 
 class ReportForm(forms.ModelForm):
@@ -44,3 +44,34 @@ class ReasonForm(forms.Form):
         error_messages={"required": _("Cần ghi lý do.")},
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class DeadlineForm(forms.ModelForm):
+    class Meta:
+        model = ReportingDeadline
+        fields = [
+            "name",
+            "code",
+            "kind",
+            "period",
+            "start",
+            "end",
+            "due_on",
+            "remind_days_before",
+            "note",
+            "sort_order",
+        ]
+        widgets = {
+            name: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+            for name in ("start", "end", "due_on")
+        }
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is not None:
+            self.fields["period"].queryset = plan.periods.all()
+        for name in ("start", "end", "due_on"):
+            self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+            self.fields[name].error_messages["invalid"] = _(
+                "“%(field)s” phải có dạng dd/mm/yyyy, ví dụ 05/08/2024."
+            ) % {"field": self.fields[name].label}

@@ -16,9 +16,16 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_review_reports, can_write_report, require
+from accounts.permissions import can_manage_plans, can_review_reports, can_write_report, require
 from reports.figures import live_figures
-from reports.models import NARRATIVE_FIELDS, Action, Report, ReportEvent, Status
+from reports.models import (
+    NARRATIVE_FIELDS,
+    Action,
+    Report,
+    ReportEvent,
+    ReportingDeadline,
+    Status,
+)
 
 EDITABLE_FIELDS = [
     *NARRATIVE_FIELDS,
@@ -253,3 +260,48 @@ def reopen_report(*, report: Report, user, reason: str, expected_version=None) -
     _bump(report, user, ["status", "return_reason", "snapshot", "accepted_at", "accepted_by"])
     _log(report, Action.REOPENED, Status.ACCEPTED, user, reason)
     return report
+
+
+DEADLINE_FIELDS = [
+    "name",
+    "code",
+    "kind",
+    "period",
+    "start",
+    "end",
+    "due_on",
+    "remind_days_before",
+    "note",
+    "sort_order",
+]
+
+
+@transaction.atomic
+def save_deadline(*, plan, user, deadline: ReportingDeadline | None = None, **values):
+    """Create or change one line of a plan's reporting calendar (province administrators)."""
+    require(can_manage_plans(user))
+    unknown = set(values) - set(DEADLINE_FIELDS)
+    if unknown:
+        raise ReportError(_("Trường không hợp lệ: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    if deadline is None:
+        deadline = ReportingDeadline(plan=plan)
+    elif deadline.plan_id != plan.pk:
+        raise ReportError(_("Kỳ báo cáo không thuộc kế hoạch này."))
+    for name, value in values.items():
+        setattr(deadline, name, value)
+    taken = ReportingDeadline.objects.filter(plan=plan, code=deadline.code)
+    if taken.exclude(pk=deadline.pk).exists():
+        raise ReportError(_("Mã kỳ báo cáo “%(c)s” đã có trong kế hoạch.") % {"c": deadline.code})
+    if deadline.period.plan_id != plan.pk:
+        raise ReportError(_("Đợt “%(p)s” không thuộc kế hoạch này.") % {"p": deadline.period})
+    if deadline.start > deadline.end:
+        raise ReportError(_("Ngày bắt đầu của kỳ số liệu phải trước ngày kết thúc."))
+    if deadline.due_on < deadline.end:
+        raise ReportError(
+            _("Hạn nộp (%(due)s) không được trước ngày cuối của kỳ số liệu (%(end)s).")
+            % {"due": f"{deadline.due_on:%d/%m/%Y}", "end": f"{deadline.end:%d/%m/%Y}"}
+        )
+    if deadline.start < deadline.period.start or deadline.end > deadline.period.end:
+        raise ReportError(_("Kỳ số liệu phải nằm trong đợt “%(p)s”.") % {"p": deadline.period.name})
+    deadline.save()
+    return deadline

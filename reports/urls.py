@@ -6,6 +6,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
+    path("plan/<int:plan_pk>/calendar/", views.calendar, name="calendar"),
+    path("plan/<int:plan_pk>/calendar/<int:pk>/", views.calendar, name="deadline_edit"),
     path("<int:pk>/", views.consolidation, name="consolidation"),
     path("<int:pk>/accept/", views.bulk_accept, name="bulk_accept"),
     path("<int:pk>/unit/<int:unit_pk>/", views.report_detail, name="detail"),

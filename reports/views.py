@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import (
+    can_manage_plans,
     can_review_reports,
     can_write_report,
     require,
@@ -15,13 +16,13 @@ from accounts.permissions import (
 )
 from core.excel import XLSX_CONTENT_TYPE
 from organisation.models import Unit
-from plans.selectors import plans_for
+from plans.selectors import get_plan_for, plans_for
 from reports import selectors, services
 from reports.document import build_document
 from reports.excel_report import xlsx_bytes
 from reports.figures import result_layout
-from reports.forms import ReasonForm, ReportForm
-from reports.models import Report
+from reports.forms import DeadlineForm, ReasonForm, ReportForm
+from reports.models import Report, ReportingDeadline
 from reports.word import DOCX_CONTENT_TYPE, docx_bytes
 
 
@@ -59,6 +60,7 @@ def report_list(request):
             "due": due,
             "today": today,
             "is_province": user.is_province_level,
+            "can_manage": can_manage_plans(user),
         },
     )
 
@@ -315,4 +317,32 @@ def report_print(request, pk, unit_pk):
         request,
         "reports/report_print.html",
         {"doc": doc, "deadline": deadline, "unit": unit, "layout": layout, "lines": lines},
+    )
+
+
+def calendar(request, plan_pk, pk=None):
+    """The plan's reporting calendar; province administrators add and change its lines."""
+    require(can_manage_plans(request.user))
+    plan = get_plan_for(request.user, plan_pk)
+    deadline = get_object_or_404(ReportingDeadline, plan=plan, pk=pk) if pk else None
+    form = DeadlineForm(request.POST or None, instance=deadline, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in DeadlineForm.Meta.fields}
+        try:
+            services.save_deadline(plan=plan, user=request.user, deadline=deadline, **values)
+        except services.ReportError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu lịch báo cáo."))
+            return redirect("reports:calendar", plan_pk=plan.pk)
+    return render(
+        request,
+        "reports/calendar.html",
+        {
+            "plan": plan,
+            "deadlines": ReportingDeadline.objects.filter(plan=plan).select_related("period"),
+            "form": form,
+            "editing": deadline,
+        },
+        status=400 if form.errors else 200,
     )

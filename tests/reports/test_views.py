@@ -93,3 +93,32 @@ def test_demo_is_idempotent(campaign):
     before = (Report.objects.count(), campaign.plan.reporting_deadlines.count())
     load_demo()
     assert (Report.objects.count(), campaign.plan.reporting_deadlines.count()) == before == (5, 5)
+
+
+def test_calendar_is_configurable_by_the_province_admin(
+    campaign, admin_user, officer_a, client_for
+):
+    url = f"/reports/plan/{campaign.plan_id}/calendar/{campaign.pk}/"
+    assert client_for(officer_a).get(url).status_code == 403
+    client = client_for(admin_user)
+    data = {
+        "name": campaign.name,
+        "code": campaign.code,
+        "kind": campaign.kind,
+        "period": campaign.period_id,
+        "start": "01/07/2024",
+        "end": "31/07/2024",
+        "due_on": "10/08/2024",
+        "remind_days_before": 5,
+        "note": "",
+        "sort_order": 25,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.due_on.day, campaign.remind_days_before) == (10, 5)
+    response = client.post(url, {**data, "due_on": "20/07/2024"})
+    assert response.status_code == 400
+    assert "không được trước ngày cuối của kỳ số liệu" in response.content.decode()
+    response = client.post(url, {**data, "code": "quy-3-2024"})
+    assert "đã có trong kế hoạch" in response.content.decode()
