@@ -182,14 +182,23 @@ def detect(text: str) -> str | None:
 
 
 def detect_many(texts) -> str | None:
-    """The legacy encoding most of the given texts show, if any (for a whole sheet)."""
-    votes = {TCVN3: 0, VNI: 0}
+    """The legacy encoding of a whole sheet, if legacy text outnumbers Unicode Vietnamese text.
+
+    Used as a hint for cells too short to tell on their own; a Unicode sheet with one pasted
+    legacy cell gets no hint, so its Latin-1-only Unicode names ("Công ty Sai Mã") stay as they are.
+    """
+    votes = {TCVN3: 0, VNI: 0, None: 0}
     for text in texts:
-        found = detect(text) if isinstance(text, str) else None
+        if not isinstance(text, str):
+            continue
+        text = unicodedata.normalize("NFC", text)
+        found = detect(text)
         if found:
             votes[found] += 1
-    best = max(votes, key=votes.get)
-    return best if votes[best] else None
+        elif any(_is_unicode_vietnamese(c) for c in text):
+            votes[None] += 1
+    best = TCVN3 if votes[TCVN3] >= votes[VNI] else VNI
+    return best if votes[best] > votes[None] else None
 
 
 def _all_capitals(text: str) -> bool:

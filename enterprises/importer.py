@@ -17,6 +17,7 @@ rejected with their reason; the good ones are saved together in one transaction.
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -129,7 +130,7 @@ class RowResult:
     action: str = ""  # "create", "update", "reject"
     existing: Enterprise | None = None
     unit: Unit | None = None
-    repaired: bool = False
+    repaired: str = ""  # "TCVN3", "VNI" or "NFD" when a cell's text was converted
 
     @property
     def ok(self) -> bool:
@@ -280,11 +281,16 @@ def parse(
     for offset, raw in enumerate(rows[data_start:]):
         row_number = data_start + offset + 1
         values = {f: (raw[c] if c < len(raw) else None) for f, c in columns.items()}
-        repaired = False
+        repaired = ""
         for key, value in values.items():
             if isinstance(value, str):
                 fixed = vnencodings.repair(value, hint=result.encoding)
-                repaired = repaired or (fixed != clean(value) and fixed != value)
+                if fixed != value and not repaired:
+                    nfc = unicodedata.normalize("NFC", value)
+                    if fixed != nfc:
+                        repaired = (vnencodings.detect(nfc) or result.encoding or "").upper()
+                    elif nfc != value:
+                        repaired = "NFD"
                 values[key] = clean(fixed)
         if all(v in (None, "") for v in values.values()):
             continue

@@ -76,3 +76,10 @@ def test_sheet_hint_decides_ambiguous_cells():
     assert detect_many(cells) == VNI
     assert repair("Thò") == "Thò"
     assert repair("Thò", hint=VNI) == "Thị"
+
+
+def test_no_hint_on_a_unicode_sheet_with_one_legacy_cell():
+    cells = ["Công ty Sai Mã", "Công ty Số Lạ", "Mường Tè", "C«ng ty Míi"]
+    assert detect_many(cells) is None
+    assert repair("Công ty Sai Mã", hint=detect_many(cells)) == "Công ty Sai Mã"
+    assert repair("C«ng ty Míi") == "Công ty Mới"

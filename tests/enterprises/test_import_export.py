@@ -51,7 +51,9 @@ def test_parse_messy_file(demo, messy_file):
     sam_pu = by_row[7]
     assert sam_pu.action == "update"  # matched by normalised name to the demo enterprise
     assert sam_pu.values["name"] == "Công ty Cổ phần Sâm Pu Si Lung"
-    assert sam_pu.repaired
+    assert sam_pu.repaired == "TCVN3"
+    assert by_row[8].repaired == "VNI"
+    assert by_row[9].repaired == "NFD"
     assert by_row[8].values["name"] == "Công ty TNHH Khoáng sản Mường Tè"
     assert by_row[8].values["workers"] == 1200
     assert by_row[8].values["surveyed_on"] == datetime.date(2024, 6, 20)
@@ -59,6 +61,8 @@ def test_parse_messy_file(demo, messy_file):
     assert unicodedata.is_normalized("NFC", by_row[9].values["name"])
     assert by_row[9].values["tax_code"] == "0100109106-001"
     assert by_row[10].action == "reject" and "kiểm tra" in by_row[10].errors[0]
+    assert by_row[10].values["name"] == "Công ty Sai Mã"  # Unicode left alone
+    assert result.encoding is None  # mostly Unicode: no sheet-wide hint
     assert by_row[11].action == "reject" and "không phải số" in by_row[11].errors[0]
     assert by_row[12].action == "reject" and "dòng 8" in by_row[12].errors[0]  # same name
     assert by_row[14].unit.name == "LĐLĐ huyện Tam Đường"  # from the group row "II"
