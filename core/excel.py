@@ -31,7 +31,8 @@ What the sheet looks like (rows are 1-based Excel rows; ``SheetPositions`` tells
   all header rows, the data columns' headers are merged as ``header_cells`` say; bold, wrapped,
   centred, grey fill;
 - one row per entry of ``rows``: TT centred, unit name, the values, the note (wrapped);
-- the totals row: "Cộng:" merged over TT and Đơn vị, bold.
+- the totals row: "Cộng:" merged over TT and Đơn vị, bold;
+- then any ``extra_rows`` ``(label, [values...])`` in italics (e.g. the province targets).
 
 Numbers are written as numbers with the format ``'#,##0'`` (per column overridable with
 ``number_formats``), so Excel/LibreOffice in a Vietnamese locale show 1.100. ``None`` values
