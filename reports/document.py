@@ -83,9 +83,11 @@ def number_line(report: Report | None, unit: Unit) -> str:
 
 def subject_of(deadline: ReportingDeadline) -> str:
     if deadline.is_quarterly:
+        quarter = ROMAN[(deadline.start.month - 1) // 3]
         return (
-            f"Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở {deadline.name.lower()} "
-            f"(từ ngày {deadline.start:%d/%m/%Y} đến ngày {deadline.end:%d/%m/%Y})"
+            f"Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở quý {quarter} năm "
+            f"{deadline.start.year} (từ ngày {deadline.start:%d/%m/%Y} đến ngày "
+            f"{deadline.end:%d/%m/%Y})"
         )
     return (
         f"Kết quả thực hiện “{deadline.period.name}” phát triển đoàn viên, thành lập "

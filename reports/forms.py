@@ -65,6 +65,7 @@ class DeadlineForm(forms.ModelForm):
             name: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
             for name in ("start", "end", "due_on")
         }
+        labels = {"sort_order": _("Thứ tự")}
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -299,24 +299,44 @@ def report_export(request, pk, unit_pk, fmt):
     return response
 
 
+def _appendix(figures) -> dict:
+    """One row per unit with target / achieved / % of each main (root) indicator."""
+    roots = [i for i, c in enumerate(figures.columns) if c.parent_id is None]
+
+    def cells(row):
+        return [row.cells[i] for i in roots]
+
+    rows = [{"row": row, "cells": cells(row)} for row in figures.rows]
+    return {
+        "columns": [figures.columns[i] for i in roots],
+        "rows": rows,
+        "totals": {"row": figures.totals, "cells": cells(figures.totals)},
+    }
+
+
 def report_print(request, pk, unit_pk):
     deadline = selectors.get_deadline_for(request.user, pk)
     unit = _unit_for(request, deadline, unit_pk)
     report = Report.objects.filter(deadline=deadline, unit=unit).first()
     doc = build_document(deadline, unit, report)
-    layout = None
-    if doc.consolidated:
-        layout = result_layout(deadline.plan, deadline.period, doc.figures.quarterly)
+    appendix = _appendix(doc.figures) if doc.consolidated else None
     row = doc.figures.totals if doc.consolidated else (doc.figures.rows or [None])[0]
     lines = []
-    if row is not None:
-        lines = [
-            {"column": column, "cell": row.cells[i]} for i, column in enumerate(doc.figures.columns)
-        ]
+    number = 0
+    for i, column in enumerate(doc.figures.columns if row is not None else []):
+        if column.parent_id is None:
+            number += 1
+        lines.append(
+            {
+                "column": column,
+                "cell": row.cells[i],
+                "number": None if column.parent_id else number,
+            }
+        )
     return render(
         request,
         "reports/report_print.html",
-        {"doc": doc, "deadline": deadline, "unit": unit, "layout": layout, "lines": lines},
+        {"doc": doc, "deadline": deadline, "unit": unit, "appendix": appendix, "lines": lines},
     )
 
 

@@ -29,6 +29,8 @@ def test_export_unit_quarter_docx(quarter3, unit_a, tmp_path, capsys):
     headers = [c.text for c in document.tables[1].rows[0].cells]
     assert headers == ["TT", "Nội dung", "ĐVT", "Chỉ tiêu năm", "Trong quý", "Lũy kế", "Tỷ lệ (%)"]
     assert "Quý III/2024" in capsys.readouterr().out
+    subjects = [p.text for p in document.paragraphs if p.text.startswith("Kết quả")]
+    assert subjects[0].startswith("Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở quý III")
 
 
 def test_export_by_plan_period_code(campaign, tmp_path):
