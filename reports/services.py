@@ -57,7 +57,11 @@ def _who(user) -> str:
 
 
 def _lock(report: Report, expected_version: int | None) -> Report:
-    fresh = Report.objects.select_for_update().select_related("updated_by").get(pk=report.pk)
+    fresh = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("updated_by", "deadline", "unit")
+        .get(pk=report.pk)
+    )
     if expected_version is not None and fresh.version != int(expected_version):
         when = formats.date_format(timezone.localtime(fresh.updated_at), "d/m/Y H:i")
         raise StaleReport(

@@ -42,7 +42,10 @@ def report_list(request):
             row["summary"] = selectors.consolidation(deadline, today)
         rows.append(row)
     own = None
-    if user.unit_id and not user.is_province_level and plan is not None:
+    reports_to_plan = (
+        plan is not None and user.unit_id and plan.plan_units.filter(unit_id=user.unit_id).exists()
+    )
+    if reports_to_plan and not user.is_province_level:
         reports = {
             r.deadline_id: r
             for r in Report.objects.filter(unit_id=user.unit_id, deadline__plan=plan)
