@@ -14,6 +14,11 @@ PEOPLE = [
 ]
 
 
+def _signed_in(page, username):
+    sign_in(page, username, PASSWORD)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
 def _figure(page, unit_pk, indicator_pk) -> int:
     cell = page.locator(
         f'#progress-table tr[data-unit="{unit_pk}"] td[data-indicator="{indicator_pk}"] a.figure'
@@ -46,11 +51,12 @@ def test_officer_adds_three_members_and_dashboard_rises(page, browser, transacti
     # The province's figure, as the province administrator sees it (another browser session).
     admin = browser.new_context(locale="vi-VN").new_page()
     admin.base_url = page.base_url
-    sign_in(admin, "b.admin", PASSWORD)
+    admin.set_default_timeout(15000)
+    _signed_in(admin, "b.admin")
     admin.goto(dashboard)
     province_before = _figure(admin, province.pk, net.pk)
 
-    sign_in(page, "b.officer", PASSWORD)
+    _signed_in(page, "b.officer")
     page.goto(dashboard)
     unit_before = _figure(page, unit.pk, net.pk)
     assert page.locator(f'#progress-table tr[data-unit="{province.pk}"]').count() == 0
