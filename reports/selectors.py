@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import visible_units
 from organisation.models import Unit
@@ -62,7 +63,7 @@ class Submission:
 
     @property
     def status_label(self) -> str:
-        return self.report.get_status_display() if self.report else "Chưa lập"
+        return self.report.get_status_display() if self.report else _("Chưa lập")
 
     @property
     def received(self) -> bool:
@@ -250,7 +251,7 @@ class DueItem:
 
     @property
     def status_label(self) -> str:
-        return self.report.get_status_display() if self.report else "Chưa lập"
+        return self.report.get_status_display() if self.report else _("Chưa lập")
 
 
 def due_for_unit(unit: Unit, today=None) -> list[DueItem]:

@@ -211,7 +211,7 @@ def report_save(request, pk, unit_pk):
     )
     values = {name: form.cleaned_data[name] for name in ReportForm.Meta.fields}
     try:
-        services.save_report(
+        saved = services.save_report(
             report=report,
             user=request.user,
             expected_version=form.cleaned_data["version"],
@@ -222,6 +222,13 @@ def report_save(request, pk, unit_pk):
         report.refresh_from_db()
         return _render_detail(request, deadline, unit, report, form, status=409)
     messages.success(request, _("Đã lưu báo cáo."))
+    if request.POST.get("and_submit"):
+        try:
+            services.submit_report(report=saved, user=request.user, expected_version=saved.version)
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã nộp báo cáo lên LĐLĐ tỉnh."))
     return redirect("reports:detail", pk=deadline.pk, unit_pk=unit.pk)
 
 

@@ -122,3 +122,14 @@ def test_calendar_is_configurable_by_the_province_admin(
     assert "không được trước ngày cuối của kỳ số liệu" in response.content.decode()
     response = client.post(url, {**data, "code": "quy-3-2024"})
     assert "đã có trong kế hoạch" in response.content.decode()
+
+
+def test_save_and_submit_in_one_click(quarter3, unit_a, officer_a, client_for):
+    response = client_for(officer_a).post(
+        f"/reports/{quarter3.pk}/unit/{unit_a.pk}/save/",
+        {"version": 1, "results": "Kết nạp 12 đoàn viên.", "and_submit": "1"},
+        follow=True,
+    )
+    assert "Đã nộp báo cáo lên LĐLĐ tỉnh." in response.content.decode()
+    report = Report.objects.get(deadline=quarter3, unit=unit_a)
+    assert report.status == Status.SUBMITTED and report.results == "Kết nạp 12 đoàn viên."
