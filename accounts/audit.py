@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
@@ -220,7 +221,7 @@ def display_value(f, value) -> str:
         related = f.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else f"#{value}"
     if isinstance(f, models.DateTimeField):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
     if isinstance(f, models.DateField):
         return value.strftime("%d/%m/%Y")
     return str(value)

@@ -7,7 +7,7 @@ Their shared password is DEMO_PASSWORD (default in the README); the administrato
 import os
 
 from accounts.models import Role, User
-from organisation.models import Unit
+from organisation.models import Unit, UnitKind, UnitPath
 
 DEFAULT_DEMO_PASSWORD = "LaiChau@2024"
 
@@ -18,11 +18,33 @@ DEMO_USERS = [
 ]
 
 
+# The grassroots officer's union: a CĐCS of the progress demo under Mường Tè.
+GRASSROOTS_DEMO_USER = "cb.cdcs.muongte"
+GRASSROOTS_DEMO_PARENT = "LĐLĐ huyện Mường Tè"
+GRASSROOTS_DEMO_UNION = "CĐCS Trường THCS thị trấn Mường Tè"
+
+
+def grassroots_demo_union() -> Unit | None:
+    parent = Unit.objects.filter(name=GRASSROOTS_DEMO_PARENT).first()
+    if parent is None:
+        return None
+    below = UnitPath.objects.filter(ancestor=parent, depth__gt=0).values("descendant_id")
+    unions = Unit.objects.filter(id__in=below, kind__in=UnitKind.grassroots_level())
+    return unions.filter(name=GRASSROOTS_DEMO_UNION).first() or unions.order_by("id").first()
+
+
+def _create(username, role, unit, password):
+    if User.objects.filter(username=username).exists():
+        return
+    user = User(username=username, role=role, unit=unit)
+    user.set_password(password)
+    user.save()
+
+
 def load() -> None:
     password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
     for username, role, unit_name in DEMO_USERS:
-        if User.objects.filter(username=username).exists():
-            continue
-        user = User(username=username, role=role, unit=Unit.objects.get(name=unit_name))
-        user.set_password(password)
-        user.save()
+        _create(username, role, Unit.objects.get(name=unit_name), password)
+    union = grassroots_demo_union()
+    if union is not None:  # only once the progress demo has made grassroots unions
+        _create(GRASSROOTS_DEMO_USER, Role.GRASSROOTS_OFFICER, union, password)

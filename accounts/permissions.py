@@ -93,6 +93,29 @@ def can_manage_plans(user) -> bool:
     return _active(user) and user.is_province_admin
 
 
+def can_manage_structure(user) -> bool:
+    """Moving, dissolving, merging units and changing their sector: province administrators."""
+    return _active(user) and user.is_province_admin
+
+
+def can_create_units(user) -> bool:
+    """May open the new-unit page: province administrators and unit officers."""
+    return _active(user) and (
+        user.is_province_admin or (user.role == Role.UNIT_OFFICER and user.unit_id is not None)
+    )
+
+
+def can_create_unit_under(user, parent: Unit, kind: str) -> bool:
+    """A unit officer founds grassroots unions inside its own subtree; the province anything."""
+    from organisation.models import UnitKind
+
+    if not can_create_units(user):
+        return False
+    if user.is_province_admin:
+        return True
+    return kind in UnitKind.grassroots_level() and can_edit_unit(user, parent)
+
+
 def can_write_report(user, unit: Unit) -> bool:
     """A unit's periodic report is written by that unit's own officers (not those above or
     below it) or by a province administrator (who also writes the province's consolidated one)."""

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts import permissions
 from accounts.models import Role, User
+from organisation.selectors import is_ever_within
 
 NEW_PASSWORD = "Dong-Bac-2024-xyz"
 
@@ -52,7 +53,9 @@ def test_officer_creates_grassroots_officer_in_own_subtree_only(
     client = client_for(officer_a)
     form = client.get(reverse("accounts:user_create")).context["form"]
     assert [v for v, _l in form.fields["role"].choices] == [Role.GRASSROOTS_OFFICER]
-    assert list(form.fields["unit"].queryset) == [grassroots_a]
+    offered = set(form.fields["unit"].queryset)
+    assert grassroots_a in offered and grassroots_b not in offered
+    assert all(u.is_grassroots and is_ever_within(u, officer_a.unit) for u in offered)
 
     response = _create(client, role=Role.GRASSROOTS_OFFICER, unit=grassroots_a.pk)
     assert response.status_code == 302
@@ -67,7 +70,10 @@ def test_officer_creates_grassroots_officer_in_own_subtree_only(
 def test_officer_sees_and_manages_only_its_grassroots_officers(
     officer_a, officer_b, grassroots_officer, grassroots_officer_b, admin_user, client_for
 ):
-    assert set(permissions.manageable_users(officer_a)) == {grassroots_officer}
+    managed = set(permissions.manageable_users(officer_a))
+    assert grassroots_officer in managed and grassroots_officer_b not in managed
+    assert all(u.role == Role.GRASSROOTS_OFFICER for u in managed)
+    assert not managed & {officer_a, officer_b, admin_user}
     client = client_for(officer_a)
     text = client.get(reverse("accounts:user_list")).content.decode()
     assert "t.cdcs.a" in text and "t.cdcs.b" not in text and "t.officer.b" not in text
