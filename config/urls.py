@@ -12,5 +12,6 @@ urlpatterns = [
     path("progress/", include("progress.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("reports/", include("reports.urls")),
+    path("units/", include("organisation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ NAV = [
     ("progress:dashboard_home", _("Tiến độ"), None),
     ("enterprises:list", _("Doanh nghiệp"), None),
     ("reports:list", _("Báo cáo"), None),
+    ("organisation:tree", _("Cơ cấu tổ chức"), None),
     ("accounts:user_list", _("Tài khoản"), "manage_accounts"),
     ("accounts:audit_log", _("Nhật ký"), "province"),
 ]

@@ -4,7 +4,9 @@ import datetime
 from collections import defaultdict
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from core.text import name_key
 from organisation.models import (
     BEGINNING_OF_TIME,
     END_OF_TIME,
@@ -154,3 +156,272 @@ def province_of(unit: Unit) -> Unit | None:
         .first()
     )
     return path.ancestor if path else None
+
+
+# Checks and reorganisations for the structure pages ------------------------------------------
+# The ``*_problems`` functions return Vietnamese messages (empty list = allowed); the forms show
+# them, and the ``*_checked`` services and ``merge_units`` refuse with the same messages
+# (django.core.exceptions.ValidationError), changing nothing.
+
+
+def _d(day: datetime.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _not_alive(unit: Unit, on_date: datetime.date) -> str | None:
+    """Why unit does not exist on on_date (before founding or after dissolution), if so."""
+    if on_date < unit.founded_on:
+        return _("“%(unit)s” thành lập ngày %(founded)s, sau ngày %(date)s.") % {
+            "unit": unit.name,
+            "founded": _d(unit.founded_on),
+            "date": _d(on_date),
+        }
+    if unit.dissolved_on is not None and on_date > unit.dissolved_on:
+        return _("“%(unit)s” đã giải thể ngày %(dissolved)s, trước ngày %(date)s.") % {
+            "unit": unit.name,
+            "dissolved": _d(unit.dissolved_on),
+            "date": _d(on_date),
+        }
+    return None
+
+
+def _parent_problems(parent: Unit, on_date: datetime.date) -> list[str]:
+    problems = []
+    if parent.kind in UnitKind.grassroots_level():
+        problems.append(
+            _("Đơn vị cấp trên “%(unit)s” là công đoàn cơ sở, không có đơn vị trực thuộc.")
+            % {"unit": parent.name}
+        )
+    why = _not_alive(parent, on_date)
+    if why:
+        problems.append(_("Đơn vị cấp trên: %(why)s") % {"why": why})
+    return problems
+
+
+def create_problems(
+    *, name: str, kind: str, parent: Unit | None, valid_from: datetime.date
+) -> list[str]:
+    """Why a unit named name cannot be created under parent from valid_from."""
+    problems = []
+    if kind == UnitKind.PROVINCE:
+        problems.append(_("Không tạo liên đoàn lao động tỉnh trên trang này."))
+    if parent is None:
+        return [*problems, _("Chưa chọn đơn vị cấp trên.")]
+    problems += _parent_problems(parent, valid_from)
+    from organisation.selectors import children
+
+    twin = children(parent, valid_from).filter(name_key=name_key(name)).first()
+    if twin is not None:
+        problems.append(
+            _("Ngày %(date)s “%(parent)s” đã có đơn vị trực thuộc tên “%(name)s”.")
+            % {"date": _d(valid_from), "parent": parent.name, "name": twin.name}
+        )
+    return problems
+
+
+def move_problems(*, unit: Unit, new_parent: Unit, on_date: datetime.date) -> list[str]:
+    """Why unit cannot belong to new_parent from on_date."""
+    problems = []
+    if unit.kind == UnitKind.PROVINCE:
+        problems.append(_("Không chuyển liên đoàn lao động tỉnh sang đơn vị khác."))
+    why = _not_alive(unit, on_date)
+    if why:
+        problems.append(
+            _("Ngày chuyển %(date)s không hợp lệ: %(why)s") % {"date": _d(on_date), "why": why}
+        )
+    if new_parent.pk == unit.pk:
+        return [*problems, _("Đơn vị không thể trực thuộc chính nó.")]
+    if UnitPath.objects.filter(
+        ancestor=unit, descendant=new_parent, valid_to__gte=on_date
+    ).exists():
+        problems.append(
+            _(
+                "“%(parent)s” nằm trong cây trực thuộc của “%(unit)s” (từ ngày %(date)s trở đi): "
+                "chuyển như vậy sẽ tạo vòng lặp."
+            )
+            % {"parent": new_parent.name, "unit": unit.name, "date": _d(on_date)}
+        )
+    problems += _parent_problems(new_parent, on_date)
+    if UnitLink.objects.filter(
+        child=unit, parent=new_parent, valid_from__lte=on_date, valid_to__gte=on_date
+    ).exists():
+        problems.append(
+            _("Ngày %(date)s “%(unit)s” đã trực thuộc “%(parent)s”.")
+            % {"date": _d(on_date), "unit": unit.name, "parent": new_parent.name}
+        )
+    return problems
+
+
+def _children_after(parents, on_date: datetime.date):
+    """Units linked to one of parents on some day after on_date."""
+    ids = UnitLink.objects.filter(parent__in=parents, valid_to__gt=on_date).values("child_id")
+    return Unit.objects.filter(id__in=ids).order_by("sort_order", "name")
+
+
+def dissolve_problems(*, unit: Unit, on_date: datetime.date) -> list[str]:
+    problems = []
+    if unit.kind == UnitKind.PROVINCE:
+        problems.append(_("Không giải thể liên đoàn lao động tỉnh trên trang này."))
+    if unit.dissolved_on is not None:
+        problems.append(
+            _("“%(unit)s” đã giải thể ngày %(date)s.")
+            % {"unit": unit.name, "date": _d(unit.dissolved_on)}
+        )
+    if on_date < unit.founded_on:
+        problems.append(
+            _("Ngày giải thể %(date)s trước ngày thành lập %(founded)s của “%(unit)s”.")
+            % {"date": _d(on_date), "founded": _d(unit.founded_on), "unit": unit.name}
+        )
+    remaining = list(_children_after([unit], on_date).filter(dissolved_on__isnull=True)[:6])
+    if remaining:
+        names = ", ".join(u.name for u in remaining[:5]) + ("…" if len(remaining) > 5 else "")
+        problems.append(
+            _(
+                "Sau ngày %(date)s “%(unit)s” vẫn còn đơn vị trực thuộc (%(names)s): hãy chuyển "
+                "chúng sang đơn vị khác trước, hoặc dùng chức năng hợp nhất."
+            )
+            % {"date": _d(on_date), "unit": unit.name, "names": names}
+        )
+    return problems
+
+
+def sector_problems(*, unit: Unit, effective_from: datetime.date) -> list[str]:
+    why = _not_alive(unit, effective_from)
+    if why:
+        return [
+            _("Ngày áp dụng %(date)s không hợp lệ: %(why)s")
+            % {"date": _d(effective_from), "why": why}
+        ]
+    return []
+
+
+def merge_problems(*, sources, target: Unit | None, on_date: datetime.date) -> list[str]:
+    """Why sources cannot end on on_date with everything under them moved to target."""
+    sources = list(sources)
+    if not sources:
+        return [_("Chưa chọn đơn vị được hợp nhất.")]
+    problems = []
+    for source in sources:
+        if target is not None and source.pk == target.pk:
+            problems.append(
+                _("“%(unit)s” vừa là đơn vị được hợp nhất vừa là đơn vị nhận.")
+                % {"unit": source.name}
+            )
+            continue
+        if source.kind == UnitKind.PROVINCE:
+            problems.append(_("Không hợp nhất liên đoàn lao động tỉnh."))
+        if source.dissolved_on is not None:
+            problems.append(
+                _("“%(unit)s” đã giải thể ngày %(date)s.")
+                % {"unit": source.name, "date": _d(source.dissolved_on)}
+            )
+        elif on_date < source.founded_on:
+            problems.append(
+                _("Ngày giải thể %(date)s trước ngày thành lập %(founded)s của “%(unit)s”.")
+                % {"date": _d(on_date), "founded": _d(source.founded_on), "unit": source.name}
+            )
+        if (
+            target is not None
+            and UnitPath.objects.filter(
+                ancestor=source, descendant=target, valid_to__gte=on_date
+            ).exists()
+        ):
+            problems.append(
+                _(
+                    "Đơn vị nhận “%(target)s” trực thuộc “%(unit)s”, đơn vị sẽ giải thể: "
+                    "hãy chọn đơn vị nhận khác."
+                )
+                % {"target": target.name, "unit": source.name}
+            )
+    if target is None:
+        return problems
+    why = _not_alive(target, on_date + datetime.timedelta(days=1))
+    if why:
+        problems.append(_("Đơn vị nhận: %(why)s") % {"why": why})
+    if target.kind in UnitKind.grassroots_level() and _children_after(sources, on_date).exists():
+        problems.append(
+            _("Đơn vị nhận “%(target)s” là công đoàn cơ sở, không nhận được đơn vị trực thuộc.")
+            % {"target": target.name}
+        )
+    return problems
+
+
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def merge_units(*, sources, target: Unit, on_date: datetime.date) -> list[Unit]:
+    """Sources end on on_date; every unit under them belongs to target from the day after.
+
+    Atomic: on a problem (ValidationError with Vietnamese messages) nothing changes. Links and
+    paths up to on_date stay as they were, so figures for earlier dates add up the old way.
+    Returns the units moved.
+    """
+    sources = list(Unit.objects.select_for_update().filter(pk__in=[s.pk for s in sources]))
+    _refuse(merge_problems(sources=sources, target=target, on_date=on_date))
+    next_day = on_date + datetime.timedelta(days=1)
+    moved = list(_children_after(sources, on_date))
+    for child in moved:
+        for link in UnitLink.objects.filter(child=child, valid_to__gte=next_day):
+            if link.valid_from >= next_day:
+                link.delete()
+            else:
+                link.valid_to = on_date
+                link.save(update_fields=["valid_to"])
+        start = max(next_day, child.founded_on)
+        UnitLink.objects.create(child=child, parent=target, valid_from=start)
+    for source in sources:
+        source.dissolved_on = on_date
+        source.save(update_fields=["dissolved_on"])
+        UnitLink.objects.filter(child=source, valid_to__gt=on_date).update(valid_to=on_date)
+    rebuild_paths([*sources, *moved, target])
+    return moved
+
+
+@transaction.atomic
+def merge_into_new_unit(
+    *, sources, on_date: datetime.date, name: str, kind: str, parent: Unit, sector: str
+) -> Unit:
+    """Create unit name under parent from on_date + 1, then merge sources into it."""
+    target = create_unit_checked(
+        name=name,
+        kind=kind,
+        parent=parent,
+        sector=sector,
+        valid_from=on_date + datetime.timedelta(days=1),
+    )
+    merge_units(sources=sources, target=target, on_date=on_date)
+    return target
+
+
+@transaction.atomic
+def create_unit_checked(
+    *, name: str, kind: str, parent: Unit, sector: str, valid_from: datetime.date, **extra
+) -> Unit:
+    """create_unit after the structure page's checks."""
+    _refuse(create_problems(name=name, kind=kind, parent=parent, valid_from=valid_from))
+    return create_unit(
+        name=name, kind=kind, parent=parent, sector=sector, valid_from=valid_from, **extra
+    )
+
+
+@transaction.atomic
+def move_unit_checked(*, unit: Unit, new_parent: Unit, on_date: datetime.date) -> UnitLink:
+    _refuse(move_problems(unit=unit, new_parent=new_parent, on_date=on_date))
+    return move_unit(unit=unit, new_parent=new_parent, on_date=on_date)
+
+
+@transaction.atomic
+def dissolve_unit_checked(*, unit: Unit, on_date: datetime.date) -> None:
+    _refuse(dissolve_problems(unit=unit, on_date=on_date))
+    dissolve_unit(unit=unit, on_date=on_date)
+
+
+@transaction.atomic
+def set_sector_checked(*, unit: Unit, sector: str, effective_from: datetime.date) -> None:
+    _refuse(sector_problems(unit=unit, effective_from=effective_from))
+    set_sector(unit=unit, sector=sector, effective_from=effective_from)
