@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import (
     can_manage_plans,
@@ -26,6 +26,7 @@ from reports.models import Report, ReportingDeadline
 from reports.word import DOCX_CONTENT_TYPE, docx_bytes
 
 
+@require_safe
 def report_list(request):
     plans = list(plans_for(request.user))
     plan = None
@@ -77,6 +78,7 @@ def _unit_for(request, deadline, unit_pk) -> Unit:
     return unit
 
 
+@require_safe
 def consolidation(request, pk):
     deadline = selectors.get_deadline_for(request.user, pk)
     require_view(request.user, deadline.plan.issuing_unit)
@@ -152,6 +154,7 @@ def _figure_lines(figures, unit_id, frozen=None, live=None):
     return lines
 
 
+@require_safe
 def report_detail(request, pk, unit_pk):
     deadline = selectors.get_deadline_for(request.user, pk)
     unit = _unit_for(request, deadline, unit_pk)
@@ -293,6 +296,7 @@ def bulk_accept(request, pk):
     return redirect("reports:consolidation", pk=pk)
 
 
+@require_safe
 def report_export(request, pk, unit_pk, fmt):
     deadline = selectors.get_deadline_for(request.user, pk)
     unit = _unit_for(request, deadline, unit_pk)
@@ -324,6 +328,7 @@ def _appendix(figures) -> dict:
     }
 
 
+@require_safe
 def report_print(request, pk, unit_pk):
     deadline = selectors.get_deadline_for(request.user, pk)
     unit = _unit_for(request, deadline, unit_pk)
