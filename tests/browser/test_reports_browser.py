@@ -59,9 +59,7 @@ def test_submit_return_resubmit_accept(browser, live_server, demo, officer_a, ad
         admin.check(f"#submissions tr[data-unit='{officer_a.unit.name}'] input[name=report]")
         admin.click("text=Duyệt các báo cáo đã chọn")
         admin.wait_for_selector("text=Đã duyệt 1 báo cáo")
-        assert "Đã duyệt" in admin.inner_text(
-            f"#submissions tr[data-unit='{officer_a.unit.name}']"
-        )
+        assert "Đã duyệt" in admin.inner_text(f"#submissions tr[data-unit='{officer_a.unit.name}']")
     finally:
         officer_ctx.close()
         admin_ctx.close()
