@@ -201,7 +201,7 @@ def unit_move(request, pk):
     form = MoveForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _, ok = _run(
+        _result, ok = _run(
             form,
             lambda: services.move_unit_checked(
                 unit=unit, new_parent=data["new_parent"], on_date=data["on_date"]
@@ -231,7 +231,7 @@ def unit_dissolve(request, pk):
     form = DissolveForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         on_date = form.cleaned_data["on_date"]
-        _, ok = _run(form, lambda: services.dissolve_unit_checked(unit=unit, on_date=on_date))
+        _result, ok = _run(form, lambda: services.dissolve_unit_checked(unit=unit, on_date=on_date))
         if ok:
             messages.success(
                 request,
@@ -247,7 +247,7 @@ def unit_sector(request, pk):
     form = SectorForm(request.POST or None, unit=unit, initial={"sector": unit.sector})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _, ok = _run(
+        _result, ok = _run(
             form,
             lambda: services.set_sector_checked(
                 unit=unit, sector=data["sector"], effective_from=data["effective_from"]
