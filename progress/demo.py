@@ -190,6 +190,8 @@ def _ensure_unions() -> dict[str, list[Unit]]:
 
 
 def load() -> None:
+    from progress import rollup
+
     unions = _ensure_unions()
     if Record.objects.filter(is_simulated=True).exists():
         return
@@ -197,6 +199,7 @@ def load() -> None:
     if period is None:
         return
     _simulate(period, unions)
+    rollup.rebuild()  # the simulation is bulk-inserted
 
 
 def _target(targets, unit, code) -> int:

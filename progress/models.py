@@ -179,3 +179,42 @@ class Record(models.Model):
     @staticmethod
     def new_transfer_key():
         return uuid.uuid4()
+
+
+class DayTotal(models.Model):
+    """Rollup: SUM(count) of the records under ``ancestor`` (an upper-level or higher unit) on one
+    day, by sector and kind. An accelerator only (see ``progress.rollup``): figures read it when
+    its stamp says it is current, and otherwise aggregate the records directly.
+    """
+
+    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    sector = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "date", "sector", "kind"], name="daytotal_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["ancestor", "date", "sector", "kind", "total"], name="daytotal_agg"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ancestor_id} {self.date} {self.sector} {self.kind}: {self.total}"
+
+
+class RollupStamp(models.Model):
+    """One row: what the rollup was last made consistent with (highest ids seen)."""
+
+    record_max = models.BigIntegerField(default=0)
+    path_max = models.BigIntegerField(default=0)
+    rebuilt_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"records ≤ {self.record_max}, paths ≤ {self.path_max}"

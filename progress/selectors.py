@@ -37,6 +37,25 @@ def _placeholders(values) -> str:
 
 
 def grouped_sums(start: datetime.date, end: datetime.date, unit_ids) -> Grouped:
+    """SUM(count) per (ancestor, sector, kind) over records dated start..end.
+
+    Read from the per-day rollup for units above grassroots level while it is current
+    (``progress.rollup``), else (and for grassroots unions) straight from the records.
+    """
+    from progress import rollup
+
+    unit_ids = list(unit_ids)
+    kinds = dict(Unit.objects.filter(pk__in=unit_ids).values_list("id", "kind"))
+    upper = [u for u in unit_ids if kinds.get(u) not in rollup.GRASSROOTS]
+    if upper and rollup.is_fresh():
+        result = rollup.grouped_sums(start, end, upper)
+        rest = [u for u in unit_ids if u not in result]
+        result.update(direct_sums(start, end, rest))
+        return result
+    return direct_sums(start, end, unit_ids)
+
+
+def direct_sums(start: datetime.date, end: datetime.date, unit_ids) -> Grouped:
     """One query: SUM(count) per (ancestor, sector, kind) over records dated start..end."""
     unit_ids = list(unit_ids)
     result: Grouped = {uid: {} for uid in unit_ids}

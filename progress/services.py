@@ -318,6 +318,9 @@ def found_grassroots_union(
     _check_date(founded_on)
     if parent.kind in UnitKind.grassroots_level():
         raise ProgressError(_("Đơn vị cấp trên không thể là một CĐCS."))
+    from progress import rollup
+
+    path_max_before = rollup.max_ids()[1]
     union = create_unit(
         name=name,
         kind=kind,
@@ -326,6 +329,7 @@ def found_grassroots_union(
         valid_from=founded_on,
         is_simulated=simulated,
     )
+    rollup.note_new_unit_paths(path_max_before)
     _record(
         kind=RecordKind.UNION_FOUNDED,
         union=union,
