@@ -7,8 +7,13 @@ upper-level unions, 135 000 grassroots unions — and about 2 000 000 records in
   national dashboard (the nation + 63 provinces, and the nation + all 700 upper-level unions),
   for the peak month (July) and the whole year;
 - the full dashboard build (``progress.dashboard.build``: plan units, targets, figures);
+- the direct aggregate (``selectors.direct_sums``: records joined to their paths, what the
+  figures fall back to while the per-day rollup is stale);
 - the bare SQL aggregate (records joined to paths, SUM(count) GROUP BY ancestor, nothing else)
   for comparison.
+
+After building (or with --reuse, if stale) it rebuilds the rollup (``progress.rollup``) and
+prints how long that took.
 
 Usage (from the project root):
 
@@ -308,6 +313,11 @@ def run(ids: dict) -> list[tuple]:
             t_achieved = timed(
                 lambda period=period, unit_ids=unit_ids: selectors.achieved(period, unit_ids)
             )
+            t_direct = timed(
+                lambda period=period, unit_ids=unit_ids: selectors.direct_sums(
+                    period.start, period.end, unit_ids
+                )
+            )
             t_bare = timed(
                 lambda period=period, unit_ids=unit_ids: bare(period.start, period.end, unit_ids)
             )
@@ -318,7 +328,7 @@ def run(ids: dict) -> list[tuple]:
                         period, visible_unit_ids=None, today=today
                     )
                 )
-            rows.append((label, period.name, len(unit_ids), t_achieved, t_board, t_bare))
+            rows.append((label, period.name, len(unit_ids), t_achieved, t_board, t_direct, t_bare))
     return rows
 
 
@@ -361,17 +371,30 @@ def main():
         t0 = time.perf_counter()
         ids = build(args.scale, rng)
         print(f"  built in {time.perf_counter() - t0:.1f} s")
-    from progress.models import Record
+    from progress import rollup
+    from progress.models import DayTotal, Record
 
-    print(f"  {Unit.objects.count():,} units, {Record.objects.count():,} records")
+    if not rollup.is_fresh():
+        t0 = time.perf_counter()
+        rows = rollup.rebuild()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        print(f"  rollup rebuilt: {rows:,} rows in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"  {Unit.objects.count():,} units, {Record.objects.count():,} records, "
+        f"{DayTotal.objects.count():,} rollup rows"
+    )
     print()
-    print("| scope | period | units | achieved() ms | dashboard build ms | bare SQL ms | ratio |")
-    print("|---|---|---|---|---|---|---|")
-    for label, period, n, t_ach, t_board, t_bare in run(ids):
+    print(
+        "| scope | period | units | achieved() ms (rollup) | dashboard build ms "
+        "| direct aggregate ms (no rollup) | bare SQL ms | achieved / bare |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for label, period, n, t_ach, t_board, t_direct, t_bare in run(ids):
         board = f"{t_board:.1f}" if t_board is not None else "—"
         print(
-            f"| {label} | {period} | {n} | {t_ach:.1f} | {board} | {t_bare:.1f} | "
-            f"{t_ach / t_bare:.2f}× |"
+            f"| {label} | {period} | {n} | {t_ach:.1f} | {board} | {t_direct:.1f} | "
+            f"{t_bare:.1f} | {t_ach / t_bare:.2f}× |"
         )
 
 
