@@ -95,3 +95,49 @@ class UnitAObjects:
         return introduce_to_party(
             member=self.member_a, on_date=datetime.date(2024, 7, 20), user=self.admin
         )
+
+    # enterprises ----------------------------------------------------------------------------
+    @cached_property
+    def enterprise_a(self):
+        from enterprises.models import Enterprise
+
+        return Enterprise.objects.filter(unit=self.unit_a).order_by("id").first()
+
+    @cached_property
+    def case_a(self):
+        from enterprises.models import FoundingCase
+
+        return FoundingCase.objects.filter(unit=self.unit_a).order_by("id").first()
+
+    @cached_property
+    def informal_a(self):
+        from enterprises.models import InformalGroup
+        from enterprises.services import create_informal_group
+
+        found = InformalGroup.objects.filter(unit=self.unit_a).order_by("id").first()
+        return found or create_informal_group(
+            trade="Bán hàng rong",
+            place="Chợ trung tâm Mường Tè",
+            workers=12,
+            unit=self.unit_a,
+            user=self.admin,
+        )
+
+    # reports --------------------------------------------------------------------------------
+    @cached_property
+    def deadline(self):
+        from reports.models import ReportingDeadline
+
+        return ReportingDeadline.objects.filter(plan=self.plan).order_by("id").last()
+
+    @cached_property
+    def report_a(self):
+        from reports.models import Report
+
+        found = Report.objects.filter(deadline=self.deadline, unit=self.unit_a).first()
+        return found or Report.objects.create(deadline=self.deadline, unit=self.unit_a)
+
+    def report_status(self):
+        from reports.models import Report
+
+        return Report.objects.get(pk=self.report_a.pk).status

@@ -53,7 +53,10 @@ A_WRITERS = frozenset({ADMIN, OFF_A, GRASS})
 ENTRY_PAGES = frozenset({ADMIN, VIEWER, OFF_A, OFF_B, GRASS})
 ACCOUNT_MANAGERS_OF_A = frozenset({ADMIN, OFF_A})
 AUDIT_OF_A = frozenset({ADMIN, VIEWER, OFF_A})
-UNIT_ROLES = frozenset({OFF_A, OFF_B, GRASS})
+UNIT_A_WRITERS = frozenset({ADMIN, OFF_A})
+# Create pages of upper-level data (enterprises, informal groups): every role that may write to
+# some upper-level union; a grassroots officer may not.
+WRITERS_ANYWHERE = frozenset({ADMIN, OFF_A, OFF_B})
 
 
 def no_args(o):
@@ -66,11 +69,19 @@ class Url:
     post: frozenset
     args: Callable = no_args
     data: Callable | None = None
+    # For views that answer a refused write with a redirect and a message: the write counts as
+    # allowed only if effect(objects) differs after the POST.
+    effect: Callable | None = None
     note: str = ""
 
 
 def plan_period(o):
     return [o.plan.pk, o.period.code]
+
+
+def report_a(o):
+    o.report_a  # noqa: B018 - make sure the report exists
+    return [o.deadline.pk, o.unit_a.pk]
 
 
 # fmt: off
@@ -123,6 +134,57 @@ MATRIX: dict[str, Url] = {
     "progress:transfer": Url(args=lambda o: [o.member_a.pk], get=A_WRITERS, post=A_WRITERS),
     "progress:party_intro": Url(args=lambda o: [o.member_a.pk], get=A_WRITERS, post=A_WRITERS),
     "progress:party_outcome": Url(args=lambda o: [o.party_record_a.pk], get=A_WRITERS, post=A_WRITERS),
+    # enterprises -----------------------------------------------------------------------------
+    "enterprises:list": Url(get=SIGNED_IN, post=SIGNED_IN),
+    "enterprises:coverage": Url(get=SIGNED_IN, post=SIGNED_IN),
+    "enterprises:board": Url(get=SIGNED_IN, post=SIGNED_IN),
+    "enterprises:informal_list": Url(get=SIGNED_IN, post=SIGNED_IN),
+    "enterprises:export": Url(get=SIGNED_IN, post=SIGNED_IN),
+    "enterprises:create": Url(get=WRITERS_ANYWHERE, post=WRITERS_ANYWHERE),
+    "enterprises:informal_create": Url(get=WRITERS_ANYWHERE, post=WRITERS_ANYWHERE),
+    "enterprises:import": Url(get=WRITERS_ANYWHERE, post=WRITERS_ANYWHERE),
+    "enterprises:import_preview": Url(
+        get=SIGNED_IN, post=SIGNED_IN,
+        note="with nothing pending it redirects to the upload page, which refuses the viewer",
+    ),
+    "enterprises:detail": Url(args=lambda o: [o.enterprise_a.pk], get=UNIT_A_READERS, post=UNIT_A_READERS),
+    "enterprises:edit": Url(args=lambda o: [o.enterprise_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "enterprises:add_survey": Url(args=lambda o: [o.enterprise_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "enterprises:link_union": Url(args=lambda o: [o.enterprise_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "enterprises:case": Url(args=lambda o: [o.case_a.pk], get=UNIT_A_READERS, post=UNIT_A_READERS),
+    "enterprises:case_step": Url(
+        args=lambda o: [o.case_a.pk, "committee"], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS
+    ),
+    "enterprises:decision_file": Url(
+        args=lambda o: [o.case_a.pk], get=NOBODY, post=NOBODY,
+        note="the demo case has no scanned decision yet: 404 for everyone",
+    ),
+    "enterprises:informal_detail": Url(args=lambda o: [o.informal_a.pk], get=UNIT_A_READERS, post=UNIT_A_READERS),
+    # organisation ----------------------------------------------------------------------------
+    "organisation:tree": Url(get=SIGNED_IN, post=NOBODY, note="rows filtered to the subtree"),
+    "organisation:detail": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_READERS, post=NOBODY),
+    "organisation:create": Url(get=UNIT_A_WRITERS | {OFF_B}, post=UNIT_A_WRITERS | {OFF_B}),
+    "organisation:merge": Url(get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "organisation:move": Url(args=lambda o: [o.unit_a.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "organisation:dissolve": Url(args=lambda o: [o.unit_a.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "organisation:sector": Url(args=lambda o: [o.unit_a.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    # reports ---------------------------------------------------------------------------------
+    "reports:list": Url(get=SIGNED_IN, post=NOBODY),
+    "reports:calendar": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "reports:deadline_edit": Url(
+        args=lambda o: [o.plan.pk, o.deadline.pk], get=ONLY_ADMIN, post=ONLY_ADMIN
+    ),
+    "reports:consolidation": Url(args=lambda o: [o.deadline.pk], get=PROVINCE, post=NOBODY),
+    "reports:bulk_accept": Url(args=lambda o: [o.deadline.pk], get=NOBODY, post=ONLY_ADMIN),
+    "reports:detail": Url(args=report_a, get=UNIT_A_READERS, post=NOBODY),
+    "reports:save": Url(args=report_a, get=NOBODY, post=UNIT_A_WRITERS),
+    "reports:print": Url(args=report_a, get=UNIT_A_READERS, post=NOBODY),
+    "reports:export": Url(args=lambda o: [*report_a(o), "docx"], get=UNIT_A_READERS, post=NOBODY),
+    "reports:transition": Url(
+        args=lambda o: [*report_a(o), "reopen"], get=NOBODY, post=ONLY_ADMIN,
+        data=lambda o: {"reason": "Kiểm tra ma trận quyền"}, effect=lambda o: o.report_status(),
+        note="reopening an accepted report is the province's",
+    ),
 }
 
 # Django admin's generated pages: regular expressions on the URL name (or route, when unnamed).
@@ -133,7 +195,8 @@ RULES: list[tuple[str, Url]] = [
     (r"^admin:(index|password_change)$", Url(get=ONLY_ADMIN, post=ONLY_ADMIN)),
     (r"^admin:(password_change_done|jsi18n)$", Url(get=ONLY_ADMIN, post=NOBODY)),
     (r"^admin:login$", Url(get=EVERYONE, post=EVERYONE)),
-    (r"^admin:logout$", Url(get=SIGNED_IN, post=SIGNED_IN)),
+    (r"^admin:logout$", Url(get=SIGNED_IN - {ADMIN}, post=SIGNED_IN,
+                            note="GET: 405 for staff, a harmless redirect to the admin index for others")),
     (r"^admin:autocomplete$", Url(get=NOBODY, post=NOBODY)),
     (r"^admin:view_on_site$", Url(args=lambda o: [1, 1], get=NOBODY, post=NOBODY)),
     (r"^admin/\w+/\w+/<path:object_id>/$", Url(args=None, get=ONLY_ADMIN, post=ONLY_ADMIN,
@@ -202,6 +265,8 @@ def build_path(key, route, url: Url, objects) -> str | None:
 def outcome(response) -> str:
     if 200 <= response.status_code < 300:
         return "ok"
+    if response.status_code == 400:
+        return "ok"  # let in, the (empty) input refused
     if response.status_code in (301, 302, 303, 307, 308):
         location = response.headers.get("Location", "")
         # A redirect to a sign-in page asking to come back ("?next=") is a refusal; logging out
@@ -275,6 +340,7 @@ GROUPS = {
     "progress": lambda k: k.startswith("progress:"),
     "enterprises": lambda k: k.startswith("enterprises:"),
     "reports": lambda k: k.startswith("reports:"),
+    "organisation": lambda k: k.startswith("organisation:"),
     "admin": lambda k: k.startswith("admin"),
 }
 
