@@ -1,6 +1,7 @@
 """Forms of the structure pages. Dates are typed dd/mm/yyyy; checks come from services."""
 
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -173,6 +174,7 @@ class MergeForm(ProblemsMixin, forms.Form):
         queryset=Unit.objects.none(),
         error_messages={"required": _("Chưa chọn đơn vị được hợp nhất.")},
         widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Giữ phím Ctrl (Cmd trên máy Mac) để chọn nhiều đơn vị."),
     )
     on_date = date_field(_("Ngày giải thể các đơn vị hợp nhất"))
     target = UnitChoiceField(
@@ -195,7 +197,15 @@ class MergeForm(ProblemsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         alive = Unit.objects.filter(dissolved_on__isnull=True).order_by("sort_order", "name")
-        self.fields["sources"].queryset = alive.exclude(kind=UnitKind.PROVINCE)
+        by_level = Case(
+            *[When(kind=kind, then=Value(i)) for i, kind in enumerate(UnitKind.values)],
+            output_field=IntegerField(),
+        )
+        self.fields["sources"].queryset = (
+            alive.exclude(kind=UnitKind.PROVINCE)
+            .annotate(level=by_level)
+            .order_by("level", "sort_order", "name")
+        )
         self.fields["target"].queryset = alive.exclude(kind__in=UnitKind.grassroots_level())
         self.fields["new_parent"].queryset = possible_parents()
 

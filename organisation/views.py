@@ -84,6 +84,17 @@ def _other_app_links(user, unit):
     return links
 
 
+def _ancestors(unit, on_date, visible):
+    """unit's visible ancestors on on_date, the top first."""
+    paths = (
+        selectors.paths_on(on_date)
+        .filter(descendant=unit, depth__gt=0, ancestor__in=visible)
+        .select_related("ancestor")
+        .order_by("-depth")
+    )
+    return [p.ancestor for p in paths]
+
+
 def _open_end(day):
     return None if day in (END_OF_TIME, None) else day
 
@@ -164,9 +175,7 @@ def _run(form, action):
 
 def unit_create(request):
     require(can_create_units(request.user))
-    initial = {"parent": request.GET.get("parent"), "sector": Sector.MIXED}
-    if not request.user.is_province_admin:
-        initial["kind"] = UnitKind.GRASSROOTS
+    initial = {"parent": request.GET.get("parent"), "kind": UnitKind.GRASSROOTS}
     form = UnitCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
