@@ -38,7 +38,7 @@ def _threshold_context():
 
 def _chosen_unit(request, param="unit"):
     try:
-        pk = int(request.GET.get(param) or 0)
+        pk = int((request.GET.get(param) or "0").replace(".", ""))
     except ValueError:
         pk = 0
     if not pk:

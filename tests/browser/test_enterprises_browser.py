@@ -9,10 +9,14 @@ from tests.conftest import PASSWORD
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _figure(page, unit_pk, indicator_pk) -> int:
-    cell = page.locator(
-        f'#progress-table tr[data-unit="{unit_pk}"] td[data-indicator="{indicator_pk}"] a.figure'
-    )
+def _figure(page, unit_name, indicator_pk) -> int:
+    """The achieved figure in the unit's row. Rows are found by the unit's name and cells by
+    their indicator id read without thousands dots (the dashboard's attributes are localised, so
+    a primary key of 1800 appears as "1.800" on a database whose ids have grown)."""
+    row = page.locator("#progress-table tbody tr").filter(has_text=unit_name)
+    cells = row.locator("td.progress-cell")
+    ids = [c.get_attribute("data-indicator").replace(".", "") for c in cells.all()]
+    cell = cells.nth(ids.index(str(indicator_pk))).locator("a.figure")
     return int(cell.inner_text().replace(".", "").strip())
 
 
@@ -41,7 +45,7 @@ def test_pipeline_to_a_founded_union_raises_the_dashboard(
 
     sign_in(page, "b.muongte", PASSWORD)
     page.goto(dashboard)
-    before = _figure(page, unit.pk, new_unions.pk), _figure(page, unit.pk, large.pk)
+    before = _figure(page, unit.name, new_unions.pk), _figure(page, unit.name, large.pk)
 
     page.goto(f"{page.base_url}/enterprises/")
     page.get_by_role("link", name="Tiến trình thành lập CĐCS").click()
@@ -91,5 +95,5 @@ def test_pipeline_to_a_founded_union_raises_the_dashboard(
     sam_pu.refresh_from_db()
     assert sam_pu.grassroots_union is not None
     page.goto(dashboard)
-    after = _figure(page, unit.pk, new_unions.pk), _figure(page, unit.pk, large.pk)
+    after = _figure(page, unit.name, new_unions.pk), _figure(page, unit.name, large.pk)
     assert after == (before[0] + 1, before[1] + 1)

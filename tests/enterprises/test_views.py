@@ -178,3 +178,16 @@ def test_export_download(demo, client_for, viewer_user):
     response = client_for(viewer_user).get(reverse("enterprises:export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_unit_filter_ids_are_not_localised(demo, client_for, admin_user, unit_a, settings):
+    """Ids go into links and options unlocalised (1800, not “1.800”), and a dotted id from an
+    old link still works."""
+    client = client_for(admin_user)
+    html = client.get(reverse("enterprises:list")).content.decode()
+    assert f'<option value="{unit_a.pk}"' in html
+    dotted = f"{unit_a.pk + 1000:,}".replace(",", ".")
+    assert client.get(reverse("enterprises:list"), {"unit": dotted}).status_code == 404
+    html = client.get(reverse("enterprises:list"), {"unit": str(unit_a.pk)}).content.decode()
+    assert "Công ty Cổ phần Sông Đà 705" in html
+    assert "Công ty TNHH số 10 Lai Châu" not in html
