@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.permissions import can_edit_unit, require, require_edit, require_view
 from core.excel import XLSX_CONTENT_TYPE
@@ -89,6 +90,9 @@ def enterprise_list(request):
     )
 
 
+HISTORY_TYPES = {"+": _lazy("Tạo mới"), "~": _lazy("Sửa"), "-": _lazy("Xóa")}
+
+
 def enterprise_detail(request, pk):
     enterprise = get_object_or_404(
         Enterprise.objects.select_related("unit", "grassroots_union"), pk=pk
@@ -111,7 +115,14 @@ def enterprise_detail(request, pk):
             "link_form": forms.LinkUnionForm(
                 unions=unions, initial={"union": enterprise.grassroots_union_id}
             ),
-            "history": enterprise.history.select_related("history_user")[:20],
+            "history": [
+                {
+                    "when": h.history_date,
+                    "who": h.history_user,
+                    "what": HISTORY_TYPES[h.history_type],
+                }
+                for h in enterprise.history.select_related("history_user")[:20]
+            ],
             **_threshold_context(),
         },
     )

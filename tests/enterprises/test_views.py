@@ -1,5 +1,7 @@
 """Pages: list, coverage, board, the pipeline through forms, import preview, permissions."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -191,3 +193,45 @@ def test_unit_filter_ids_are_not_localised(demo, client_for, admin_user, unit_a,
     html = client.get(reverse("enterprises:list"), {"unit": str(unit_a.pk)}).content.decode()
     assert "Công ty Cổ phần Sông Đà 705" in html
     assert "Công ty TNHH số 10 Lai Châu" not in html
+
+
+def test_founding_members_from_an_excel_list(demo, client_for, officer_a):
+    from enterprises import services
+
+    sam_pu = Enterprise.objects.get(name="Công ty Cổ phần Sâm Pu Si Lung")
+    case = sam_pu.founding
+    services.record_committee(
+        case=case,
+        formed_on=datetime.date(2024, 7, 3),
+        members=[{"full_name": n} for n in "ABC"],
+        user=officer_a,
+    )
+    services.record_conference(
+        case=case,
+        kind="launch",
+        held_on=datetime.date(2024, 7, 10),
+        applications=6,
+        user=officer_a,
+    )
+    header = (
+        "STT",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Dân tộc",
+        "Số CCCD",
+        "Nghề nghiệp",
+        "Ngày kết nạp",
+    )
+    rows = [("DANH SÁCH ĐOÀN VIÊN",), header] + [
+        (i, f"Người {i}", f"0{i}/03/1991", "Nam", "Hà Nhì", f"0122910000{i:02d}", "Công nhân", None)
+        for i in range(1, 7)
+    ]
+    data = _founding_post(0)
+    data["members_file"] = SimpleUploadedFile("ds.xlsx", xlsx_bytes(rows))
+    response = client_for(officer_a).post(
+        reverse("enterprises:case_step", args=[case.pk, "decision"]), data
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    case.refresh_from_db()
+    assert case.founding_member_count == 6
