@@ -95,6 +95,27 @@ def build_tree(roots, on_date: datetime.date, visible=None) -> list[Node]:
     return top
 
 
+def label_rows(nodes, on_date: datetime.date, detail_prefix: str, *, deep=True) -> None:
+    """Give every node ready-to-print texts (url, kind, sector, dates): a tree of thousands of
+    units then renders without a template lookup chain, a reverse() or a date filter per row."""
+    from organisation.models import Sector
+
+    kinds = {k.value: str(k.label) for k in UnitKind}
+    sectors = {s.value: str(s.label) for s in Sector}
+    query = f"?on={on_date:%d/%m/%Y}"
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        unit = node.unit
+        node.url = f"{detail_prefix}{unit.pk}/{query}"
+        node.kind_label = kinds.get(unit.kind, unit.kind)
+        node.sector_text = sectors.get(node.sector, node.sector)
+        node.founded_text = f"{unit.founded_on:%d/%m/%Y}" if node.founded_on else ""
+        node.dissolved_text = f"{unit.dissolved_on:%d/%m/%Y}" if unit.dissolved_on else ""
+        if deep:
+            stack.extend(node.children)
+
+
 def default_roots(user, on_date: datetime.date):
     """Province-level users start from the provinces; officers from their own unit."""
     alive = UnitPath.objects.filter(depth=0, valid_from__lte=on_date, valid_to__gte=on_date)

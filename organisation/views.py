@@ -29,7 +29,7 @@ from organisation.forms import (
     UnitCreateForm,
 )
 from organisation.models import BEGINNING_OF_TIME, END_OF_TIME, Sector, Unit, UnitKind
-from organisation.tree import build_tree, default_roots
+from organisation.tree import build_tree, default_roots, label_rows
 
 # Pages of other apps linked from a unit's page, if installed: (URL name, args, query, label).
 UNIT_LINKS = [
@@ -56,7 +56,10 @@ def _with_date(url, on_date):
 def unit_tree(request):
     form, on_date = _as_of(request)
     roots = default_roots(request.user, on_date)
-    tree = build_tree(roots, on_date, visible=visible_units(request.user))
+    # Province-level users read everything: no need for the visibility subquery.
+    visible = None if request.user.is_province_level else visible_units(request.user)
+    tree = build_tree(roots, on_date, visible=visible)
+    label_rows(tree, on_date, reverse("organisation:tree"))
     return render(
         request,
         "organisation/tree.html",
@@ -109,19 +112,23 @@ def unit_detail(request, pk):
     require_view(request.user, unit)
     form, on_date = _as_of(request)
     visible = visible_units(request.user)
+    links = list(unit.parent_links.select_related("parent").order_by("valid_from"))
+    readable = set(
+        visible.filter(id__in=[link.parent_id for link in links]).values_list("id", flat=True)
+    )
     parent_links = [
         {
             "parent": link.parent,
-            "visible": link.parent_id in visible_ids,
+            "visible": link.parent_id in readable,
             "start": _open_start(link.valid_from),
             "end": _open_end(link.valid_to),
             "current": link.valid_from <= on_date <= link.valid_to,
         }
-        for visible_ids in [set(visible.values_list("id", flat=True))]
-        for link in unit.parent_links.select_related("parent").order_by("valid_from")
+        for link in links
     ]
     kids = build_tree([unit], on_date, visible=visible)
     children = kids[0].children if kids else []
+    label_rows(children, on_date, reverse("organisation:tree"), deep=False)
     sector_history = [
         {"sector": Sector(c.sector).label, "start": _open_start(c.effective_from)}
         for c in unit.sector_changes.order_by("effective_from")
