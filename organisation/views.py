@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -258,19 +259,35 @@ def unit_dissolve(request, pk):
     return _form_page(request, "unit_form.html", form, unit=unit, title=_("Giải thể đơn vị"))
 
 
+def _set_sector_and_restamp(*, unit, sector, effective_from) -> int:
+    """The sector history changes, and so does the sector stamped on the unit's progress
+    records dated from then on (figures by sector read the stamp). Returns records changed."""
+    with transaction.atomic():
+        services.set_sector_checked(unit=unit, sector=sector, effective_from=effective_from)
+        try:
+            from progress.services import restamp_sectors
+        except ImportError:
+            return 0
+        return restamp_sectors(union=unit)
+
+
 def unit_sector(request, pk):
     unit = _managed_unit(request, pk)
     form = SectorForm(request.POST or None, unit=unit, initial={"sector": unit.sector})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _result, ok = _run(
+        restamped, ok = _run(
             form,
-            lambda: services.set_sector_checked(
+            lambda: _set_sector_and_restamp(
                 unit=unit, sector=data["sector"], effective_from=data["effective_from"]
             ),
         )
         if ok:
-            messages.success(request, _("Đã ghi khu vực mới của “%(unit)s”.") % {"unit": unit.name})
+            messages.success(
+                request,
+                _("Đã ghi khu vực mới của “%(unit)s”; %(n)s bản ghi tiến độ đổi khu vực theo.")
+                % {"unit": unit.name, "n": restamped},
+            )
             return redirect(_back(unit, data["effective_from"]))
     return _form_page(request, "unit_form.html", form, unit=unit, title=_("Đổi khu vực"))
 

@@ -196,3 +196,19 @@ def test_merge_into_an_existing_unit(admin, unit_a, unit_b, union_a):
     assert response.status_code == 302
     assert selectors.parent_of(union_a, D(2025, 7, 1)) == unit_b
     assert selectors.parent_of(union_a, D(2025, 6, 30)) == unit_a
+
+
+def test_sector_change_restamps_the_progress_records_dated_after_it(admin):
+    from progress.models import Record
+
+    record = Record.objects.filter(union__kind=UnitKind.GRASSROOTS, sector="dn_small").first()
+    union = record.union
+    response = admin.post(
+        reverse("organisation:sector", args=[union.pk]),
+        {"sector": "dn_large", "effective_from": f"{record.date:%d/%m/%Y}"},
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.sector == "dn_large"
+    earlier = Record.objects.filter(union=union, date__lt=record.date)
+    assert all(r.sector == "dn_small" for r in earlier)
