@@ -7,6 +7,7 @@
 """
 
 import datetime
+import itertools
 
 import pytest
 from django.db import transaction
@@ -43,6 +44,9 @@ events = st.lists(
     ),
     max_size=25,
 )
+
+
+CCCD_SERIAL = itertools.count(1)  # CCCDs stay unique across several _apply calls
 
 
 class Rollback(Exception):
@@ -142,7 +146,7 @@ def _apply(events, uppers, unions, ledger=None):
             target = unions[b % len(unions)]
             if target.pk == union.pk or target.founded_on > day:
                 continue
-            person = {**_person(serial), "admitted_on": day}
+            person = {**_person(next(CCCD_SERIAL)), "admitted_on": day}
             (member,) = services.admit_members(union=union, members=[person], user=None)
             services.transfer_member(member=member, to_union=target, on_date=day, user=None)
             transfers.append((union, target))
