@@ -514,7 +514,14 @@ def import_preview(request):
             _forget(request, pending)
             messages.info(request, _("Đã hủy nhập tệp."))
             return redirect("enterprises:import")
-        importer.apply(result, user=request.user)
+        try:
+            importer.apply(result, user=request.user)
+        except ValidationError as exc:  # e.g. a tax code entered meanwhile by someone else
+            messages.error(
+                request,
+                _("Không lưu được, chưa dòng nào được lưu: %(e)s") % {"e": " ".join(exc.messages)},
+            )
+            return redirect("enterprises:import_preview")
         _forget(request, pending)
         messages.success(
             request,

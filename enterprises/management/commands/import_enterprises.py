@@ -7,6 +7,7 @@ and saved nothing. The exit code is non-zero only when the file itself cannot be
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from enterprises import importer
@@ -48,7 +49,12 @@ class Command(BaseCommand):
             result = importer.parse(options["file"], default_unit=unit, survey_date=survey_date)
         except (importer.ImportFileError, FileNotFoundError, OSError) as exc:
             raise CommandError(str(exc)) from exc
-        importer.apply(result, user=None)
+        try:
+            importer.apply(result, user=None)
+        except ValidationError as exc:
+            raise CommandError(
+                "Không lưu được, chưa dòng nào được lưu: " + " ".join(exc.messages)
+            ) from exc
         if result.encoding:
             self.stdout.write(f"Đã chuyển mã chữ {result.encoding.upper()} sang Unicode.")
         self.stdout.write(
