@@ -43,3 +43,9 @@ def grassroots_officer_b(grassroots_b):
         unit=grassroots_b,
         validate=False,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 at its production cost makes each fixture user take half a second to create."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

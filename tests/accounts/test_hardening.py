@@ -124,7 +124,9 @@ def test_security_headers_and_csp(client):
 
 
 def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY_FILE", "DEBUG"}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never has it.
+    drop = {"SECRET_KEY_FILE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),

@@ -11,7 +11,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def django_env(database_url: str, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY_FILE"}}
+    drop = {"DATABASE_URL", "SECRET_KEY_FILE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         DATABASE_URL=database_url,
         SECRET_KEY=secrets.token_urlsafe(40),

@@ -65,11 +65,6 @@ def _get(client, url, params):
     return response
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin_client(admin_user, client_for):
     return client_for(admin_user)
