@@ -276,6 +276,7 @@ def parse(
     units = _UnitResolver(allowed_units)
     current_unit = default_unit
     survey_date = survey_date or timezone.localdate()
+    register = _Register()
     seen_tax: dict[str, int] = {}
     seen_name: dict[str, int] = {}
     for offset, raw in enumerate(rows[data_start:]):
@@ -312,7 +313,7 @@ def parse(
         row = RowResult(row=row_number, values=values, repaired=repaired)
         _check_row(row, result, units, current_unit, survey_date)
         if row.ok:
-            _find_existing(row, seen_tax, seen_name)
+            _find_existing(row, seen_tax, seen_name, register)
         row.action = "reject" if row.errors else ("update" if row.existing else "create")
         result.rows.append(row)
     return result
@@ -459,7 +460,19 @@ def _check_row(row: RowResult, result: ImportResult, units, current_unit, survey
     row.unit = unit
 
 
-def _find_existing(row: RowResult, seen_tax: dict, seen_name: dict) -> None:
+class _Register:
+    """The enterprises already registered, by tax code and by normalised name (one query)."""
+
+    def __init__(self):
+        self.by_tax: dict[str, Enterprise] = {}
+        self.by_name: dict[str, list[Enterprise]] = {}
+        for enterprise in Enterprise.objects.all():
+            if enterprise.tax_code:
+                self.by_tax[enterprise.tax_code] = enterprise
+            self.by_name.setdefault(enterprise.name_key, []).append(enterprise)
+
+
+def _find_existing(row: RowResult, seen_tax: dict, seen_name: dict, register: _Register) -> None:
     v = row.values
     key = name_key(v["name"])
     tax = v.get("tax_code") or ""
@@ -473,9 +486,9 @@ def _find_existing(row: RowResult, seen_tax: dict, seen_name: dict) -> None:
     if tax:
         seen_tax[tax] = row.row
     seen_name[key] = row.row
-    existing = Enterprise.objects.filter(tax_code=tax).first() if tax else None
+    existing = register.by_tax.get(tax) if tax else None
     if existing is None:
-        candidates = list(Enterprise.objects.filter(name_key=key)[:2])
+        candidates = register.by_name.get(key, [])
         if len(candidates) == 1 and (not tax or not candidates[0].tax_code):
             existing = candidates[0]
         elif len(candidates) == 1 and candidates[0].tax_code != tax:

@@ -117,6 +117,11 @@ def create_enterprise(
         raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
     tax_code = normalise_tax_code(tax_code)
     _check_unique_tax_code(tax_code)
+    surveyed_on = surveyed_on or timezone.localdate()
+    if workers is not None:
+        _check_workforce(workers, surveyed_on)
+    # One insert each for the enterprise, its first survey and its case (imports of thousands
+    # of rows stay quick); record_workforce is for later surveys.
     enterprise = Enterprise.objects.create(
         name=name,
         unit=unit,
@@ -128,17 +133,24 @@ def create_enterprise(
         note=clean(note),
         created_by=user,
         is_demo=is_demo,
+        workers=workers,
+        workers_surveyed_on=surveyed_on if workers is not None else None,
     )
-    surveyed_on = surveyed_on or timezone.localdate()
     if workers is not None:
-        record_workforce(
+        WorkforceSurvey.objects.create(
             enterprise=enterprise,
-            workers=workers,
             surveyed_on=surveyed_on,
-            user=user,
-            source=source,
+            workers=workers,
+            source=clean(source)[:255],
+            recorded_by=user,
         )
-    start_case(enterprise=enterprise, identified_on=surveyed_on, user=user)
+    FoundingCase.objects.create(
+        enterprise=enterprise,
+        unit=unit,
+        identified_on=min(surveyed_on, timezone.localdate()),
+        identified_by=user,
+        identified_at=timezone.now(),
+    )
     return enterprise
 
 
@@ -174,12 +186,21 @@ def update_enterprise(*, enterprise: Enterprise, user, **fields) -> Enterprise:
     for key in ("address", "commune", "industry", "note"):
         if key in fields:
             fields[key] = clean(fields[key])
-    for key, value in fields.items():
-        setattr(enterprise, key, value)
+    changed = [key for key, value in fields.items() if getattr(enterprise, key) != value]
+    if not changed:
+        return enterprise  # nothing to write, no empty entry in the history
+    for key in changed:
+        setattr(enterprise, key, fields[key])
     enterprise.save()
-    if "unit" in fields:
+    if "unit" in changed:
         FoundingCase.objects.filter(enterprise=enterprise).update(unit=fields["unit"])
     return enterprise
+
+
+def _check_workforce(workers, surveyed_on) -> None:
+    if workers is None or workers < 0:
+        raise EnterpriseError(_("Số lao động phải là số nguyên không âm."))
+    _check_not_future(surveyed_on, _("Ngày khảo sát"))
 
 
 @transaction.atomic
@@ -187,9 +208,7 @@ def record_workforce(
     *, enterprise: Enterprise, workers: int, surveyed_on: datetime.date, user, source: str = ""
 ) -> WorkforceSurvey | None:
     """Add a survey (never overwrite). The same figure on the same date again adds nothing."""
-    if workers is None or workers < 0:
-        raise EnterpriseError(_("Số lao động phải là số nguyên không âm."))
-    _check_not_future(surveyed_on, _("Ngày khảo sát"))
+    _check_workforce(workers, surveyed_on)
     if WorkforceSurvey.objects.filter(
         enterprise=enterprise, surveyed_on=surveyed_on, workers=workers
     ).exists():
