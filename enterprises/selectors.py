@@ -124,6 +124,11 @@ def board(user, unit: Unit | None = None, *, include_informal=True) -> list[Boar
         cases = cases.filter(unit=unit)
     if not include_informal:
         cases = cases.filter(informal_group__isnull=True)
+    # A subject linked to an existing union without going through the steps is not on the way.
+    linked = Q(enterprise__grassroots_union__isnull=False) | Q(
+        informal_group__grassroots_union__isnull=False
+    )
+    cases = cases.exclude(linked & Q(stage__lt=Stage.DECISION))
     columns = {stage: BoardColumn(stage=stage, label=label) for stage, label in Stage.choices}
     for case in cases.order_by("unit__sort_order", "id"):
         columns[case.stage].cases.append(case)

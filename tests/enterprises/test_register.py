@@ -130,3 +130,14 @@ def test_informal_group_opens_a_case(unit_a, admin_user):
     assert not Unit.objects.filter(
         kind=UnitKind.INFORMAL, name__contains="Bến xe Mường Tè"
     ).exists()
+
+
+def test_linked_enterprise_leaves_the_board(demo, admin_user, unit_a):
+    from enterprises.selectors import board
+
+    sam_pu = Enterprise.objects.get(name="Công ty Cổ phần Sâm Pu Si Lung")
+    union = create_unit(name="CĐCS Sâm Pu", kind=UnitKind.GRASSROOTS, parent=unit_a)
+    services.link_union(enterprise=sam_pu, union=union, user=admin_user)
+    identified = board(admin_user)[0]
+    assert sam_pu.founding not in identified.cases
+    assert len(identified.cases) == 7
