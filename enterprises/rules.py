@@ -11,7 +11,7 @@ CHARTER_SOURCE = _(
     "theo Hướng dẫn thi hành Điều lệ Công đoàn Việt Nam (Điều lệ khóa XII, 2020; khóa XIII)"
 )
 INFORMAL_SOURCE = _(
-    "nghiệp đoàn cơ sở của người lao động không có quan hệ lao động: Luật Công đoàn số "
+    "Nghiệp đoàn cơ sở của người lao động không có quan hệ lao động: theo Luật Công đoàn số "
     "50/2024/QH15 (hiệu lực từ 01/07/2025)"
 )
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from accounts.permissions import editable_units, visible_units
 from enterprises.models import Enterprise, FoundingCase, InformalGroup, Stage
@@ -110,11 +110,19 @@ def coverage(user) -> Coverage:
     return result
 
 
+BOARD_CARDS_PER_COLUMN = 60
+
+
 @dataclass
 class BoardColumn:
     stage: int
     label: str
     cases: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.cases)
 
 
 def board(user, unit: Unit | None = None, *, include_informal=True) -> list[BoardColumn]:
@@ -130,6 +138,12 @@ def board(user, unit: Unit | None = None, *, include_informal=True) -> list[Boar
     )
     cases = cases.exclude(linked & Q(stage__lt=Stage.DECISION))
     columns = {stage: BoardColumn(stage=stage, label=label) for stage, label in Stage.choices}
-    for case in cases.order_by("unit__sort_order", "id"):
-        columns[case.stage].cases.append(case)
+    for row in cases.values("stage").annotate(n=Count("id")):
+        columns[row["stage"]].total = row["n"]
+    for column in columns.values():
+        column.cases = list(
+            cases.filter(stage=column.stage).order_by(
+                F("enterprise__workers").desc(nulls_last=True), "unit__sort_order", "id"
+            )[:BOARD_CARDS_PER_COLUMN]
+        )
     return list(columns.values())
