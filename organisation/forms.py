@@ -33,12 +33,22 @@ def unit_label(unit: Unit) -> str:
     return f"{unit.name} ({unit.get_kind_display()})"
 
 
+NOT_OFFERED = _(
+    "Đơn vị đã chọn không có trong danh sách được phép (ngoài phạm vi của bạn, là công đoàn cơ sở "
+    "hoặc đã giải thể)."
+)
+
+
 class UnitChoiceField(forms.ModelChoiceField):
+    default_error_messages = {"invalid_choice": NOT_OFFERED}
+
     def label_from_instance(self, obj):
         return unit_label(obj)
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {"invalid_choice": NOT_OFFERED, "invalid_pk_value": NOT_OFFERED}
+
     def label_from_instance(self, obj):
         return unit_label(obj)
 

@@ -141,3 +141,28 @@ def test_officer_cannot_create_an_upper_level_union(client_for, officer_a, unit_
     )
     assert "kind" in response.context["form"].errors
     assert not Unit.objects.filter(name="Công đoàn xã Lạ").exists()
+
+
+def test_grassroots_officer_sees_only_its_own_union(client_for, unit_a):
+    from accounts.models import Role
+    from accounts.services import create_user
+    from tests.conftest import PASSWORD
+
+    union = Unit.objects.filter(
+        parent_links__parent=unit_a, kind__in=UnitKind.grassroots_level()
+    ).first()
+    officer = create_user(
+        username="t.cdcs",
+        password=PASSWORD,
+        role=Role.GRASSROOTS_OFFICER,
+        unit=union,
+        validate=False,
+    )
+    client = client_for(officer)
+    tree = client.get(reverse("organisation:tree"), {"on": "15/07/2024"}).context["tree"]
+    assert [n.unit for n in tree] == [union] and not tree[0].children
+    assert client.get(reverse("organisation:detail", args=[unit_a.pk])).status_code == 403
+    page = client.get(reverse("organisation:detail", args=[union.pk]))
+    assert page.status_code == 200
+    assert "Chuyển đơn vị cấp trên" not in page.content.decode()
+    assert client.get(reverse("organisation:create")).status_code == 403

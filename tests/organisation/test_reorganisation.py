@@ -135,3 +135,22 @@ def test_merging_into_a_unit_under_the_source_is_refused_and_changes_nothing(pro
     assert (UnitLink.objects.count(), UnitPath.objects.count()) == (links, paths)
     unit_a.refresh_from_db()
     assert unit_a.dissolved_on is None
+
+
+def test_a_failure_half_way_through_a_merge_leaves_nothing_changed(
+    province, unit_a, commune, monkeypatch
+):
+    from organisation import services
+
+    links, paths = UnitLink.objects.count(), UnitPath.objects.count()
+
+    def broken(units=None):
+        raise RuntimeError("mất kết nối giữa chừng")
+
+    monkeypatch.setattr(services, "rebuild_paths", broken)
+    with pytest.raises(RuntimeError):
+        merge_units(sources=[unit_a], target=commune, on_date=END_2025_06)
+    assert (UnitLink.objects.count(), UnitPath.objects.count()) == (links, paths)
+    assert not UnitLink.objects.filter(parent=commune).exists()
+    unit_a.refresh_from_db()
+    assert unit_a.dissolved_on is None
