@@ -3,7 +3,6 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.permissions import personal_data_unit_ids, require_view
 from core.excel import XLSX_CONTENT_TYPE
@@ -148,7 +147,3 @@ def export(request, pk, period):
     filename = f"ket-qua-{current.code}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def not_found_message():
-    return _("Không tìm thấy.")
