@@ -65,8 +65,9 @@ def create_backup(out: Path) -> dict:
         "media_files": 0,
     }
     tmp = out.with_name(out.name + ".tmp")
+    outermost = not connection.in_atomic_block
     with transaction.atomic():  # one consistent snapshot (repeatable read on PostgreSQL)
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         manifest["counts"] = _counts()
@@ -133,6 +134,20 @@ def _check_migrations(manifest: dict) -> None:
         )
 
 
+# Rows the target database keeps: made by its own migrate, referred to by natural keys.
+KEPT = {"contenttypes.contenttype", "auth.permission"}
+
+
+def _delete_all() -> None:
+    """Empty every table but KEPT, inside the caller's transaction (foreign keys are deferred
+    to the commit on SQLite and PostgreSQL, so the order does not matter)."""
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.proxy or not meta.managed or meta.label_lower in KEPT:
+            continue
+        model._base_manager.all()._raw_delete(connection.alias)
+
+
 def restore_backup(path: Path) -> dict:
     path = Path(path)
     if not path.is_file():
@@ -158,7 +173,7 @@ def restore_backup(path: Path) -> dict:
                     shutil.copyfileobj(src, dst)
         try:
             with transaction.atomic():
-                call_command("flush", interactive=False, verbosity=0)
+                _delete_all()
                 call_command("loaddata", str(data_path), verbosity=0)
                 counts = _counts()
         except BackupError:
