@@ -10,13 +10,17 @@ NAV = [
     ("reports:list", _("Báo cáo"), None),
     ("organisation:tree", _("Cơ cấu tổ chức"), None),
     ("accounts:user_list", _("Tài khoản"), "manage_accounts"),
-    ("accounts:audit_log", _("Nhật ký"), "province"),
+    ("accounts:audit_log", _("Nhật ký"), "audit"),
 ]
 
 
 def _visible(user, need):
     if need is None:
         return True
+    if need == "audit":
+        from accounts.permissions import can_view_audit
+
+        return can_view_audit(user)
     if need == "province":
         return user.is_province_level
     if need == "manage_accounts":
