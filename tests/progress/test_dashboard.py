@@ -132,3 +132,17 @@ def test_export_download(peak, client_for, admin_user):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_ids_are_not_localised_in_attributes(peak):
+    """USE_THOUSAND_SEPARATOR must not turn unit 2459 into "2.459" in data attributes/links."""
+    from django.template.loader import render_to_string
+
+    from progress.dashboard import build
+
+    row = build(peak, visible_unit_ids=None).rows[0]
+    row.unit.pk = 2459
+    row.cells[0].indicator.pk = 1234
+    html = render_to_string("progress/includes/row.html", {"row": row, "period": peak})
+    assert 'data-unit="2459"' in html and "?under=2459" in html
+    assert 'data-indicator="1234"' in html

@@ -139,6 +139,21 @@ def test_import_members_command_fails_atomically(union, tmp_path):
     with pytest.raises(CommandError, match="chưa lưu"):
         call_command("import_members", str(path), "--union", UNION, stderr=err)
     assert "dòng 7" in err.getvalue() and "F7" in err.getvalue()
+
+
+def test_import_members_command_one_message_per_bad_row(union, tmp_path):
+    rows = good_rows(3)
+    rows[0][4] = "abc"  # row 5: CCCD
+    rows[0][6] = "31/02/2024"  # row 5: admission date
+    rows[2][1] = "xx"  # row 7: date of birth
+    path = member_list(tmp_path / "bad.xlsx", rows)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_members", str(path), "--union", UNION, stderr=err)
+    lines = [line for line in err.getvalue().splitlines() if line.strip()]
+    assert len(lines) == 2
+    assert "dòng 5" in lines[0] and "F5" in lines[0] and "H5" in lines[0]
+    assert "dòng 7" in lines[1] and "Ngày sinh" in lines[1]
     assert not Member.objects.filter(full_name__startswith="Lò Văn Thử").exists()
 
 

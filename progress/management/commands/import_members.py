@@ -38,8 +38,17 @@ class Command(BaseCommand):
         if not errors and not members:
             raise CommandError(f"{path.name}: không có dòng đoàn viên nào.")
         if errors:
+            # One message per bad row, naming every bad cell of it.
+            by_row: dict[int, list] = {}
             for error in errors:
-                self.stderr.write(f"{path.name}, trang “{parsed.sheet}”, {error}")
+                by_row.setdefault(error.row, []).append(error)
+            for row, row_errors in sorted(by_row.items()):
+                cells = "; ".join(
+                    f"cột “{e.column}”{f' (ô {e.cell})' if e.cell else ''}: {e.message}"
+                    for e in row_errors
+                )
+                where = f"dòng {row}" if row else "tệp"
+                self.stderr.write(f"{path.name}, trang “{parsed.sheet}”, {where}: {cells}")
             raise CommandError(f"{len(errors)} lỗi trong {path.name}; chưa lưu đoàn viên nào.")
         try:
             created = admit_members(union=union, members=members, user=None)
