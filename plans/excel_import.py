@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 from core.text import NotANumber, clean, format_int, name_key, parse_int
 from organisation.models import Unit
 from organisation.selectors import find_unit_by_name
-from plans.models import Indicator, Period, Plan, PlanUnit, Relation
+from plans.models import TARGET_MAX, Indicator, Period, Plan, PlanUnit, Relation
 from plans.selectors import find_period
 from plans.table import ordered_indicators
 
@@ -394,6 +394,15 @@ class SheetReader:
                 if value is not None and value < 0:
                     self.problem(
                         _("chỉ tiêu không được âm (%(raw)s).") % {"raw": clean(raw)},
+                        r,
+                        column.index,
+                        column.header,
+                    )
+                    value = None
+                elif value is not None and value > TARGET_MAX:
+                    self.problem(
+                        _("chỉ tiêu %(raw)s quá lớn (tối đa %(max)s).")
+                        % {"raw": clean(raw), "max": format_int(TARGET_MAX)},
                         r,
                         column.index,
                         column.header,

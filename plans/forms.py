@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.text import NotANumber, parse_int
+from core.text import NotANumber, format_int, parse_int
+from plans.models import TARGET_MAX
 
 
 @dataclass
@@ -50,6 +51,15 @@ def read_grid(data, unit_names: dict[int, str], indicators) -> list[CellInput]:
                         "unit": unit_name,
                         "col": indicator.header,
                         "raw": raw,
+                    }
+                elif cell.value is not None and cell.value > TARGET_MAX:
+                    cell.error = _(
+                        "%(unit)s, cột “%(col)s”: chỉ tiêu %(raw)s quá lớn (tối đa %(max)s)."
+                    ) % {
+                        "unit": unit_name,
+                        "col": indicator.header,
+                        "raw": raw,
+                        "max": format_int(TARGET_MAX),
                     }
             cells.append(cell)
     return cells

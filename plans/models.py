@@ -14,6 +14,9 @@ from simple_history.models import HistoricalRecords
 
 from organisation.models import Sector, Unit
 
+# No real target comes near this; anything above is a typing slip (and would overflow the column).
+TARGET_MAX = 10_000_000
+
 
 class Plan(models.Model):
     """A plan (kế hoạch) such as 78/KH-LĐLĐ of the Lai Châu federation."""

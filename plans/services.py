@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.text import name_key
-from plans.models import ImportFinding, Indicator, Period, Target, UnitNote
+from core.text import format_int, name_key
+from plans.models import TARGET_MAX, ImportFinding, Indicator, Period, Target, UnitNote
 
 
 class StaleEdit(Exception):
@@ -33,6 +33,11 @@ def set_target(
         raise TargetError(_("Chỉ tiêu không thuộc kế hoạch của đợt này."))
     if value is not None and value < 0:
         raise TargetError(_("Chỉ tiêu không được là số âm."))
+    if value is not None and value > TARGET_MAX:
+        raise TargetError(
+            _("Chỉ tiêu %(value)s quá lớn (tối đa %(max)s).")
+            % {"value": format_int(value), "max": format_int(TARGET_MAX)}
+        )
     target, created = Target.objects.select_for_update().get_or_create(
         period=period, unit=unit, indicator=indicator, defaults={"value": value}
     )

@@ -75,3 +75,8 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(peak, unit_a):
         )
     first.refresh_from_db()
     assert first.value == 32
+
+
+def test_absurdly_large_targets_are_refused(peak, unit_a):
+    with pytest.raises(TargetError, match="quá lớn"):
+        set_target(period=peak, unit=unit_a, indicator=_ind("gioi-thieu-dang"), value=10**12)

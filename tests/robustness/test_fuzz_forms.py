@@ -192,12 +192,6 @@ def test_plan_target_grid(admin_client):
     run()
 
 
-@pytest.mark.xfail(
-    reason="plans.forms.read_grid accepts integers above the column's range: "
-    "'9223372036854775808' in a cell gives a server error (OverflowError on SQLite, "
-    "DataError on PostgreSQL) instead of a Vietnamese message; fix in plans/forms.py",
-    strict=False,
-)
 def test_plan_target_grid_refuses_huge_numbers(admin_client):
     period = Period.objects.select_related("plan").get(code=PEAK_CODE)
     url = reverse("plans:edit", args=[period.plan.pk, period.code])
@@ -207,6 +201,7 @@ def test_plan_target_grid_refuses_huge_numbers(admin_client):
     data[cells[0]["name"]] = "9223372036854775808"
     response = _post(admin_client, url, data)
     assert response.status_code == 200
+    assert "quá lớn" in response.content.decode()
 
 
 def test_import_targets_with_damaged_cells(demo):
