@@ -190,7 +190,7 @@ MATRIX: dict[str, Url] = {
 # Django admin's generated pages: regular expressions on the URL name (or route, when unnamed).
 # The admin is for superusers (IT staff); none of the six roles has model permissions there.
 RULES: list[tuple[str, Url]] = [
-    (r"^admin:\w+_\w+_(changelist|add|change|delete|history)$", Url(get=NOBODY, post=NOBODY)),
+    (r"^admin:\w+_\w+_(changelist|add|change|delete|history|simple_history)$", Url(get=NOBODY, post=NOBODY)),
     (r"^admin:app_list$", Url(args=lambda o: ["auth"], get=NOBODY, post=NOBODY)),
     (r"^admin:(index|password_change)$", Url(get=ONLY_ADMIN, post=ONLY_ADMIN)),
     (r"^admin:(password_change_done|jsi18n)$", Url(get=ONLY_ADMIN, post=NOBODY)),
@@ -235,26 +235,34 @@ def entry_for(key: str) -> Url | None:
     return None
 
 
-def _admin_model_object(key):
-    """For admin:<app>_<model>_change and friends: an existing object of that model."""
+def _admin_model_args(key):
+    """For admin:<app>_<model>_change and friends: the args of an existing object of that model
+    (None: not a per-object admin page; False: no object of that model to open)."""
     from django.apps import apps
 
-    match = re.match(r"^admin:(\w+?)_(\w+)_(change|delete|history)$", key)
+    match = re.match(r"^admin:(\w+?)_(\w+?)_(change|delete|history|simple_history)$", key)
     if not match:
         return None
     for model in apps.get_models():
-        if f"{model._meta.app_label}_{model._meta.model_name}" == f"{match[1]}_{match[2]}":
-            return model._default_manager.order_by("pk").first() or False
-    return False
+        if (model._meta.app_label, model._meta.model_name) != (match[1], match[2]):
+            continue
+        if match[3] == "simple_history":
+            attr = model._meta.simple_history_manager_attribute
+            record = getattr(model, attr).order_by("history_id").first()
+            pk = getattr(record, model._meta.pk.attname) if record else None
+            return [pk, record.history_id] if record else False
+        obj = model._default_manager.order_by("pk").first()
+        return [obj.pk] if obj is not None else False
+    return None
 
 
 def build_path(key, route, url: Url, objects) -> str | None:
     if key.startswith("admin:"):
-        obj = _admin_model_object(key)
-        if obj is False:
+        args = _admin_model_args(key)
+        if args is False:
             return None  # no object of that model to open: counted as skipped
-        if obj is not None:
-            return reverse(key, args=[obj.pk])
+        if args is not None:
+            return reverse(key, args=args)
     if url.args is None:  # unnamed route with one <path:...> converter
         return "/" + re.sub(r"<[^>]+>", "1", route)
     if not (":" in key or key in MATRIX or key.isidentifier()):
@@ -275,9 +283,24 @@ def outcome(response) -> str:
     return str(response.status_code)
 
 
+def _admin_objects(objects):
+    """One object of every model the admin lists, so each admin page has something to open."""
+    from axes.models import AccessAttempt, AccessFailureLog
+    from django.contrib.auth.models import Group
+
+    Group.objects.get_or_create(name="Ma trận quyền")
+    common = {"user_agent": "pytest", "ip_address": "127.0.0.1", "username": "x"}
+    common.update(http_accept="*/*", path_info="/accounts/login/")
+    AccessAttempt.objects.create(**common, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**common, locked_out=False)
+    objects.informal_a  # noqa: B018
+    objects.member_a  # noqa: B018
+
+
 @pytest.fixture
 def matrix_users(admin_user, viewer_user, officer_a, officer_b, unit_a, unit_b):
     objects = UnitAObjects(unit_a, unit_b, admin_user)
+    _admin_objects(objects)
     users = {
         ANON: None,
         ADMIN: admin_user,
