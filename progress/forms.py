@@ -36,7 +36,7 @@ class NotFuture:
     def clean(self):
         data = super().clean()
         today = timezone.localdate()
-        for name, value in data.items():
+        for name, value in list(data.items()):  # add_error() removes the field from data
             if hasattr(value, "year") and not hasattr(value, "hour") and value > today:
                 self.add_error(name, _("Ngày ở tương lai."))
         return data
