@@ -90,7 +90,10 @@ def member_list(request):
 
 
 def _rows_from_post(post) -> list[RawRow]:
-    count = min(int(post.get("rows") or 0), MAX_ROWS)
+    try:
+        count = min(int(post.get("rows") or 0), MAX_ROWS)
+    except ValueError:  # not a number: read every row the page may have sent
+        count = MAX_ROWS
     rows = []
     for index in range(count):
         values = {key: post.get(f"row-{index}-{key}", "").strip() for key in COLUMNS}
