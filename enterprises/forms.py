@@ -140,11 +140,21 @@ class LinkUnionForm(forms.Form):
 
 COMMITTEE_ROWS = 5
 FOUNDING_ROWS = 10
+MAX_ROWS = 200
+
+
+def _row_count(post, name, default) -> int:
+    """The number of rows the page says it sent: junk or a huge number is not trusted."""
+    try:
+        count = int(post.get(name) or default)
+    except ValueError:
+        count = default
+    return max(0, min(count, MAX_ROWS))
 
 
 def read_committee_rows(post) -> list[dict]:
     rows = []
-    for i in range(int(post.get("committee_rows") or COMMITTEE_ROWS)):
+    for i in range(_row_count(post, "committee_rows", COMMITTEE_ROWS)):
         rows.append(
             {
                 "full_name": clean(post.get(f"cm-{i}-full_name")),
@@ -167,7 +177,7 @@ def _date(text):
 def read_founding_rows(post) -> tuple[list[dict], list[str]]:
     """Founding members typed on the decision page; (rows, errors naming the row)."""
     rows, errors = [], []
-    for i in range(int(post.get("founding_rows") or FOUNDING_ROWS)):
+    for i in range(_row_count(post, "founding_rows", FOUNDING_ROWS)):
         name = clean(post.get(f"fm-{i}-full_name"))
         raw = {
             key: clean(post.get(f"fm-{i}-{key}"))
