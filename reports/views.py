@@ -246,6 +246,11 @@ def report_transition(request, pk, unit_pk, action):
     report = _report_or_404(request, pk, unit_pk)
     version = request.POST.get("version") or None
     reason = request.POST.get("reason", "")
+    try:
+        version = int(version) if version is not None else None
+    except ValueError:  # a tampered hidden field: refuse like a stale page, not a 500
+        messages.error(request, _("Trang đã cũ hoặc bị sửa; hãy tải lại trang rồi làm lại."))
+        return redirect("reports:detail", pk=pk, unit_pk=unit_pk)
     operations = {
         "submit": lambda: services.submit_report(
             report=report, user=request.user, expected_version=version
