@@ -1,5 +1,6 @@
 """Text helpers for Vietnamese input: Unicode normalisation, name matching, numbers as text."""
 
+import datetime
 import re
 import unicodedata
 
@@ -64,3 +65,26 @@ def format_int(value: int | None) -> str:
     if value is None:
         return ""
     return f"{value:,}".replace(",", ".")
+
+
+DATE_TEXT_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+
+
+def parse_date(value) -> datetime.date | None:
+    """A date as Excel gives it (date/datetime) or as typed text: dd/mm/yyyy (also dd-mm-yyyy,
+    dd.mm.yyyy, yyyy-mm-dd). Blank means None; anything else raises ValueError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = clean(value)
+    if not text:
+        return None
+    for fmt in DATE_TEXT_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from core import vnencodings
-from core.text import NotANumber, clean, name_key, parse_int
+from core.text import NotANumber, clean, name_key, parse_date, parse_int
 from enterprises import services
 from enterprises.models import Enterprise, Ownership
 from organisation.models import Unit, UnitKind
@@ -371,20 +371,6 @@ class _UnitResolver:
         return self.allowed is None or self.allowed.filter(pk=unit.pk).exists()
 
 
-def _parse_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = clean(value)
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def _ownership(value) -> str:
     key = name_key(value)
     if not key:
@@ -433,7 +419,7 @@ def _check_row(row: RowResult, result: ImportResult, units, current_unit, survey
         v["surveyed_on"] = survey_date
     else:
         try:
-            v["surveyed_on"] = _parse_date(raw_date)
+            v["surveyed_on"] = parse_date(raw_date) or survey_date
             if v["surveyed_on"] > timezone.localdate():
                 fail(
                     "surveyed_on",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.text import clean, name_key
+from core.text import clean, name_key, parse_date
 from organisation.models import Unit
 from progress.models import Gender
 from progress.selectors import current_member_by_cccd
@@ -57,23 +57,6 @@ class RawRow:
     number: int
     values: dict  # column key -> str | date | number | None
     cells: dict = field(default_factory=dict)  # column key -> cell reference ("F7")
-
-
-def parse_date(value) -> datetime.date | None:
-    """A date as Excel gives it (date/datetime) or as text dd/mm/yyyy (also yyyy-mm-dd)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = clean(value)
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def parse_cccd(value) -> str:

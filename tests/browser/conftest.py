@@ -43,7 +43,7 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(locale="vi-VN", accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # the CI machine has 2 cores and runs a lot
     page.base_url = live_server.url
     yield page
     context.close()

@@ -51,7 +51,7 @@ def test_officer_adds_three_members_and_dashboard_rises(page, browser, transacti
     # The province's figure, as the province administrator sees it (another browser session).
     admin = browser.new_context(locale="vi-VN").new_page()
     admin.base_url = page.base_url
-    admin.set_default_timeout(15000)
+    admin.set_default_timeout(30000)
     _signed_in(admin, "b.admin")
     admin.goto(dashboard)
     province_before = _figure(admin, province.pk, net.pk)

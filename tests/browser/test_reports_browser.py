@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD
 def _session(browser, live_server, user):
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)
     page.base_url = live_server.url
     page.on("dialog", lambda dialog: dialog.accept())  # data-confirm buttons
     sign_in(page, user.username, PASSWORD)
