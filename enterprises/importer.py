@@ -401,6 +401,8 @@ def _check_row(row: RowResult, result: ImportResult, units, current_unit, survey
         v["workers"] = parse_int(v.get("workers"))
         if v["workers"] is not None and v["workers"] < 0:
             fail("workers", _("số lao động âm"))
+        elif v["workers"] is not None and v["workers"] > services.MAX_COUNT:
+            fail("workers", _("%(v)s quá lớn") % {"v": v["workers"]})
     except NotANumber:
         fail("workers", _("“%(v)s” không phải số nguyên") % {"v": v.get("workers")})
     try:

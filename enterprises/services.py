@@ -197,9 +197,22 @@ def update_enterprise(*, enterprise: Enterprise, user, **fields) -> Enterprise:
     return enterprise
 
 
+# Far above any enterprise or group in the province, far below the database column's limit.
+MAX_COUNT = 1_000_000
+
+
+def _check_count(value, label) -> None:
+    if value is not None and value > MAX_COUNT:
+        raise EnterpriseError(
+            _("%(label)s %(v)s quá lớn (tối đa %(max)s).")
+            % {"label": label, "v": value, "max": f"{MAX_COUNT:,}".replace(",", ".")}
+        )
+
+
 def _check_workforce(workers, surveyed_on) -> None:
     if workers is None or workers < 0:
         raise EnterpriseError(_("Số lao động phải là số nguyên không âm."))
+    _check_count(workers, _("Số lao động"))
     _check_not_future(surveyed_on, _("Ngày khảo sát"))
 
 
@@ -257,6 +270,7 @@ def create_informal_group(
         raise EnterpriseError(_("Thiếu địa bàn của nhóm."))
     if workers is None or workers < 1:
         raise EnterpriseError(_("Số người lao động phải từ 1 trở lên."))
+    _check_count(workers, _("Số người lao động"))
     _check_upper_level(unit)
     group = InformalGroup.objects.create(
         trade=trade,
@@ -369,6 +383,7 @@ def record_conference(
                 "rule": rules.founding_rule(),
             }
         )
+    _check_count(applications, _("Số đơn xin gia nhập"))
     subject = case.subject
     if subject.workers and applications > subject.workers and case.enterprise_id:
         raise EnterpriseError(
