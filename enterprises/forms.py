@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import NotANumber, clean, parse_int
@@ -126,6 +127,12 @@ class ImportForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+    def clean_survey_date(self):
+        value = self.cleaned_data.get("survey_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("Ngày khảo sát ở tương lai."))
+        return value
 
 
 class LinkUnionForm(forms.Form):

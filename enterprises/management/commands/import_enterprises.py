@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from enterprises import importer
 from organisation.models import Unit, UnitKind
@@ -45,6 +46,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--survey-date “{options['survey_date']}” không phải ngày dd/mm/yyyy."
                 ) from exc
+            if survey_date > timezone.localdate():
+                raise CommandError(f"--survey-date “{options['survey_date']}” ở tương lai.")
         try:
             result = importer.parse(options["file"], default_unit=unit, survey_date=survey_date)
         except (importer.ImportFileError, FileNotFoundError, OSError) as exc:
