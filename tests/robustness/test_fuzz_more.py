@@ -277,7 +277,9 @@ def test_import_enterprises_command(demo, survey_list, tmp_path):
     @SOME
     @given(
         damage=_damages(6, len(SURVEY_HEADER)),
-        survey_date=st.one_of(st.none(), st.sampled_from(["31/02/2024", "01/01/2024", "x"])),
+        survey_date=st.one_of(
+            st.none(), st.sampled_from(["31/02/2024", "01/01/2024", "x", FUTURE])
+        ),
     )
     def run(damage, survey_date):
         _tick("import_enterprises command")
@@ -302,8 +304,12 @@ def test_import_enterprises_command(demo, survey_list, tmp_path):
     run()
 
 
-def test_import_enterprises_web(admin_client, survey_list, settings, tmp_path):
+@pytest.fixture
+def media_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_import_enterprises_web(admin_client, survey_list, media_tmp):
     upload_url = reverse("enterprises:import")
     preview_url = reverse("enterprises:import_preview")
 
@@ -756,6 +762,14 @@ def test_report_transition_with_junk_version(admin_client, report):
     response = _post(admin_client, url, {"version": "x1"}, (Report,))
     assert response.status_code == 302
     assert list(Report.objects.values_list("pk", "version", "status")) == before
+
+
+def test_future_survey_date_refused_before_the_preview(admin_client, survey_list, media_tmp):
+    upload = SimpleUploadedFile("ks.xlsx", survey_list)
+    data = {"file": upload, "unit": "", "survey_date": FUTURE}
+    response = _post(admin_client, reverse("enterprises:import"), data, ENTERPRISES)
+    assert response.status_code == 200
+    assert "tương lai" in response.content.decode()
 
 
 def test_zz_report_count():
