@@ -779,6 +779,80 @@ def test_organisation_forms(admin_client, unit_a, unit_b, data):
     run(**data.draw(strategies))
 
 
+# --- the other write forms: informal groups, link union, reporting calendar, bulk accept ----
+
+
+@FEW
+@given(data=st.data())
+def test_other_write_forms(admin_client, unit_a, data):
+    from enterprises.models import InformalGroup
+    from reports.models import ReportingDeadline
+
+    deadline = ReportingDeadline.objects.select_related("plan").order_by("pk").first()
+    enterprise = Enterprise.objects.filter(unit=unit_a).first() or Enterprise.objects.first()
+    strategies = st.fixed_dictionaries(
+        dict(
+            text=NASTY,
+            number=st.one_of(NASTY, st.integers(-(10**25), 10**25).map(str)),
+            unit=st.one_of(NASTY, st.just(str(unit_a.pk))),
+            date=DATES,
+            code=st.one_of(NASTY, st.from_regex(r"[a-z0-9-]{1,45}", fullmatch=True)),
+            kind=NASTY,
+            ids=st.lists(
+                st.one_of(NASTY, st.integers().map(str), st.sampled_from(["²", "٣"])), max_size=4
+            ),
+        )
+    )
+
+    def run(text, number, unit, date, code, kind, ids):
+        _tick("informal/link_union/calendar/bulk_accept")
+        models = (InformalGroup, FoundingCase, ReportingDeadline, Report, Enterprise)
+        _post(
+            admin_client,
+            reverse("enterprises:informal_create"),
+            {"trade": text, "place": text, "commune": text, "workers": number, "unit": unit},
+            models,
+        )
+        _post(
+            admin_client,
+            reverse("enterprises:link_union", args=[enterprise.pk]),
+            {"union": unit},
+            models,
+            ok=lambda r: True,  # always redirects; the link is a change, not a new row
+        )
+        calendar = {
+            "name": text,
+            "code": code,
+            "kind": kind,
+            "period": number,
+            "start": date,
+            "end": date,
+            "due_on": date,
+            "remind_days_before": number,
+            "note": text,
+            "sort_order": number,
+        }
+        _post(admin_client, reverse("reports:calendar", args=[deadline.plan_id]), calendar, models)
+        _post(
+            admin_client,
+            reverse("reports:deadline_edit", args=[deadline.plan_id, deadline.pk]),
+            calendar,
+            models,
+        )
+        statuses = list(Report.objects.values_list("pk", "status", "version"))
+        with transaction.atomic():
+            response = admin_client.post(
+                reverse("reports:bulk_accept", args=[deadline.pk]), {"report": ids}
+            )
+            after = list(Report.objects.values_list("pk", "status", "version"))
+            transaction.set_rollback(True)
+        assert response.status_code < 500, ids
+        if not any(i.isdecimal() and int(i) in {pk for pk, *_ in statuses} for i in ids):
+            assert after == statuses  # nothing named that exists: nothing accepted
+
+    run(**data.draw(strategies))
+
+
 # --- the 500s the fuzzing found, pinned down --------------------------------------------------
 
 
@@ -823,6 +897,12 @@ def test_future_survey_date_refused_before_the_preview(admin_client, survey_list
     response = _post(admin_client, reverse("enterprises:import"), data, ENTERPRISES)
     assert response.status_code == 200
     assert "tương lai" in response.content.decode()
+
+
+def test_bulk_accept_with_superscript_digit(admin_client, report):
+    url = reverse("reports:bulk_accept", args=[report.deadline_id])
+    response = _post(admin_client, url, {"report": ["²", str(report.pk)]}, (Report,))
+    assert response.status_code == 302
 
 
 def test_zz_report_count():
