@@ -286,7 +286,8 @@ def report_transition(request, pk, unit_pk, action):
 def bulk_accept(request, pk):
     deadline = selectors.get_deadline_for(request.user, pk)
     require(can_review_reports(request.user))
-    ids = [int(i) for i in request.POST.getlist("report") if i.isdecimal()]  # not "²"
+    # Only what can be a primary key: not "²" (isdigit but not int), not beyond a BIGINT.
+    ids = [int(i) for i in request.POST.getlist("report") if i.isdecimal() and len(i) < 19]
     reports = Report.objects.filter(deadline=deadline, pk__in=ids).select_related("unit")
     try:
         accepted = services.accept_reports(reports=reports, user=request.user)
