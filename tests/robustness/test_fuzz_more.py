@@ -901,7 +901,9 @@ def test_future_survey_date_refused_before_the_preview(admin_client, survey_list
 
 def test_bulk_accept_with_superscript_digit(admin_client, report):
     url = reverse("reports:bulk_accept", args=[report.deadline_id])
-    response = _post(admin_client, url, {"report": ["²", str(report.pk)]}, (Report,))
+    response = _post(
+        admin_client, url, {"report": ["²", "9223372036854775808", str(report.pk)]}, (Report,)
+    )
     assert response.status_code == 302
 
 
