@@ -144,7 +144,7 @@ def _text_q(model, text: str) -> Q:
             continue
         if isinstance(f, models.CharField | models.TextField):
             q |= Q(**{f"{f.name}__icontains": text})
-    if text.isdigit():
+    if text.isdecimal():  # not "²": isdigit() but int() refuses it
         q |= Q(**{model._meta.pk.attname: int(text)})
     return q
 
