@@ -36,7 +36,7 @@ def read_grid(data, unit_names: dict[int, str], indicators) -> list[CellInput]:
             raw = data.get(cell_name(unit_id, indicator.pk), "")
             cell = CellInput(unit_id, indicator.pk, raw)
             version = data.get(version_name(unit_id, indicator.pk), "")
-            cell.version = int(version) if version.isdigit() else None
+            cell.version = int(version) if version.isdecimal() else None  # not "²"
             try:
                 cell.value = parse_int(raw)
             except NotANumber:
