@@ -907,5 +907,25 @@ def test_bulk_accept_with_superscript_digit(admin_client, report):
     assert response.status_code == 302
 
 
+def test_superscript_digit_in_audit_search_and_plan_grid(admin_client):
+    from plans.demo import PEAK_CODE
+    from plans.models import Period
+
+    assert _get_ok(admin_client, reverse("accounts:audit_log"), {"q": "²"})
+    period = Period.objects.select_related("plan").get(code=PEAK_CODE)
+    url = reverse("plans:edit", args=[period.plan.pk, period.code])
+    cells = [c for row in admin_client.get(url).context["rows"] for c in row["cells"]]
+    data = {c["name"]: str(c["value"]) for c in cells}
+    data.update({c["version_name"]: str(c["version"]) for c in cells})
+    data[cells[0]["version_name"]] = "²"
+    _post(admin_client, url, data, ())
+
+
+def _get_ok(client, url, params):
+    response = client.get(url, params)
+    assert response.status_code < 500
+    return True
+
+
 def test_zz_report_count():
     print("fuzz more: " + ", ".join(f"{k}: {v}" for k, v in sorted(TRIED.items())))
