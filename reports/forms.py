@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Report, ReportingDeadline
+from reports.services import DEADLINE_FIELDS
 
 
 class ReportForm(forms.ModelForm):
@@ -49,18 +50,7 @@ class ReasonForm(forms.Form):
 class DeadlineForm(forms.ModelForm):
     class Meta:
         model = ReportingDeadline
-        fields = [
-            "name",
-            "code",
-            "kind",
-            "period",
-            "start",
-            "end",
-            "due_on",
-            "remind_days_before",
-            "note",
-            "sort_order",
-        ]
+        fields = DEADLINE_FIELDS
         widgets = {
             name: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
             for name in ("start", "end", "due_on")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from plans import selectors
 from plans.excel_export import export_workbook
+from plans.management.lookup import plan_and_period
 
 
 class Command(BaseCommand):
@@ -16,18 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="Tệp .xlsx sẽ ghi")
 
     def handle(self, *args, plan, period, out, **options):
-        found = selectors.get_plan_by_number(plan)
-        if found is None:
-            raise CommandError(f"Không tìm thấy kế hoạch số “{plan}”.")
-        periods = None
-        if period:
-            chosen = selectors.find_period(found, period)
-            if chosen is None:
-                codes = ", ".join(found.periods.values_list("code", flat=True))
-                raise CommandError(
-                    f"Kế hoạch {found.number} không có đợt “{period}” (các đợt: {codes})."
-                )
-            periods = [chosen]
+        found, chosen = plan_and_period(plan, period)
+        periods = [chosen] if chosen else None
         workbook = export_workbook(found, periods)
         try:
             workbook.save(out)

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans import selectors
 from plans.excel_import import ImportFailed
+from plans.management.lookup import plan_and_period
 from plans.services import import_targets_file
 
 
@@ -23,17 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu gì")
 
     def handle(self, *args, file, plan, period, dry_run, **options):
-        found = selectors.get_plan_by_number(plan)
-        if found is None:
-            raise CommandError(f"Không tìm thấy kế hoạch số “{plan}”.")
-        chosen = None
-        if period:
-            chosen = selectors.find_period(found, period)
-            if chosen is None:
-                codes = ", ".join(found.periods.values_list("code", flat=True))
-                raise CommandError(
-                    f"Kế hoạch {found.number} không có đợt “{period}” (các đợt: {codes})."
-                )
+        found, chosen = plan_and_period(plan, period)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không có tệp {file}.")
