@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions
 from accounts.models import Role
 
+# From the most to the least privileged role.
+LEAST_PRIVILEGE_ORDER = [
+    Role.PROVINCE_ADMIN,
+    Role.PROVINCE_VIEWER,
+    Role.UNIT_OFFICER,
+    Role.GRASSROOTS_OFFICER,
+]
+
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -24,6 +32,11 @@ class _RoleUnitForm(forms.Form):
         self.actor = actor
         allowed = permissions.assignable_roles(actor)
         self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in allowed]
+        # Least privilege: a new account starts at the lowest role the actor may give.
+        if allowed and not self.is_bound and "role" not in self.initial:
+            self.fields["role"].initial = LEAST_PRIVILEGE_ORDER[
+                max(LEAST_PRIVILEGE_ORDER.index(v) for v in allowed if v in LEAST_PRIVILEGE_ORDER)
+            ]
         self.fields["unit"].queryset = permissions.assignable_units(actor).order_by(
             "kind", "sort_order", "name"
         )

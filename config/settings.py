@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "progress",
     "enterprises",
     "reports",
+    "home",
 ]
 
 MIDDLEWARE = [

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),

@@ -180,8 +180,9 @@ def load_reports(plan: Plan, deadlines: dict[str, ReportingDeadline]) -> None:
         report, officer = reports[name]
         report.status = Status.SUBMITTED
         report.first_submitted_at = report.submitted_at = _moment(day, 9)
-        report.save(update_fields=["status", "first_submitted_at", "submitted_at"])
-        event = services._log(report, Action.SUBMITTED, Status.DRAFT, officer)
+        report.snapshot = services.freeze_figures(report)
+        report.save(update_fields=["status", "first_submitted_at", "submitted_at", "snapshot"])
+        event = services._log(report, Action.SUBMITTED, Status.DRAFT, officer, data=report.snapshot)
         ReportEvent.objects.filter(pk=event.pk).update(at=_moment(day, 9))
         return report
 

@@ -86,8 +86,12 @@ class Submission:
         return first > self.due_on
 
     @property
-    def days_late(self) -> int:
-        first = self.first_submitted_on or self.today
+    def days_late(self) -> int | None:
+        """Days from the due date to the first submission; None while not handed in (an
+        unsubmitted report is "overdue since" its due date, never a count that grows daily)."""
+        first = self.first_submitted_on
+        if first is None:
+            return None
         return max((first - self.due_on).days, 0)
 
 
@@ -147,11 +151,16 @@ def consolidation(deadline: ReportingDeadline, today=None) -> Consolidation:
 
 
 def frozen_figures(report: Report) -> Figures | None:
-    return Figures.from_snapshot(report.snapshot) if report.snapshot else None
+    """The figures the unit handed in (submitted, resubmitted, accepted); None while it is a
+    draft or returned for correction (then its figures are live)."""
+    if not report.snapshot or report.status not in Status.received():
+        return None
+    return Figures.from_snapshot(report.snapshot)
 
 
 def report_figures(report: Report) -> Figures:
-    """What the report states: the frozen figures once accepted, live ones before."""
+    """What the report states: the figures frozen at submission (and again at acceptance) once
+    handed in, live ones while it is a draft or returned."""
     if report.unit_id == report.deadline.plan.issuing_unit_id:
         return consolidated_figures(report.deadline)
     frozen = frozen_figures(report)

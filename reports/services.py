@@ -6,6 +6,11 @@ draft ──submit──▶ submitted ──accept──▶ accepted ──reope
                                               ▲                     │
                                               └────return(reason)───┘
 
+Figures are a snapshot of what the unit signed: submitting (and resubmitting) freezes them in
+``Report.snapshot``, acceptance freezes them once more (finally). The reviewer sees the submitted
+figures with the live difference beside them; a returned report is live again while the unit
+corrects it.
+
 A save or transition that carries ``expected_version`` older than the stored one is refused
 (``StaleReport``): two people editing the same draft never overwrite each other.
 """
@@ -173,18 +178,26 @@ def submit_report(*, report: Report, user, expected_version: int | None = None) 
         raise ReportError(_("Chưa nhập mục “Kết quả đạt được”: hãy nhập rồi mới nộp."))
     before = report.status
     now = timezone.now()
+    snapshot = freeze_figures(report)
     report.status = Status.SUBMITTED if before == Status.DRAFT else Status.RESUBMITTED
     report.submitted_at = now
+    report.snapshot = snapshot
     if report.first_submitted_at is None:
         report.first_submitted_at = now
-    _bump(report, user, ["status", "submitted_at", "first_submitted_at"])
+    _bump(report, user, ["status", "submitted_at", "first_submitted_at", "snapshot"])
     _log(
         report,
         Action.SUBMITTED if before == Status.DRAFT else Action.RESUBMITTED,
         before,
         user,
+        data=snapshot,
     )
     return report
+
+
+def freeze_figures(report: Report) -> dict:
+    """The unit's figures as they are now, as the JSON kept in ``Report.snapshot``."""
+    return live_figures(report.deadline, [report.unit_id]).to_snapshot()
 
 
 def _require_reason(reason: str, what: str) -> str:
@@ -218,8 +231,7 @@ def _accept_locked(report: Report, user) -> Report:
             _("Báo cáo của %(unit)s đang “%(status)s”, chưa duyệt được (chỉ duyệt báo cáo đã nộp).")
             % {"unit": report.unit.name, "status": report.get_status_display()}
         )
-    figures = live_figures(report.deadline, [report.unit_id])
-    snapshot = figures.to_snapshot()
+    snapshot = freeze_figures(report)
     before = report.status
     report.status = Status.ACCEPTED
     report.snapshot = snapshot

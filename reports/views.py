@@ -143,13 +143,10 @@ def _figure_lines(figures, unit_id, frozen=None, live=None):
     for index, column in enumerate(figures.columns):
         cell = row.cells[index] if row else None
         now = live_row.cells[index].achieved if live_row else None
+        changed = frozen is not None and cell is not None and now != cell.achieved
+        delta = (now or 0) - (cell.achieved or 0) if changed else 0
         lines.append(
-            {
-                "column": column,
-                "cell": cell,
-                "live": now,
-                "changed": frozen is not None and cell is not None and now != cell.achieved,
-            }
+            {"column": column, "cell": cell, "live": now, "changed": changed, "delta": delta}
         )
     return lines
 
@@ -191,6 +188,7 @@ def _render_detail(request, deadline, unit, report, form=None, status=200):
         "differences": selectors.report_differences(report) if report else [],
         "events": report.events.select_related("actor") if report else [],
         "figures": figures,
+        "frozen": frozen,
         "today": timezone.localdate(),
     }
     if is_province:
@@ -207,6 +205,10 @@ def report_save(request, pk, unit_pk):
     require(can_write_report(request.user, unit))
     existing = Report.objects.filter(deadline=deadline, unit=unit).first()
     form = ReportForm(request.POST, instance=existing)
+    submitting = bool(request.POST.get("and_submit"))
+    if form.is_valid() and submitting and not form.cleaned_data["results"].strip():
+        # Refused before anything is written: no "saved" beside the error.
+        form.add_error("results", _("Chưa nhập mục “Kết quả đạt được”: hãy nhập rồi mới nộp."))
     if not form.is_valid():
         return _render_detail(request, deadline, unit, existing, form, status=400)
     report = existing or services.get_or_create_report(
@@ -224,14 +226,21 @@ def report_save(request, pk, unit_pk):
         form.add_error(None, str(exc))
         report.refresh_from_db()
         return _render_detail(request, deadline, unit, report, form, status=409)
-    messages.success(request, _("Đã lưu báo cáo."))
-    if request.POST.get("and_submit"):
+    changed = existing is None or saved.version != form.cleaned_data["version"]
+    if submitting:
         try:
             services.submit_report(report=saved, user=request.user, expected_version=saved.version)
         except services.ReportError as exc:
-            messages.error(request, str(exc))
+            if changed:
+                messages.warning(request, _("Đã lưu nội dung nhưng chưa nộp: %(e)s") % {"e": exc})
+            else:
+                messages.error(request, str(exc))
         else:
             messages.success(request, _("Đã nộp báo cáo lên LĐLĐ tỉnh."))
+    elif changed:
+        messages.success(request, _("Đã lưu báo cáo."))
+    else:
+        messages.info(request, _("Không có thay đổi nào để lưu."))
     return redirect("reports:detail", pk=deadline.pk, unit_pk=unit.pk)
 
 

@@ -87,7 +87,7 @@ def report_a(o):
 # fmt: off
 MATRIX: dict[str, Url] = {
     # project ---------------------------------------------------------------------------------
-    "home": Url(get=SIGNED_IN, post=SIGNED_IN),
+    "home": Url(get=SIGNED_IN, post=NOBODY, note="the home of each role; read-only"),
     "healthz": Url(get=EVERYONE, post=EVERYONE, note="load-balancer check, no data"),
     "set_language": Url(get=SIGNED_IN, post=SIGNED_IN),
     # accounts --------------------------------------------------------------------------------
