@@ -170,3 +170,10 @@ def test_grassroots_role_needs_a_grassroots_unit(admin_user, unit_a, client_for)
     response = _create(client_for(admin_user), role=Role.GRASSROOTS_OFFICER, unit=unit_a.pk)
     assert "CĐCS" in response.content.decode()
     assert not User.objects.filter(username="moi.taikhoan").exists()
+
+
+def test_new_account_form_defaults_to_the_lowest_role(admin_user, client_for):
+    """Least privilege: the form starts on the grassroots officer, not province admin."""
+    body = client_for(admin_user).get("/accounts/users/new/").content.decode()
+    assert '<option value="grassroots_officer" selected>' in body
+    assert '<option value="province_admin" selected>' not in body
