@@ -94,6 +94,7 @@ class UnitRow:
     cells: list[Cell]
     is_province: bool = False
     rank: int | None = None
+    is_parent: bool = False  # the totals row of a drill-down (?under=): that unit's subtree
 
     @property
     def score(self) -> float | None:
@@ -113,8 +114,12 @@ class Dashboard:
     as_of: datetime.date
     share: float
     rows: list[UnitRow]
+    # The totals row: the province's (plan view, province users) or the drilled-into unit's.
     province: UnitRow | None
     ranking: list[UnitRow] = field(default_factory=list)
+    # How many units of the same level were ranked (all plan rows, or all children of the
+    # drilled-into unit), whatever the user may see: a rank reads "10/11".
+    ranked_among: int = 0
 
     @property
     def elapsed_percent(self) -> float:
@@ -128,9 +133,12 @@ def build(
     parent: Unit | None = None,
     today: datetime.date | None = None,
 ) -> Dashboard:
-    """Rows for the plan's units (or the children of ``parent``), plus the province row.
+    """Rows for the plan's units (or the children of ``parent``), plus a totals row.
 
-    visible_unit_ids None = the user sees everything (province row included).
+    visible_unit_ids None = the user sees everything (province row included). With ``parent``
+    the totals row is the parent's own subtree (the caller has checked the user may read it).
+    Ranks are among every unit of the same level (all plan rows, or all of parent's children),
+    computed in the same aggregate; only the visible rows are returned.
     """
     from organisation.selectors import children
 
@@ -142,19 +150,14 @@ def build(
     indicators = layout.columns
     if parent is not None:
         units = [(None, u) for u in children(parent, as_of)]
-        if visible_unit_ids is not None:
-            units = [(n, u) for n, u in units if u.pk in visible_unit_ids]
+        total_unit = parent
     else:
         plan_units = PlanUnit.objects.filter(plan=plan).select_related("unit")
-        units = [
-            (pu.row_number, pu.unit)
-            for pu in plan_units
-            if visible_unit_ids is None or pu.unit_id in visible_unit_ids
-        ]
-    show_province = visible_unit_ids is None
+        units = [(pu.row_number, pu.unit) for pu in plan_units]
+        total_unit = plan.issuing_unit if visible_unit_ids is None else None
     ids = [u.pk for _, u in units]
-    if show_province:
-        ids.append(plan.issuing_unit_id)
+    if total_unit is not None and total_unit.pk not in ids:
+        ids.append(total_unit.pk)
     figures = achieved(period, ids, end=as_of, indicators=indicators)
     targets = {
         (t.unit_id, t.indicator_id): t.value
@@ -170,14 +173,33 @@ def build(
         ]
         return UnitRow(number, unit, cells, is_province)
 
-    rows = [row(n, u) for n, u in units]
-    province = row(None, plan.issuing_unit, True) if show_province else None
+    every = [row(n, u) for n, u in units]
     ranked = sorted(
-        (r for r in rows if r.score is not None), key=lambda r: (-r.score, r.number or 0)
+        (r for r in every if r.score is not None),
+        key=lambda r: (-r.score, r.number or 0, r.unit.name),
     )
     for position, r in enumerate(ranked, start=1):
         r.rank = position
-    return Dashboard(period, layout, as_of, share, rows, province, ranked)
+
+    if visible_unit_ids is None:
+        rows = every
+    else:
+        rows = [r for r in every if r.unit.pk in visible_unit_ids]
+    shown = {r.unit.pk for r in rows}
+    total = None
+    if total_unit is not None:
+        total = row(None, total_unit, True)
+        total.is_parent = parent is not None
+    return Dashboard(
+        period,
+        layout,
+        as_of,
+        share,
+        rows,
+        total,
+        [r for r in ranked if r.unit.pk in shown],
+        ranked_among=len(ranked),
+    )
 
 
 @dataclass
