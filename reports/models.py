@@ -4,8 +4,9 @@
   the end of the peak month), the date range it covers, the period whose targets it is measured
   against, its due date and how many days before it the reminder goes out.
 - ``Report``: one unit's report for one deadline. Figures are computed live from the progress
-  records until the province accepts it; acceptance freezes them in ``snapshot`` (JSON), and any
-  later change in the records shows as a difference against the snapshot. ``version`` is the
+  records while it is a draft (or returned); submitting freezes them in ``snapshot`` (JSON),
+  resubmitting and accepting freeze them again, and any later change in the records shows as a
+  difference against the snapshot. ``version`` is the
   optimistic lock: a save carrying an older version is refused.
 - ``ReportEvent``: every transition (who, when, from which status to which, reason).
 - ``ReminderLog``: every reminder e-mail sent, so a daily run never sends the same one twice.
@@ -118,7 +119,7 @@ class Report(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # The figures frozen at acceptance: see reports.figures.Figures.to_snapshot().
+    # The figures frozen at submission, then at acceptance: see Figures.to_snapshot().
     snapshot = models.JSONField(_("số liệu đã chốt"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
