@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import DEACTIVATED, REACTIVATED, Role, User
+from core.errors import ServiceError
 from organisation.models import Unit, UnitKind
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     pass
 
 

@@ -8,7 +8,6 @@ Then the data is checked; ``EnterpriseError`` carries a Vietnamese message namin
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.vn import mst
 
 from accounts.permissions import recorded_user, require_edit
+from core.errors import ServiceError
 from core.text import clean
 from enterprises import rules
 from enterprises.models import (
@@ -32,7 +32,7 @@ from enterprises.uploads import check_decision_file
 from organisation.models import Sector, Unit, UnitKind
 
 
-class EnterpriseError(ValidationError):
+class EnterpriseError(ServiceError):
     """Bad input; the message is Vietnamese and names the field."""
 
 

@@ -11,16 +11,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_assign_targets, can_manage_plans, recorded_user, require
+from core.errors import ServiceError
 from core.text import format_int, name_key
 from plans.models import TARGET_MAX, ImportFinding, Indicator, Period, Target, UnitNote
 
 
-class StaleEdit(Exception):
+class TargetError(ServiceError):
+    """A target value or placement the plan does not allow."""
+
+
+class StaleEdit(TargetError):
     """Someone else saved this target after it was loaded; nothing was overwritten."""
-
-
-class TargetError(ValueError):
-    pass
 
 
 @transaction.atomic

@@ -17,6 +17,8 @@ from accounts.permissions import (
     restrict,
     unit_ids,
 )
+from core.masking import mask_cccd
+from core.redirects import redirect_next
 from organisation.models import Unit, UnitKind
 from progress import services
 from progress.excel_import import read_members
@@ -33,7 +35,6 @@ from progress.forms import (
 )
 from progress.member_rows import COLUMNS, RawRow, validate_rows
 from progress.models import Member, Record, RecordKind
-from progress.selectors import mask_cccd
 
 BLANK_ROWS = 5
 MAX_ROWS = 200
@@ -239,7 +240,7 @@ def _simple_form(request, form, title, subject, on_valid):
             form.add_error(None, exc.messages)
         else:
             messages.success(request, message)
-            return redirect(request.POST.get("next") or "progress:members")
+            return redirect_next(request, "progress:members")
     return render(
         request, "progress/simple_form.html", {"form": form, "title": title, "subject": subject}
     )

@@ -8,12 +8,12 @@ Each takes the acting user (``user=``) and checks its rights through accounts.pe
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_manage_structure, recorded_user, require, require_edit
+from core.errors import ServiceError
 from core.text import clean
 from organisation.models import Sector, Unit, UnitKind
 from organisation.selectors import sector_as_of
@@ -30,7 +30,7 @@ from progress.models import (
 MEMBER_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "cccd", "job")
 
 
-class ProgressError(ValidationError):
+class ProgressError(ServiceError):
     """Bad input to a progress service; the message is Vietnamese and names the problem."""
 
 

@@ -6,12 +6,13 @@ from django.utils import timezone
 
 from accounts.permissions import personal_data_unit_ids, require_view, unit_ids
 from core.excel import XLSX_CONTENT_TYPE
+from core.masking import mask_cccd
 from organisation.models import Unit
 from plans import selectors as plan_selectors
 from plans.models import Indicator, Target
 from progress import dashboard as boards
 from progress.export import results_bytes
-from progress.selectors import mask_cccd, records_behind
+from progress.selectors import records_behind
 
 
 def dashboard_home(request):

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import visible_units
 from organisation.models import Unit
 from plans.models import Plan, PlanUnit
 from plans.selectors import plans_for
@@ -267,9 +266,3 @@ def due_for_unit(unit: Unit, today=None) -> list[DueItem]:
             continue
         items.append(DueItem(deadline, unit, report, today))
     return items
-
-
-def reports_visible_to(user) -> QuerySet[Report]:
-    return Report.objects.filter(unit__in=visible_units(user)).select_related(
-        "deadline", "deadline__plan", "unit"
-    )

@@ -23,6 +23,7 @@ from accounts.permissions import (
     recorded_user,
     require,
 )
+from core.errors import ServiceError
 from reports.figures import live_figures
 from reports.models import (
     NARRATIVE_FIELDS,
@@ -48,7 +49,7 @@ PROVINCE_RECIPIENTS = (
 )
 
 
-class ReportError(ValueError):
+class ReportError(ServiceError):
     """A transition that the report's state does not allow; the message says why."""
 
 
