@@ -17,8 +17,8 @@ from accounts.permissions import (
     can_manage_structure,
     require,
     require_view,
+    restrict,
     sees_all_units,
-    visible_units,
 )
 from organisation import selectors, services
 from organisation.forms import (
@@ -58,7 +58,7 @@ def unit_tree(request):
     form, on_date = _as_of(request)
     roots = default_roots(request.user, on_date)
     # Province-level users read everything: no need for the visibility subquery.
-    visible = None if sees_all_units(request.user) else visible_units(request.user)
+    visible = None if sees_all_units(request.user) else restrict(Unit.objects.all(), request.user)
     tree = build_tree(roots, on_date, visible=visible)
     label_rows(tree, on_date, reverse("organisation:tree"))
     return render(
@@ -109,7 +109,7 @@ def unit_detail(request, pk):
     unit = get_object_or_404(Unit, pk=pk)
     require_view(request.user, unit)
     form, on_date = _as_of(request)
-    visible = visible_units(request.user)
+    visible = restrict(Unit.objects.all(), request.user)
     links = list(unit.parent_links.select_related("parent").order_by("valid_from"))
     readable = set(
         visible.filter(id__in=[link.parent_id for link in links]).values_list("id", flat=True)
