@@ -125,10 +125,10 @@ def report_defaults(deadline, unit) -> dict:
 @transaction.atomic
 def get_or_create_report(*, deadline, unit, user) -> Report:
     """The unit's report for the deadline, created as a draft (with the plan's defaults)."""
+    require(can_write_report(user, unit))
     report = Report.objects.filter(deadline=deadline, unit=unit).first()
     if report is not None:
         return report
-    require(can_write_report(user, unit))
     report, created = Report.objects.get_or_create(
         deadline=deadline,
         unit=unit,
