@@ -5,7 +5,6 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
-from accounts.models import Role
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -23,7 +22,7 @@ class _RoleUnitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         allowed = permissions.assignable_roles(actor)
-        self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in allowed]
+        self.fields["role"].choices = permissions.role_choices(allowed)
         self.fields["unit"].queryset = permissions.assignable_units(actor).order_by(
             "kind", "sort_order", "name"
         )
@@ -88,4 +87,4 @@ class AccountFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("Tất cả")), *Role.choices]
+        self.fields["role"].choices = [("", _("Tất cả")), *permissions.role_choices()]

@@ -287,6 +287,38 @@ def manageable_users(actor) -> QuerySet:
     ).exclude(unit_id=actor.unit_id)
 
 
+def role_unit_problem(role: str, unit: Unit | None) -> str | None:
+    """Why an account of this role cannot be attached to unit (Vietnamese), or None."""
+    from django.utils.translation import gettext as _
+
+    from organisation.models import UnitKind
+
+    if role not in Role.values:
+        return _("Vai trò “%(role)s” không hợp lệ. Chọn một trong: %(roles)s.") % {
+            "role": role,
+            "roles": ", ".join(Role.values),
+        }
+    if role in Role.unit_roles() and unit is None:
+        return _("Vai trò “%(role)s” cần chỉ rõ đơn vị (--unit).") % {"role": role}
+    if role == Role.GRASSROOTS_OFFICER and unit.kind not in UnitKind.grassroots_level():
+        return _("Cán bộ công đoàn cơ sở phải gắn với một CĐCS hoặc nghiệp đoàn.")
+    if role == Role.UNIT_OFFICER and unit.kind in UnitKind.grassroots_level():
+        return _(
+            "Cán bộ đơn vị gắn với công đoàn cấp trên cơ sở; với CĐCS hãy chọn vai trò cán bộ CĐCS."
+        )
+    return None
+
+
+def opens_admin_site(role: str) -> bool:
+    """Accounts of this role get Django's admin site (is_staff): province administrators."""
+    return role == Role.PROVINCE_ADMIN
+
+
+def role_choices(roles=None) -> list[tuple[str, str]]:
+    """(value, label) of the roles, in their order; only those in roles when given."""
+    return [(v, label) for v, label in Role.choices if roles is None or v in roles]
+
+
 def can_manage_account(actor, target_user) -> bool:
     return manageable_users(actor).filter(pk=target_user.pk).exists()
 
