@@ -206,7 +206,6 @@ def consolidated_figures(deadline: ReportingDeadline) -> Figures:
         rows=rows,
         as_of=live.as_of,
         quarterly=live.quarterly,
-        has_progress=live.has_progress,
     )
     province = deadline.plan.issuing_unit_id
     province_targets = live_figures_targets(deadline, province)
