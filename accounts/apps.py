@@ -16,3 +16,10 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(record_last_login, dispatch_uid="accounts_record_last_login")
+
+        # Rows written by a command's system actor name the command (accounts.audit.acting_as).
+        from simple_history.signals import pre_create_historical_record
+
+        from accounts.audit import name_the_command
+
+        pre_create_historical_record.connect(name_the_command, dispatch_uid="accounts_command")

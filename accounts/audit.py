@@ -12,6 +12,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -232,15 +233,32 @@ def acting_as(user):
     """Attribute changes made outside a request (commands, scripts) to user in the trail.
 
     with audit.acting_as(user): services.do_something(...)
+
+    A ``permissions.SystemActor`` has no account: its rows name no user and carry the command
+    as their change reason ("lệnh import_members"), see ``name_the_command``.
     """
     context = HistoricalRecords.context
     had = hasattr(context, "request")
     previous = getattr(context, "request", None)
-    context.request = SimpleNamespace(user=user)
+    previous_command = getattr(context, "system_command", None)
+    account = permissions.recorded_user(user)
+    context.request = SimpleNamespace(user=account if account is not None else AnonymousUser())
+    context.system_command = getattr(user, "command", None) if account is None else None
     try:
         yield
     finally:
+        context.system_command = previous_command
         if had:
             context.request = previous
         else:
             del context.request
+
+
+def name_the_command(sender, history_instance, **kwargs):
+    """pre_create_historical_record: a row written by a system actor names its command."""
+    command = getattr(HistoricalRecords.context, "system_command", None)
+    if not command:
+        return
+    reason = history_instance.history_change_reason
+    text = f"lệnh {command}: {reason}" if reason else f"lệnh {command}"
+    history_instance.history_change_reason = text[:100]

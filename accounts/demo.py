@@ -41,7 +41,8 @@ def _create(username, role, unit, password):
     user.save()
 
 
-def load() -> None:
+def load(*, user=None) -> None:
+    """The demo accounts (made directly: accounts.services.create_user takes no actor)."""
     password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
     for username, role, unit_name in DEMO_USERS:
         _create(username, role, Unit.objects.get(name=unit_name), password)

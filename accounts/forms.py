@@ -5,15 +5,6 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
-from accounts.models import Role
-
-# From the most to the least privileged role.
-LEAST_PRIVILEGE_ORDER = [
-    Role.PROVINCE_ADMIN,
-    Role.PROVINCE_VIEWER,
-    Role.UNIT_OFFICER,
-    Role.GRASSROOTS_OFFICER,
-]
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -31,12 +22,10 @@ class _RoleUnitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         allowed = permissions.assignable_roles(actor)
-        self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in allowed]
+        self.fields["role"].choices = permissions.role_choices(allowed)
         # Least privilege: a new account starts at the lowest role the actor may give.
         if allowed and not self.is_bound and "role" not in self.initial:
-            self.fields["role"].initial = LEAST_PRIVILEGE_ORDER[
-                max(LEAST_PRIVILEGE_ORDER.index(v) for v in allowed if v in LEAST_PRIVILEGE_ORDER)
-            ]
+            self.fields["role"].initial = permissions.least_privileged_role(allowed)
         self.fields["unit"].queryset = permissions.assignable_units(actor).order_by(
             "kind", "sort_order", "name"
         )
@@ -101,4 +90,4 @@ class AccountFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("Tất cả")), *Role.choices]
+        self.fields["role"].choices = [("", _("Tất cả")), *permissions.role_choices()]

@@ -8,17 +8,75 @@ Rules
 - grassroots officer: its own grassroots union only.
 Target allocation is a write on the *receiving* unit by someone above it: the province for the
 upper-level unions, a unit officer for the units below its own.
+
+Every write service takes the acting user as ``user=`` and asks this module itself, so the web,
+commands, imports and an API behave the same. Commands act as a ``SystemActor`` (full rights,
+no account; recorded in the audit trail as the command) unless given ``--as USERNAME``
+(accounts.commands). Lists, exports and selectors scope their rows with
+``restrict(queryset, user, action)``. Templates ask through the ``can`` object
+(``UserPermissions``, put in every page by ``core.context_processors.site``), never by role.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 
 from accounts.models import Role
 from organisation.models import Unit, UnitPath
 
 
+class SystemActor:
+    """A management command (or the demo loader) acting with full rights and no account.
+
+    Services accept it like a province administrator; columns naming who entered a row stay
+    empty (``recorded_user``) and the audit trail names the command instead
+    (``accounts.audit.acting_as``).
+    """
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    is_province_admin = True
+    is_province_level = True
+    role = Role.PROVINCE_ADMIN
+    pk = id = unit_id = unit = None
+
+    def __init__(self, command: str):
+        self.command = command
+        self.username = f"lệnh {command}"
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_full_name(self) -> str:
+        return self.username
+
+
+def system_actor(command: str) -> SystemActor:
+    return SystemActor(command)
+
+
+def recorded_user(user):
+    """The account to store in an "entered by" column: None for a command's system actor."""
+    if user is None or isinstance(user, SystemActor) or not user.is_authenticated:
+        return None
+    return user
+
+
 def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
+
+
+def sees_all_units(user) -> bool:
+    """Reads every unit's data (province level): lists need no scoping."""
+    return _active(user) and user.is_province_level
+
+
+def edits_all_units(user) -> bool:
+    """Changes every unit's data (province administrators)."""
+    return _active(user) and user.is_province_admin
 
 
 def _subtree_ids(unit: Unit) -> QuerySet:
@@ -43,6 +101,51 @@ def editable_units(user) -> QuerySet[Unit]:
     if not _active(user) or user.role == Role.PROVINCE_VIEWER:
         return Unit.objects.none()
     return visible_units(user)
+
+
+# Row scoping ----------------------------------------------------------------------------------
+# A model's rows belong to a unit through one field: ``permission_unit_field`` on the model if it
+# says so, else its foreign key to Unit named "unit" or "union" (Unit itself: its own rows).
+
+ACTIONS = ("view", "change")
+
+
+def unit_lookup(model) -> str:
+    if model is Unit:
+        return "pk"
+    declared = getattr(model, "permission_unit_field", None)
+    if declared:
+        return declared
+    for name in ("unit", "union"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if getattr(field, "related_model", None) is Unit:
+            return name
+    raise ImproperlyConfigured(f"{model.__name__}: no unit field for accounts.permissions.restrict")
+
+
+def _unrestricted(user, action: str) -> bool:
+    return sees_all_units(user) if action == "view" else edits_all_units(user)
+
+
+def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+    """The rows of queryset the user may see ("view") or change ("change"), NetBox style."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    lookup = unit_lookup(queryset.model)
+    if _unrestricted(user, action):
+        return queryset
+    units = visible_units(user) if action == "view" else editable_units(user)
+    return queryset.filter(**{f"{lookup}__in": units.values("pk")})
+
+
+def unit_ids(user, action: str = "view") -> set[int] | None:
+    """The ids of the units restrict lets through; None when it lets every unit through."""
+    if _unrestricted(user, action):
+        return None
+    return set(restrict(Unit.objects.all(), user, action).values_list("id", flat=True))
 
 
 def can_view_unit(user, unit: Unit) -> bool:
@@ -105,6 +208,15 @@ def can_create_units(user) -> bool:
     )
 
 
+def creatable_kind(user, kind: str) -> bool:
+    """May found units of this kind somewhere: the province any kind, unit officers CĐCS."""
+    from organisation.models import UnitKind
+
+    return can_create_units(user) and (
+        user.is_province_admin or kind in UnitKind.grassroots_level()
+    )
+
+
 def can_create_unit_under(user, parent: Unit, kind: str) -> bool:
     """A unit officer founds grassroots unions inside its own subtree; the province anything."""
     from organisation.models import UnitKind
@@ -129,6 +241,13 @@ def can_write_report(user, unit: Unit) -> bool:
 def can_review_reports(user) -> bool:
     """Returning, accepting and reopening unit reports: province administrators."""
     return _active(user) and user.is_province_admin
+
+
+def report_writers(unit: Unit) -> QuerySet:
+    """The active accounts that write unit's periodic report (its own unit officers)."""
+    from accounts.models import User
+
+    return User.objects.filter(role=Role.UNIT_OFFICER, unit=unit, is_active=True)
 
 
 def require(allowed: bool) -> None:
@@ -166,6 +285,52 @@ def manageable_users(actor) -> QuerySet:
     return User.objects.filter(
         role=Role.GRASSROOTS_OFFICER, unit_id__in=_subtree_ids(actor.unit)
     ).exclude(unit_id=actor.unit_id)
+
+
+def role_unit_problem(role: str, unit: Unit | None) -> str | None:
+    """Why an account of this role cannot be attached to unit (Vietnamese), or None."""
+    from django.utils.translation import gettext as _
+
+    from organisation.models import UnitKind
+
+    if role not in Role.values:
+        return _("Vai trò “%(role)s” không hợp lệ. Chọn một trong: %(roles)s.") % {
+            "role": role,
+            "roles": ", ".join(Role.values),
+        }
+    if role in Role.unit_roles() and unit is None:
+        return _("Vai trò “%(role)s” cần chỉ rõ đơn vị (--unit).") % {"role": role}
+    if role == Role.GRASSROOTS_OFFICER and unit.kind not in UnitKind.grassroots_level():
+        return _("Cán bộ công đoàn cơ sở phải gắn với một CĐCS hoặc nghiệp đoàn.")
+    if role == Role.UNIT_OFFICER and unit.kind in UnitKind.grassroots_level():
+        return _(
+            "Cán bộ đơn vị gắn với công đoàn cấp trên cơ sở; với CĐCS hãy chọn vai trò cán bộ CĐCS."
+        )
+    return None
+
+
+def opens_admin_site(role: str) -> bool:
+    """Accounts of this role get Django's admin site (is_staff): province administrators."""
+    return role == Role.PROVINCE_ADMIN
+
+
+def role_choices(roles=None) -> list[tuple[str, str]]:
+    """(value, label) of the roles, in their order; only those in roles when given."""
+    return [(v, label) for v, label in Role.choices if roles is None or v in roles]
+
+
+# From the most to the least privileged role.
+LEAST_PRIVILEGE_ORDER = [
+    Role.PROVINCE_ADMIN,
+    Role.PROVINCE_VIEWER,
+    Role.UNIT_OFFICER,
+    Role.GRASSROOTS_OFFICER,
+]
+
+
+def least_privileged_role(roles) -> str:
+    """The lowest of the roles an actor may give: the default for a new account."""
+    return LEAST_PRIVILEGE_ORDER[max(LEAST_PRIVILEGE_ORDER.index(v) for v in roles)]
 
 
 def can_manage_account(actor, target_user) -> bool:
@@ -219,3 +384,45 @@ def audit_unit_ids(user):
     if user.is_province_level:
         return None
     return _subtree_ids(user.unit)
+
+
+# Templates -----------------------------------------------------------------------------------
+
+
+class UserPermissions:
+    """What the signed-in user may do, for templates: ``{% if can.manage_accounts %}``."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def see_all_units(self) -> bool:
+        return sees_all_units(self.user)
+
+    @cached_property
+    def edit_all_units(self) -> bool:
+        return edits_all_units(self.user)
+
+    @cached_property
+    def manage_accounts(self) -> bool:
+        return can_manage_accounts(self.user)
+
+    @cached_property
+    def manage_all_accounts(self) -> bool:
+        return can_manage_accounts(self.user) and self.user.is_province_admin
+
+    @cached_property
+    def view_audit(self) -> bool:
+        return can_view_audit(self.user)
+
+    @cached_property
+    def view_whole_audit(self) -> bool:
+        return can_view_audit(self.user) and audit_unit_ids(self.user) is None
+
+    @cached_property
+    def manage_plans(self) -> bool:
+        return can_manage_plans(self.user)
+
+    @cached_property
+    def manage_structure(self) -> bool:
+        return can_manage_structure(self.user)

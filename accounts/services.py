@@ -10,30 +10,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.models import DEACTIVATED, REACTIVATED, Role, User
-from organisation.models import Unit, UnitKind
+from accounts.models import DEACTIVATED, REACTIVATED, User
+from core.errors import ServiceError
+from organisation.models import Unit
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     pass
 
 
 def _check_role_unit(role: str, unit: Unit | None) -> None:
-    if role not in Role.values:
-        raise AccountError(
-            _("Vai trò “%(role)s” không hợp lệ. Chọn một trong: %(roles)s.")
-            % {"role": role, "roles": ", ".join(Role.values)}
-        )
-    if role in Role.unit_roles() and unit is None:
-        raise AccountError(_("Vai trò “%(role)s” cần chỉ rõ đơn vị (--unit).") % {"role": role})
-    if role == Role.GRASSROOTS_OFFICER and unit.kind not in UnitKind.grassroots_level():
-        raise AccountError(_("Cán bộ công đoàn cơ sở phải gắn với một CĐCS hoặc nghiệp đoàn."))
-    if role == Role.UNIT_OFFICER and unit.kind in UnitKind.grassroots_level():
-        raise AccountError(
-            _(
-                "Cán bộ đơn vị gắn với công đoàn cấp trên cơ sở; với CĐCS hãy chọn vai trò cán bộ CĐCS."
-            )
-        )
+    problem = permissions.role_unit_problem(role, unit)
+    if problem:
+        raise AccountError(problem)
 
 
 def _validated(password: str, user: User) -> None:
@@ -63,7 +52,7 @@ def create_user(
     if validate:
         _validated(password, user)
     user.set_password(password)
-    user.is_staff = role == Role.PROVINCE_ADMIN
+    user.is_staff = permissions.opens_admin_site(role)
     user.save()
     return user
 
@@ -117,7 +106,7 @@ def update_account(
     if user.pk == actor.pk and role != user.role:
         raise AccountError(_("Không thể tự đổi vai trò của chính mình."))
     user.role, user.unit, user.email, user.first_name = role, unit, email, full_name
-    user.is_staff = role == Role.PROVINCE_ADMIN or user.is_superuser
+    user.is_staff = permissions.opens_admin_site(role) or user.is_superuser
     user.save()
     return user
 

@@ -6,7 +6,6 @@ holds personal data and password hashes: it is written readable by its owner onl
 """
 
 import datetime
-import io
 import json
 import os
 import shutil
@@ -20,6 +19,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from core.errors import ServiceError
+
 FORMAT = "phattriendoanvien-backup"
 FORMAT_VERSION = 1
 DATA_NAME = "data.json"
@@ -29,7 +30,7 @@ MEDIA_PREFIX = "media/"
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 
 
-class BackupError(Exception):
+class BackupError(ServiceError):
     pass
 
 
@@ -189,11 +190,3 @@ def restore_backup(path: Path) -> dict:
             media_root.mkdir(parents=True, exist_ok=True)
             shutil.copytree(media_dir, media_root, dirs_exist_ok=True)
     return {"manifest": manifest, "counts": counts, "differing": differing}
-
-
-def describe_counts(counts: dict[str, int]) -> str:
-    buffer = io.StringIO()
-    for label, n in sorted(counts.items()):
-        if n:
-            buffer.write(f"  {label}: {n}\n")
-    return buffer.getvalue()

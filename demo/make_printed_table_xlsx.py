@@ -19,8 +19,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from plans.demo import PEAK_CODE  # noqa: E402
 from plans.source_table import write_printed_xlsx  # noqa: E402
 
 if __name__ == "__main__":
-    path = write_printed_xlsx(ROOT / "demo" / "bieu_giao_chi_tieu_nhu_ban_in.xlsx")
+    path = write_printed_xlsx(ROOT / "demo" / "bieu_giao_chi_tieu_nhu_ban_in.xlsx", PEAK_CODE)
     print(f"Đã ghi {path}")

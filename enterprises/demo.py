@@ -27,14 +27,14 @@ ENTERPRISES = [
 ]
 
 
-def load() -> None:
+def load(*, user) -> None:
     for unit_name, name, workers in ENTERPRISES:
         if Enterprise.objects.filter(name=name).exists():
             continue
         create_enterprise(
             name=name,
             unit=Unit.objects.get(name=unit_name),
-            user=None,
+            user=user,
             ownership=Ownership.NON_STATE,
             workers=workers,
             surveyed_on=SURVEY_DATE,

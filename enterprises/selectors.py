@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from accounts.permissions import editable_units, visible_units
+from accounts.permissions import restrict
 from enterprises.models import Enterprise, FoundingCase, InformalGroup, Stage
 from organisation.models import Unit, UnitKind
 
@@ -16,26 +16,26 @@ def large_threshold() -> int:
 
 def enterprises_for(user) -> QuerySet[Enterprise]:
     """Enterprises whose responsible union the user may read (officers: their subtree)."""
-    return Enterprise.objects.filter(unit__in=visible_units(user)).select_related(
+    return restrict(Enterprise.objects.all(), user, "view").select_related(
         "unit", "grassroots_union", "founding"
     )
 
 
 def informal_groups_for(user) -> QuerySet[InformalGroup]:
-    return InformalGroup.objects.filter(unit__in=visible_units(user)).select_related(
+    return restrict(InformalGroup.objects.all(), user, "view").select_related(
         "unit", "grassroots_union", "founding"
     )
 
 
 def cases_for(user) -> QuerySet[FoundingCase]:
-    return FoundingCase.objects.filter(unit__in=visible_units(user)).select_related(
+    return restrict(FoundingCase.objects.all(), user, "view").select_related(
         "unit", "enterprise", "informal_group"
     )
 
 
 def responsible_units_for(user, *, editable=True) -> QuerySet[Unit]:
     """Upper-level unions an enterprise can be put under by this user."""
-    units = editable_units(user) if editable else visible_units(user)
+    units = restrict(Unit.objects.all(), user, "change" if editable else "view")
     return units.filter(kind__in=UnitKind.upper_level()).order_by("sort_order", "name")
 
 

@@ -1,19 +1,21 @@
 """Writes for enterprises, informal groups and the founding pipeline. All atomic.
 
-Callers check permissions (accounts.permissions) before calling; services check the data and
-raise ``EnterpriseError`` with a Vietnamese message that names the field.
+Each takes the acting user (``user=``) and checks accounts.permissions itself: every write is a
+change to the unit the enterprise, group or case belongs to (``require_edit``, PermissionDenied).
+Then the data is checked; ``EnterpriseError`` carries a Vietnamese message naming the field.
 """
 
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.vn import mst
 
+from accounts.permissions import recorded_user, require_edit
+from core.errors import ServiceError
 from core.text import clean
 from enterprises import rules
 from enterprises.models import (
@@ -30,7 +32,7 @@ from enterprises.uploads import check_decision_file
 from organisation.models import Sector, Unit, UnitKind
 
 
-class EnterpriseError(ValidationError):
+class EnterpriseError(ServiceError):
     """Bad input; the message is Vietnamese and names the field."""
 
 
@@ -109,6 +111,7 @@ def create_enterprise(
 ) -> Enterprise:
     """A new enterprise; with a workforce, its first survey; without a union, a founding case
     at the "identified" step."""
+    require_edit(user, unit)
     name = clean(name)
     if not name:
         raise EnterpriseError(_("Thiếu tên doanh nghiệp."))
@@ -131,7 +134,7 @@ def create_enterprise(
         ownership=ownership,
         industry=clean(industry),
         note=clean(note),
-        created_by=user,
+        created_by=recorded_user(user),
         is_demo=is_demo,
         workers=workers,
         workers_surveyed_on=surveyed_on if workers is not None else None,
@@ -142,13 +145,13 @@ def create_enterprise(
             surveyed_on=surveyed_on,
             workers=workers,
             source=clean(source)[:255],
-            recorded_by=user,
+            recorded_by=recorded_user(user),
         )
     FoundingCase.objects.create(
         enterprise=enterprise,
         unit=unit,
         identified_on=min(surveyed_on, timezone.localdate()),
-        identified_by=user,
+        identified_by=recorded_user(user),
         identified_at=timezone.now(),
     )
     return enterprise
@@ -169,6 +172,7 @@ EDITABLE_FIELDS = (
 @transaction.atomic
 def update_enterprise(*, enterprise: Enterprise, user, **fields) -> Enterprise:
     """Change register fields (not the workforce: that is a new survey, see record_workforce)."""
+    require_edit(user, enterprise.unit)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"update_enterprise: unknown fields {sorted(unknown)}")
@@ -180,6 +184,7 @@ def update_enterprise(*, enterprise: Enterprise, user, **fields) -> Enterprise:
         fields["tax_code"] = normalise_tax_code(fields["tax_code"])
         _check_unique_tax_code(fields["tax_code"], exclude_pk=enterprise.pk)
     if "unit" in fields:
+        require_edit(user, fields["unit"])
         _check_upper_level(fields["unit"])
     if "ownership" in fields and fields["ownership"] not in Ownership.values:
         raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
@@ -221,6 +226,7 @@ def record_workforce(
     *, enterprise: Enterprise, workers: int, surveyed_on: datetime.date, user, source: str = ""
 ) -> WorkforceSurvey | None:
     """Add a survey (never overwrite). The same figure on the same date again adds nothing."""
+    require_edit(user, enterprise.unit)
     _check_workforce(workers, surveyed_on)
     if WorkforceSurvey.objects.filter(
         enterprise=enterprise, surveyed_on=surveyed_on, workers=workers
@@ -231,7 +237,7 @@ def record_workforce(
         surveyed_on=surveyed_on,
         workers=workers,
         source=clean(source)[:255],
-        recorded_by=user,
+        recorded_by=recorded_user(user),
     )
     latest = enterprise.surveys.order_by("-surveyed_on", "-id").first()
     enterprise.workers = latest.workers
@@ -251,6 +257,7 @@ def workers_on(enterprise: Enterprise, day: datetime.date) -> int | None:
 @transaction.atomic
 def link_union(*, enterprise: Enterprise, union: Unit | None, user) -> Enterprise:
     """Mark an enterprise as covered by an existing grassroots union (or clear it with None)."""
+    require_edit(user, enterprise.unit)
     if union is not None:
         if union.kind not in UnitKind.grassroots_level():
             raise EnterpriseError(_("“%(u)s” không phải công đoàn cơ sở.") % {"u": union})
@@ -263,6 +270,7 @@ def link_union(*, enterprise: Enterprise, union: Unit | None, user) -> Enterpris
 def create_informal_group(
     *, trade: str, place: str, workers: int, unit: Unit, user, commune: str = "", note: str = ""
 ) -> InformalGroup:
+    require_edit(user, unit)
     trade, place = clean(trade), clean(place)
     if not trade:
         raise EnterpriseError(_("Thiếu ngành nghề của nhóm."))
@@ -279,7 +287,7 @@ def create_informal_group(
         workers=workers,
         unit=unit,
         note=clean(note),
-        created_by=user,
+        created_by=recorded_user(user),
     )
     start_case(informal_group=group, identified_on=timezone.localdate(), user=user)
     return group
@@ -294,6 +302,7 @@ def start_case(
 ) -> FoundingCase | None:
     """Open the founding case of a subject without a union (at most one per subject)."""
     subject = enterprise or informal_group
+    require_edit(user, subject.unit)
     if subject.has_union:
         return None
     existing = FoundingCase.objects.filter(
@@ -306,7 +315,7 @@ def start_case(
         informal_group=informal_group,
         unit=subject.unit,
         identified_on=min(identified_on, timezone.localdate()),
-        identified_by=user,
+        identified_by=recorded_user(user),
         identified_at=timezone.now(),
     )
 
@@ -338,6 +347,7 @@ def record_committee(
 ) -> FoundingCase:
     """Step 2: the mobilisation committee (at least rules.MIN_COMMITTEE_MEMBERS workers)."""
     case = _locked(case)
+    require_edit(user, case.unit)
     _require_stage(case, Stage.IDENTIFIED)
     people = [
         {"full_name": clean(m.get("full_name")), "position": clean(m.get("position"))}
@@ -358,7 +368,7 @@ def record_committee(
     )
     CommitteeMember.objects.bulk_create(CommitteeMember(case=case, **p) for p in people)
     case.committee_formed_on = formed_on
-    case.committee_by = user
+    case.committee_by = recorded_user(user)
     case.committee_at = timezone.now()
     case.stage = Stage.COMMITTEE
     case.save()
@@ -371,6 +381,7 @@ def record_conference(
 ) -> FoundingCase:
     """Step 3: founding congress or launch, with at least rules.MIN_FOUNDING_MEMBERS applications."""
     case = _locked(case)
+    require_edit(user, case.unit)
     _require_stage(case, Stage.COMMITTEE)
     if kind not in ConferenceKind.values:
         raise EnterpriseError(_("Chọn hình thức: đại hội thành lập hoặc lễ ra mắt."))
@@ -399,7 +410,7 @@ def record_conference(
     case.conference_kind = kind
     case.conference_on = held_on
     case.applications = applications
-    case.conference_by = user
+    case.conference_by = recorded_user(user)
     case.conference_at = timezone.now()
     case.stage = Stage.CONFERENCE
     case.save()
@@ -453,6 +464,7 @@ def record_decision(
     from progress.services import ProgressError, found_grassroots_union
 
     case = _locked(case)
+    require_edit(user, case.unit)
     _require_stage(case, Stage.CONFERENCE)
     number, signer = clean(number), clean(signer)
     if not number:
@@ -489,7 +501,7 @@ def record_decision(
     case.union_name = name
     case.workers_at_founding = workers
     case.founding_member_count = len(members)
-    case.decision_by = user
+    case.decision_by = recorded_user(user)
     case.decision_at = timezone.now()
     case.stage = Stage.DECISION
     case.save()
@@ -505,10 +517,11 @@ def record_decision(
 def record_ceremony(*, case: FoundingCase, held_on: datetime.date, user) -> FoundingCase:
     """Step 5: the ceremony announcing the decision."""
     case = _locked(case)
+    require_edit(user, case.unit)
     _require_stage(case, Stage.DECISION)
     _check_order(held_on, case.decision_on, _("Ngày lễ công bố"), _("ngày quyết định"))
     case.ceremony_on = held_on
-    case.ceremony_by = user
+    case.ceremony_by = recorded_user(user)
     case.ceremony_at = timezone.now()
     case.stage = Stage.CEREMONY
     case.save()

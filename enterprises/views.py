@@ -12,8 +12,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.audit import HISTORY_TYPES
 from accounts.permissions import can_edit_unit, require, require_edit, require_view
 from core.excel import XLSX_CONTENT_TYPE
 from enterprises import forms, importer, rules, selectors, services
@@ -88,9 +88,6 @@ def enterprise_list(request):
             **_threshold_context(),
         },
     )
-
-
-HISTORY_TYPES = {"+": _lazy("Tạo mới"), "~": _lazy("Sửa"), "-": _lazy("Xóa")}
 
 
 def enterprise_detail(request, pk):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from accounts.permissions import can_edit_unit, can_view_unit, visible_units
+from accounts.permissions import can_edit_unit, can_view_unit, sees_all_units, visible_units
 from enterprises.models import FoundingCase, Stage
 from enterprises.selectors import cases_for
 from organisation.models import Unit, UnitKind
@@ -34,7 +34,7 @@ PROVINCE, UNIT, GRASSROOTS, NONE = "province", "unit", "grassroots", "none"
 
 def home_kind(user) -> str:
     """Which home the user gets: by the scope of what it may read, not by a role name."""
-    if user.is_province_level:
+    if sees_all_units(user):
         return PROVINCE
     if user.unit_id is None or not can_view_unit(user, user.unit):
         return NONE

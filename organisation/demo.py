@@ -25,10 +25,14 @@ def province() -> Unit:
     return Unit.objects.get(name=PROVINCE_NAME, kind=UnitKind.PROVINCE)
 
 
-def load() -> None:
+def load(*, user) -> None:
     top = Unit.objects.filter(name=PROVINCE_NAME, kind=UnitKind.PROVINCE).first()
     if top is None:
-        top = create_unit(name=PROVINCE_NAME, kind=UnitKind.PROVINCE, short_name="LĐLĐ tỉnh")
+        top = create_unit(
+            name=PROVINCE_NAME, kind=UnitKind.PROVINCE, short_name="LĐLĐ tỉnh", user=user
+        )
     for order, (name, kind, sector) in enumerate(UPPER_LEVEL_UNITS, start=1):
         if not Unit.objects.filter(name=name, kind=kind).exists():
-            create_unit(name=name, kind=kind, sector=sector, parent=top, sort_order=order)
+            create_unit(
+                name=name, kind=kind, sector=sector, parent=top, sort_order=order, user=user
+            )

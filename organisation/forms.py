@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import editable_units
+from accounts.permissions import creatable_kind, restrict
 from organisation import services
 from organisation.models import Sector, Unit, UnitKind
 
@@ -57,8 +57,8 @@ def possible_parents(user=None):
     queryset = Unit.objects.exclude(kind__in=UnitKind.grassroots_level()).filter(
         dissolved_on__isnull=True
     )
-    if user is not None and not user.is_province_admin:
-        queryset = queryset.filter(id__in=editable_units(user).values("id"))
+    if user is not None:
+        queryset = restrict(queryset, user, "change")
     return queryset.order_by("sort_order", "name")
 
 
@@ -101,8 +101,7 @@ class UnitCreateForm(ProblemsMixin, forms.Form):
         self.user = user
         self.fields["parent"].queryset = possible_parents(user)
         kinds = [k for k in UnitKind if k != UnitKind.PROVINCE]
-        if not user.is_province_admin:
-            kinds = [k for k in kinds if k in UnitKind.grassroots_level()]
+        kinds = [k for k in kinds if creatable_kind(user, k)]
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
 
     def clean_name(self):

@@ -40,15 +40,6 @@ def parent_of(unit: Unit, on_date: datetime.date | None = None) -> Unit | None:
     return path.ancestor if path else None
 
 
-def is_within(unit: Unit, ancestor: Unit, on_date: datetime.date | None = None) -> bool:
-    return paths_on(on_date).filter(ancestor=ancestor, descendant=unit).exists()
-
-
-def is_ever_within(unit: Unit, ancestor: Unit) -> bool:
-    """True if unit was under ancestor at any time (for reading historical records)."""
-    return UnitPath.objects.filter(ancestor=ancestor, descendant=unit).exists()
-
-
 def sector_as_of(unit: Unit, on_date: datetime.date) -> str:
     change = (
         SectorChange.objects.filter(unit=unit, effective_from__lte=on_date)

@@ -1,11 +1,18 @@
-"""Writes to the organisation structure. Every change to links rebuilds the affected paths."""
+"""Writes to the organisation structure. Every change to links rebuilds the affected paths.
+
+Each write takes the acting user (``user=``) and checks accounts.permissions itself
+(PermissionDenied): creating a unit under a parent (``can_create_unit_under``), moving,
+dissolving, merging and changing the sector (``can_manage_structure``).
+"""
 
 import datetime
 from collections import defaultdict
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_create_unit_under, can_manage_structure, require
 from core.text import name_key
 from organisation.models import (
     BEGINNING_OF_TIME,
@@ -20,6 +27,19 @@ from organisation.models import (
 
 MAX_DEPTH = 12  # far deeper than any real hierarchy; guards against a cycle in bad data
 
+# Sent inside set_sector's transaction, with unit= and user=, after a unit's sector history
+# changed. Apps that stamp a sector on their own rows (progress) subscribe in their AppConfig
+# and return how many rows they re-stamped; set_sector returns the sum. Organisation never
+# imports them: the dependency points from progress to organisation only.
+sector_changed = Signal()
+
+
+def _require_create(user, parent: Unit | None, kind: str) -> None:
+    if parent is None:
+        require(can_manage_structure(user))
+    else:
+        require(can_create_unit_under(user, parent, kind))
+
 
 @transaction.atomic
 def create_unit(
@@ -33,7 +53,9 @@ def create_unit(
     short_name: str = "",
     code: str = "",
     is_simulated: bool = False,
+    user,
 ) -> Unit:
+    _require_create(user, parent, kind)
     unit = Unit.objects.create(
         name=name,
         kind=kind,
@@ -53,8 +75,9 @@ def create_unit(
 
 
 @transaction.atomic
-def move_unit(*, unit: Unit, new_parent: Unit, on_date: datetime.date) -> UnitLink:
+def move_unit(*, unit: Unit, new_parent: Unit, on_date: datetime.date, user) -> UnitLink:
     """From on_date on, unit belongs to new_parent; its earlier link ends the day before."""
+    require(can_manage_structure(user))
     day_before = on_date - datetime.timedelta(days=1)
     for link in UnitLink.objects.filter(child=unit, valid_to__gte=on_date):
         if link.valid_from >= on_date:
@@ -68,8 +91,9 @@ def move_unit(*, unit: Unit, new_parent: Unit, on_date: datetime.date) -> UnitLi
 
 
 @transaction.atomic
-def dissolve_unit(*, unit: Unit, on_date: datetime.date) -> None:
+def dissolve_unit(*, unit: Unit, on_date: datetime.date, user) -> None:
     """The unit ends on on_date (inclusive); its links end with it."""
+    require(can_manage_structure(user))
     unit.dissolved_on = on_date
     unit.save(update_fields=["dissolved_on"])
     UnitLink.objects.filter(child=unit, valid_to__gt=on_date).update(valid_to=on_date)
@@ -77,7 +101,9 @@ def dissolve_unit(*, unit: Unit, on_date: datetime.date) -> None:
 
 
 @transaction.atomic
-def set_sector(*, unit: Unit, sector: str, effective_from: datetime.date) -> None:
+def set_sector(*, unit: Unit, sector: str, effective_from: datetime.date, user) -> int:
+    """The unit's sector from effective_from on; returns the rows other apps re-stamped."""
+    require(can_manage_structure(user))
     SectorChange.objects.update_or_create(
         unit=unit, effective_from=effective_from, defaults={"sector": sector}
     )
@@ -85,6 +111,8 @@ def set_sector(*, unit: Unit, sector: str, effective_from: datetime.date) -> Non
     if unit.sector != latest.sector:
         unit.sector = latest.sector
         unit.save(update_fields=["sector"])
+    responses = sector_changed.send(sender=Unit, unit=unit, user=user)
+    return sum(count or 0 for _receiver, count in responses)
 
 
 def _intersect(a, b):
@@ -354,13 +382,14 @@ def _refuse(problems: list[str]) -> None:
 
 
 @transaction.atomic
-def merge_units(*, sources, target: Unit, on_date: datetime.date) -> list[Unit]:
+def merge_units(*, sources, target: Unit, on_date: datetime.date, user) -> list[Unit]:
     """Sources end on on_date; every unit under them belongs to target from the day after.
 
     Atomic: on a problem (ValidationError with Vietnamese messages) nothing changes. Links and
     paths up to on_date stay as they were, so figures for earlier dates add up the old way.
     Returns the units moved.
     """
+    require(can_manage_structure(user))
     sources = list(Unit.objects.select_for_update().filter(pk__in=[s.pk for s in sources]))
     _refuse(merge_problems(sources=sources, target=target, on_date=on_date))
     next_day = on_date + datetime.timedelta(days=1)
@@ -384,44 +413,57 @@ def merge_units(*, sources, target: Unit, on_date: datetime.date) -> list[Unit]:
 
 @transaction.atomic
 def merge_into_new_unit(
-    *, sources, on_date: datetime.date, name: str, kind: str, parent: Unit, sector: str
+    *, sources, on_date: datetime.date, name: str, kind: str, parent: Unit, sector: str, user
 ) -> Unit:
     """Create unit name under parent from on_date + 1, then merge sources into it."""
+    require(can_manage_structure(user))
     target = create_unit_checked(
         name=name,
         kind=kind,
         parent=parent,
         sector=sector,
         valid_from=on_date + datetime.timedelta(days=1),
+        user=user,
     )
-    merge_units(sources=sources, target=target, on_date=on_date)
+    merge_units(sources=sources, target=target, on_date=on_date, user=user)
     return target
 
 
 @transaction.atomic
 def create_unit_checked(
-    *, name: str, kind: str, parent: Unit, sector: str, valid_from: datetime.date, **extra
+    *, name: str, kind: str, parent: Unit, sector: str, valid_from: datetime.date, user, **extra
 ) -> Unit:
     """create_unit after the structure page's checks."""
+    _require_create(user, parent, kind)
     _refuse(create_problems(name=name, kind=kind, parent=parent, valid_from=valid_from))
     return create_unit(
-        name=name, kind=kind, parent=parent, sector=sector, valid_from=valid_from, **extra
+        name=name,
+        kind=kind,
+        parent=parent,
+        sector=sector,
+        valid_from=valid_from,
+        user=user,
+        **extra,
     )
 
 
 @transaction.atomic
-def move_unit_checked(*, unit: Unit, new_parent: Unit, on_date: datetime.date) -> UnitLink:
+def move_unit_checked(*, unit: Unit, new_parent: Unit, on_date: datetime.date, user) -> UnitLink:
+    require(can_manage_structure(user))
     _refuse(move_problems(unit=unit, new_parent=new_parent, on_date=on_date))
-    return move_unit(unit=unit, new_parent=new_parent, on_date=on_date)
+    return move_unit(unit=unit, new_parent=new_parent, on_date=on_date, user=user)
 
 
 @transaction.atomic
-def dissolve_unit_checked(*, unit: Unit, on_date: datetime.date) -> None:
+def dissolve_unit_checked(*, unit: Unit, on_date: datetime.date, user) -> None:
+    require(can_manage_structure(user))
     _refuse(dissolve_problems(unit=unit, on_date=on_date))
-    dissolve_unit(unit=unit, on_date=on_date)
+    dissolve_unit(unit=unit, on_date=on_date, user=user)
 
 
 @transaction.atomic
-def set_sector_checked(*, unit: Unit, sector: str, effective_from: datetime.date) -> None:
+def set_sector_checked(*, unit: Unit, sector: str, effective_from: datetime.date, user) -> int:
+    """set_sector after the structure page's checks; returns the rows re-stamped."""
+    require(can_manage_structure(user))
     _refuse(sector_problems(unit=unit, effective_from=effective_from))
-    set_sector(unit=unit, sector=sector, effective_from=effective_from)
+    return set_sector(unit=unit, sector=sector, effective_from=effective_from, user=user)

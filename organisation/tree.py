@@ -7,6 +7,7 @@ sector changes in force (one). The tree is then assembled in memory.
 import datetime
 from dataclasses import dataclass, field
 
+from accounts.permissions import sees_all_units
 from organisation.models import BEGINNING_OF_TIME, SectorChange, Unit, UnitKind, UnitPath
 
 KIND_ORDER = {kind: index for index, kind in enumerate(UnitKind.values)}
@@ -119,7 +120,7 @@ def label_rows(nodes, on_date: datetime.date, detail_prefix: str, *, deep=True) 
 def default_roots(user, on_date: datetime.date):
     """Province-level users start from the provinces; officers from their own unit."""
     alive = UnitPath.objects.filter(depth=0, valid_from__lte=on_date, valid_to__gte=on_date)
-    if user.is_province_level:
+    if sees_all_units(user):
         return list(
             Unit.objects.filter(kind=UnitKind.PROVINCE, id__in=alive.values("descendant_id"))
         )

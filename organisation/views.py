@@ -4,9 +4,8 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +17,8 @@ from accounts.permissions import (
     can_manage_structure,
     require,
     require_view,
-    visible_units,
+    restrict,
+    sees_all_units,
 )
 from organisation import selectors, services
 from organisation.forms import (
@@ -32,7 +32,7 @@ from organisation.forms import (
 from organisation.models import BEGINNING_OF_TIME, END_OF_TIME, Sector, Unit, UnitKind
 from organisation.tree import build_tree, default_roots, label_rows
 
-# Pages of other apps linked from a unit's page, if installed: (URL name, args, query, label).
+# Pages of other apps linked from a unit's page: (URL name, args, query, label).
 UNIT_LINKS = [
     ("progress:members", lambda u: [], lambda u: {"union": u.pk}, gettext_lazy("Đoàn viên")),
     (
@@ -58,7 +58,7 @@ def unit_tree(request):
     form, on_date = _as_of(request)
     roots = default_roots(request.user, on_date)
     # Province-level users read everything: no need for the visibility subquery.
-    visible = None if request.user.is_province_level else visible_units(request.user)
+    visible = None if sees_all_units(request.user) else restrict(Unit.objects.all(), request.user)
     tree = build_tree(roots, on_date, visible=visible)
     label_rows(tree, on_date, reverse("organisation:tree"))
     return render(
@@ -79,10 +79,7 @@ def _other_app_links(user, unit):
     for name, args, query, label in UNIT_LINKS:
         if name == "progress:members" and unit.kind not in UnitKind.grassroots_level():
             continue
-        try:
-            url = reverse(name, args=args(unit))
-        except NoReverseMatch:
-            continue
+        url = reverse(name, args=args(unit))
         params = query(unit)
         links.append({"url": f"{url}?{urlencode(params)}" if params else url, "label": label})
     return links
@@ -112,7 +109,7 @@ def unit_detail(request, pk):
     unit = get_object_or_404(Unit, pk=pk)
     require_view(request.user, unit)
     form, on_date = _as_of(request)
-    visible = visible_units(request.user)
+    visible = restrict(Unit.objects.all(), request.user)
     links = list(unit.parent_links.select_related("parent").order_by("valid_from"))
     readable = set(
         visible.filter(id__in=[link.parent_id for link in links]).values_list("id", flat=True)
@@ -198,6 +195,7 @@ def unit_create(request):
                 valid_from=data["valid_from"],
                 short_name=data["short_name"],
                 code=data["code"],
+                user=request.user,
             ),
         )
         if ok:
@@ -221,7 +219,7 @@ def unit_move(request, pk):
         _result, ok = _run(
             form,
             lambda: services.move_unit_checked(
-                unit=unit, new_parent=data["new_parent"], on_date=data["on_date"]
+                unit=unit, new_parent=data["new_parent"], on_date=data["on_date"], user=request.user
             ),
         )
         if ok:
@@ -248,7 +246,10 @@ def unit_dissolve(request, pk):
     form = DissolveForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         on_date = form.cleaned_data["on_date"]
-        _result, ok = _run(form, lambda: services.dissolve_unit_checked(unit=unit, on_date=on_date))
+        _result, ok = _run(
+            form,
+            lambda: services.dissolve_unit_checked(unit=unit, on_date=on_date, user=request.user),
+        )
         if ok:
             messages.success(
                 request,
@@ -259,18 +260,6 @@ def unit_dissolve(request, pk):
     return _form_page(request, "unit_form.html", form, unit=unit, title=_("Giải thể đơn vị"))
 
 
-def _set_sector_and_restamp(*, unit, sector, effective_from) -> int:
-    """The sector history changes, and so does the sector stamped on the unit's progress
-    records dated from then on (figures by sector read the stamp). Returns records changed."""
-    with transaction.atomic():
-        services.set_sector_checked(unit=unit, sector=sector, effective_from=effective_from)
-        try:
-            from progress.services import restamp_sectors
-        except ImportError:
-            return 0
-        return restamp_sectors(union=unit)
-
-
 def unit_sector(request, pk):
     unit = _managed_unit(request, pk)
     form = SectorForm(request.POST or None, unit=unit, initial={"sector": unit.sector})
@@ -278,8 +267,13 @@ def unit_sector(request, pk):
         data = form.cleaned_data
         restamped, ok = _run(
             form,
-            lambda: _set_sector_and_restamp(
-                unit=unit, sector=data["sector"], effective_from=data["effective_from"]
+            # The sector stamped on the unit's progress records follows (progress subscribes
+            # to organisation.services.sector_changed); the count comes back from there.
+            lambda: services.set_sector_checked(
+                unit=unit,
+                sector=data["sector"],
+                effective_from=data["effective_from"],
+                user=request.user,
             ),
         )
         if ok:
@@ -301,7 +295,10 @@ def unit_merge(request):
         def merge():
             if data["target"]:
                 services.merge_units(
-                    sources=data["sources"], target=data["target"], on_date=data["on_date"]
+                    sources=data["sources"],
+                    target=data["target"],
+                    on_date=data["on_date"],
+                    user=request.user,
                 )
                 return data["target"]
             return services.merge_into_new_unit(
@@ -311,6 +308,7 @@ def unit_merge(request):
                 kind=data["new_kind"] or UnitKind.COMMUNE,
                 parent=data["new_parent"],
                 sector=data["new_sector"],
+                user=request.user,
             )
 
         target, ok = _run(form, merge)

@@ -201,7 +201,8 @@ PEAK_TABLE_TITLE = (
 YEAR_TABLE_TITLE = "Phát triển đoàn viên, thành lập tổ chức công đoàn cơ sở năm 2024"
 
 
-def load() -> Plan:
+def load(*, user=None) -> Plan:
+    """The plan, its periods, indicators and targets (written directly: demo data, idempotent)."""
     province = organisation_demo.province()
     plan, _ = Plan.objects.get_or_create(
         number=PLAN_NUMBER,

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.permissions import visible_units
+from accounts.permissions import restrict, sees_all_units
 from organisation.models import UnitPath
 from plans.models import Period, Plan, PlanUnit
 
@@ -12,7 +12,7 @@ def plans_for(user) -> QuerySet[Plan]:
     """Plans issued by a unit above (or equal to) one the user may see."""
     if not user.is_authenticated:
         return Plan.objects.none()
-    if user.is_province_level:
+    if sees_all_units(user):
         return Plan.objects.select_related("issuing_unit")
     issuers = UnitPath.objects.filter(descendant_id=user.unit_id).values("ancestor_id")
     return Plan.objects.filter(issuing_unit_id__in=issuers).select_related("issuing_unit")
@@ -37,9 +37,9 @@ def get_period(plan: Plan, code: str | None) -> Period:
 
 def visible_plan_unit_ids(user, plan: Plan) -> set[int] | None:
     """None means every row; otherwise the plan rows the user may read."""
-    if user.is_province_level:
+    if sees_all_units(user):
         return None
-    rows = PlanUnit.objects.filter(plan=plan, unit__in=visible_units(user))
+    rows = restrict(PlanUnit.objects.filter(plan=plan), user, "view")
     return set(rows.values_list("unit_id", flat=True))
 
 

@@ -1,20 +1,27 @@
-"""Writes to plans and targets. Each runs in one transaction and refuses stale edits."""
+"""Writes to plans and targets. Each runs in one transaction and refuses stale edits.
+
+Each takes the acting user (``user=``) and checks accounts.permissions itself: a target or a
+unit's note is written from above the unit (``can_assign_targets``), a whole allocation form
+by whoever manages plans (``can_manage_plans``).
+"""
 
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_assign_targets, can_manage_plans, recorded_user, require
+from core.errors import ServiceError
 from core.text import format_int, name_key
 from plans.models import TARGET_MAX, ImportFinding, Indicator, Period, Target, UnitNote
 
 
-class StaleEdit(Exception):
+class TargetError(ServiceError):
+    """A target value or placement the plan does not allow."""
+
+
+class StaleEdit(TargetError):
     """Someone else saved this target after it was loaded; nothing was overwritten."""
-
-
-class TargetError(ValueError):
-    pass
 
 
 @transaction.atomic
@@ -26,9 +33,10 @@ def set_target(
     value: int | None,
     note: str | None = None,
     encouraged: bool | None = None,
-    user=None,
+    user,
     expected_version: int | None = None,
 ) -> Target:
+    require(can_assign_targets(user, unit))
     if indicator.plan_id != period.plan_id:
         raise TargetError(_("Chỉ tiêu không thuộc kế hoạch của đợt này."))
     if value is not None and value < 0:
@@ -54,7 +62,7 @@ def set_target(
         target.note = note
     if encouraged is not None:
         target.encouraged = encouraged
-    if user is not None and user.is_authenticated:
+    if recorded_user(user) is not None:
         target.updated_by = user
     if not created:
         target.version += 1
@@ -63,7 +71,8 @@ def set_target(
 
 
 @transaction.atomic
-def set_unit_note(*, period: Period, unit, text: str, encouraged: bool = False) -> UnitNote:
+def set_unit_note(*, period: Period, unit, text: str, encouraged: bool = False, user) -> UnitNote:
+    require(can_assign_targets(user, unit))
     note, _created = UnitNote.objects.update_or_create(
         period=period, unit=unit, defaults={"text": text, "encouraged": encouraged}
     )
@@ -79,7 +88,7 @@ class ImportResult:
 
 
 def import_targets_file(
-    *, source, source_name: str, plan, period: Period | None = None, user=None, dry_run=False
+    *, source, source_name: str, plan, period: Period | None = None, user, dry_run=False
 ) -> ImportResult:
     """Read an allocation form and apply it, all or nothing.
 
@@ -92,6 +101,7 @@ def import_targets_file(
     """
     from plans.excel_import import read_form
 
+    require(can_manage_plans(user))
     sheets = read_form(source, plan, period)
     with transaction.atomic():
         changed_targets = changed_notes = 0
@@ -133,7 +143,13 @@ def _apply_sheet(sheet, user) -> tuple[int, int]:
         current = notes.get(row.unit.pk)
         if current is None or current.text != row.note:
             encouraged = name_key(row.note).startswith("khuyến khích")
-            set_unit_note(period=sheet.period, unit=row.unit, text=row.note, encouraged=encouraged)
+            set_unit_note(
+                period=sheet.period,
+                unit=row.unit,
+                text=row.note,
+                encouraged=encouraged,
+                user=user,
+            )
             changed_notes += 1
     return changed_targets, changed_notes
 

@@ -338,10 +338,9 @@ def printed_workbook(table: PrintedTable, sheet_name: str, federation: str) -> W
     return workbook
 
 
-def write_printed_xlsx(path) -> Path:
-    """demo/bieu_giao_chi_tieu_nhu_ban_in.xlsx from the seed text (sheet = the peak period)."""
-    from plans.demo import PEAK_CODE
-
-    workbook = printed_workbook(demo_table(), PEAK_CODE, "LIÊN ĐOÀN LAO ĐỘNG TỈNH LAI CHÂU")
+def write_printed_xlsx(path, sheet_name: str) -> Path:
+    """demo/bieu_giao_chi_tieu_nhu_ban_in.xlsx from the seed text; sheet_name: the period's code
+    (plans.demo.PEAK_CODE — passed in, so this module never imports the demo)."""
+    workbook = printed_workbook(demo_table(), sheet_name, "LIÊN ĐOÀN LAO ĐỘNG TỈNH LAI CHÂU")
     workbook.save(path)
     return Path(path)

@@ -6,4 +6,9 @@ class ProgressConfig(AppConfig):
     name = "progress"
 
     def ready(self):
+        from organisation.services import sector_changed
         from progress import rollup  # noqa: F401  (registers the rollup's signal handlers)
+        from progress.services import restamp_on_sector_change
+
+        # A unit's sector changed: re-stamp the sector on its progress records.
+        sector_changed.connect(restamp_on_sector_change, dispatch_uid="progress_restamp")

@@ -166,7 +166,7 @@ def _person(rng, sector, used: set[str]) -> dict:
     }
 
 
-def _ensure_unions() -> dict[str, list[Unit]]:
+def _ensure_unions(user) -> dict[str, list[Unit]]:
     by_parent: dict[str, list[Unit]] = {}
     for parent_name, unions in UNIONS.items():
         parent = Unit.objects.get(name=parent_name)
@@ -183,22 +183,23 @@ def _ensure_unions() -> dict[str, list[Unit]]:
                     valid_from=ESTABLISHED,
                     sort_order=order,
                     is_simulated=True,
+                    user=user,
                 )
             found.append(unit)
         by_parent[parent_name] = found
     return by_parent
 
 
-def load() -> None:
+def load(*, user) -> None:
     from progress import rollup
 
-    unions = _ensure_unions()
+    unions = _ensure_unions(user)
     if Record.objects.filter(is_simulated=True).exists():
         return
     period = Period.objects.filter(code=PEAK_CODE, plan__number="78/KH-LĐLĐ").first()
     if period is None:
         return
-    _simulate(period, unions)
+    _simulate(period, unions, user=user)
     rollup.rebuild()  # the simulation is bulk-inserted
 
 
@@ -206,7 +207,7 @@ def _target(targets, unit, code) -> int:
     return targets.get((unit.pk, code)) or 0
 
 
-def _simulate(period: Period, unions: dict[str, list[Unit]]) -> None:
+def _simulate(period: Period, unions: dict[str, list[Unit]], *, user) -> None:
     rng = random.Random(SEED)
     used: set[str] = set()
     targets = {
@@ -222,7 +223,7 @@ def _simulate(period: Period, unions: dict[str, list[Unit]]) -> None:
             founded_on=datetime.date(2024, 7, day),
             sector=sector,
             kind=kind,
-            user=None,
+            user=user,
             simulated=True,
         )
         unions[parent_name].append(union)

@@ -10,7 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.permissions import personal_data_unit_ids, require_edit, require_view, visible_units
+from accounts.permissions import (
+    personal_data_unit_ids,
+    require_edit,
+    require_view,
+    restrict,
+    unit_ids,
+)
+from core.masking import mask_cccd
+from core.redirects import redirect_next
 from organisation.models import Unit, UnitKind
 from progress import services
 from progress.excel_import import read_members
@@ -27,7 +35,6 @@ from progress.forms import (
 )
 from progress.member_rows import COLUMNS, RawRow, validate_rows
 from progress.models import Member, Record, RecordKind
-from progress.selectors import mask_cccd
 
 BLANK_ROWS = 5
 MAX_ROWS = 200
@@ -49,8 +56,8 @@ def entry_home(request):
 
 
 def member_list(request):
-    units = visible_units(request.user)
-    members = Member.objects.filter(union__in=units, left_on__isnull=True).select_related("union")
+    members = restrict(Member.objects.filter(left_on__isnull=True), request.user, "view")
+    members = members.select_related("union")
     union = None
     if request.GET.get("union"):
         union = get_object_or_404(Unit, pk=request.GET["union"])
@@ -61,18 +68,15 @@ def member_list(request):
         members = members.filter(full_name__icontains=query)
     members = list(members.order_by("union__name", "full_name")[:500])
     allowed = personal_data_unit_ids(request.user)
-    editable = allowed  # the same rule: one's own subtree (or everything for the province)
+    editable = unit_ids(request.user, "change")
     for member in members:
         mine = allowed is None or member.union_id in allowed
         member.cccd_shown = member.cccd if mine else mask_cccd(member.cccd)
         member.birth_shown = member.date_of_birth if mine else None
         member.can_edit = editable is None or member.union_id in editable
     open_party = (
-        Record.objects.filter(
-            kind=RecordKind.PARTY_INTRODUCED,
-            union__in=units,
-            party_outcome__in=["", "pending"],
-        )
+        restrict(Record.objects.all(), request.user, "view")
+        .filter(kind=RecordKind.PARTY_INTRODUCED, party_outcome__in=["", "pending"])
         .select_related("member", "union")
         .order_by("date")[:200]
     )
@@ -84,7 +88,7 @@ def member_list(request):
             "union": union,
             "query": query,
             "open_party": open_party,
-            "can_edit_any": request.user.is_province_admin or allowed,
+            "can_edit_any": editable is None or bool(editable),
         },
     )
 
@@ -236,7 +240,7 @@ def _simple_form(request, form, title, subject, on_valid):
             form.add_error(None, exc.messages)
         else:
             messages.success(request, message)
-            return redirect(request.POST.get("next") or "progress:members")
+            return redirect_next(request, "progress:members")
     return render(
         request, "progress/simple_form.html", {"form": form, "title": title, "subject": subject}
     )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import editable_units
+from accounts.permissions import restrict
 from organisation.models import Sector, Unit, UnitKind
 from progress.models import LeaveReason, PartyOutcome, RecordKind
 
@@ -21,12 +21,16 @@ def date_field(label, **kwargs):
 
 
 def grassroots_choices(user):
-    return editable_units(user).filter(kind__in=UnitKind.grassroots_level()).order_by("name")
+    return (
+        restrict(Unit.objects.all(), user, "change")
+        .filter(kind__in=UnitKind.grassroots_level())
+        .order_by("name")
+    )
 
 
 def upper_choices(user):
     return (
-        editable_units(user)
+        restrict(Unit.objects.all(), user, "change")
         .exclude(kind__in=UnitKind.grassroots_level())
         .order_by("sort_order", "name")
     )

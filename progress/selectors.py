@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from organisation.models import Unit, UnitPath
 from plans.models import Indicator, Measure, Period, PlanUnit
@@ -162,16 +162,6 @@ def records_behind(period: Period, unit: Unit, indicator: Indicator) -> QuerySet
     )
 
 
-def members_of(unit: Unit, *, current_only=True, on_date=None) -> QuerySet[Member]:
-    """Members of the grassroots unions in unit's subtree (as of on_date, default today)."""
-    from organisation.selectors import subtree
-
-    queryset = Member.objects.filter(union__in=subtree(unit, on_date))
-    if current_only:
-        queryset = queryset.filter(left_on__isnull=True)
-    return queryset.select_related("union")
-
-
 def current_member_by_cccd(cccds) -> dict[str, Member]:
     return {
         m.cccd: m
@@ -179,14 +169,3 @@ def current_member_by_cccd(cccds) -> dict[str, Member]:
             "union"
         )
     }
-
-
-def open_party_introductions(unit: Unit) -> QuerySet[Record]:
-    return Record.objects.filter(
-        kind=RecordKind.PARTY_INTRODUCED,
-        union__ancestor_paths__ancestor=unit,
-    ).filter(Q(party_outcome="") | Q(party_outcome="pending"))
-
-
-def mask_cccd(cccd: str) -> str:
-    return "*" * 8 + cccd[-4:] if cccd else ""

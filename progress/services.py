@@ -1,17 +1,19 @@
 """Writes for progress: admissions, departures, transfers, new unions, Party introductions.
 
 Every write is atomic and stamps each record's sector from its union as of the record's date.
-Callers check permissions (accounts.permissions) before calling; services check the data.
+Each takes the acting user (``user=``) and checks its rights through accounts.permissions
+(PermissionDenied), then checks the data (ProgressError).
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_manage_structure, recorded_user, require, require_edit
+from core.errors import ServiceError
 from core.text import clean
 from organisation.models import Sector, Unit, UnitKind
 from organisation.selectors import sector_as_of
@@ -28,7 +30,7 @@ from progress.models import (
 MEMBER_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "cccd", "job")
 
 
-class ProgressError(ValidationError):
+class ProgressError(ServiceError):
     """Bad input to a progress service; the message is Vietnamese and names the problem."""
 
 
@@ -71,7 +73,7 @@ def _record(*, kind, union, on_date, user, count=1, simulated=False, **fields) -
         date=on_date,
         sector=sector_as_of(union, on_date),
         count=count,
-        entered_by=user,
+        entered_by=recorded_user(user),
         is_simulated=simulated,
         **fields,
     )
@@ -107,6 +109,7 @@ def admit_members(*, union: Unit, members: list[dict], user, simulated=False) ->
 
     Each dict has full_name, date_of_birth, gender, ethnicity, cccd, job, admitted_on.
     """
+    require_edit(user, union)
     people = [normalise_member(m, m.get("admitted_on")) for m in members]
     seen: set[str] = set()
     for person in people:
@@ -158,6 +161,7 @@ def record_batch(
     simulated=False,
 ) -> Record:
     """A counted batch of admissions or departures, for units that only report totals."""
+    require_edit(user, union)
     if kind not in (RecordKind.ADMITTED, RecordKind.LEFT):
         raise ProgressError(_("Chỉ nhập số lượng cho kết nạp hoặc giảm đoàn viên."))
     if count < 1:
@@ -182,6 +186,7 @@ def record_batch(
 def record_departure(
     *, member: Member, on_date: datetime.date, reason: str, user, note="", simulated=False
 ) -> Record:
+    require_edit(user, member.union)
     if reason not in LeaveReason.values:
         raise ProgressError(_("Chọn lý do giảm đoàn viên."))
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -209,6 +214,7 @@ def transfer_member(
     *, member: Member, to_union: Unit, on_date: datetime.date, user, note="", simulated=False
 ) -> tuple[Record, Record]:
     """Out of the member's union, into to_union: two records sharing one transfer key."""
+    require_edit(user, member.union)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.left_on is not None:
         raise ProgressError(_("%(n)s không còn là đoàn viên.") % {"n": member.full_name})
@@ -251,6 +257,7 @@ def transfer_member(
 def introduce_to_party(
     *, member: Member, on_date: datetime.date, user, note="", simulated=False
 ) -> Record:
+    require_edit(user, member.union)
     if member.left_on is not None:
         raise ProgressError(_("%(n)s không còn là đoàn viên.") % {"n": member.full_name})
     _check_date(on_date)
@@ -274,6 +281,7 @@ def introduce_to_party(
 
 @transaction.atomic
 def set_party_outcome(*, record: Record, outcome: str, on_date: datetime.date, user) -> Record:
+    require_edit(user, record.union)
     if record.kind != RecordKind.PARTY_INTRODUCED:
         raise ProgressError(_("Bản ghi không phải giới thiệu cho Đảng."))
     if outcome not in PartyOutcome.values:
@@ -306,6 +314,7 @@ def found_grassroots_union(
     ``enterprise_id`` is accepted for the enterprises app, which links its own model to the
     returned unit; it is kept in the founding record's note for the audit trail.
     """
+    require_edit(user, parent)
     if kind not in UnitKind.grassroots_level():
         raise ProgressError(_("Loại đơn vị phải là CĐCS hoặc nghiệp đoàn cơ sở."))
     if sector not in Sector.values or sector == Sector.MIXED:
@@ -328,6 +337,7 @@ def found_grassroots_union(
         sector=sector,
         valid_from=founded_on,
         is_simulated=simulated,
+        user=user,
     )
     rollup.note_new_unit_paths(path_max_before)
     _record(
@@ -350,9 +360,15 @@ def found_grassroots_union(
     return union
 
 
+def restamp_on_sector_change(sender, *, unit: Unit, user, **kwargs) -> int:
+    """organisation.services.sector_changed: progress keeps its own stamps in step."""
+    return restamp_sectors(union=unit, user=user)
+
+
 @transaction.atomic
-def restamp_sectors(*, union: Unit) -> int:
+def restamp_sectors(*, union: Unit, user) -> int:
     """Re-stamp the sector of union's records after its sector history was corrected."""
+    require(can_manage_structure(user))
     changed = 0
     for record in Record.objects.filter(union=union):
         sector = sector_as_of(union, record.date)

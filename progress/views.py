@@ -4,14 +4,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from accounts.permissions import personal_data_unit_ids, require_view
+from accounts.permissions import personal_data_unit_ids, require_view, unit_ids
 from core.excel import XLSX_CONTENT_TYPE
+from core.masking import mask_cccd
 from organisation.models import Unit
 from plans import selectors as plan_selectors
 from plans.models import Indicator, Target
 from progress import dashboard as boards
 from progress.export import results_bytes
-from progress.selectors import mask_cccd, records_behind
+from progress.selectors import records_behind
 
 
 def dashboard_home(request):
@@ -58,7 +59,7 @@ def dashboard(request, pk, period):
     if under:
         parent = get_object_or_404(Unit, pk=under)
         require_view(request.user, parent)
-        visible = None if request.user.is_province_level else visible_children_ids(request.user)
+        visible = unit_ids(request.user, "view")
     board = boards.build(current, visible_unit_ids=visible, parent=parent)
     indicators = board.layout.columns
     chart = chart_row = chart_indicator = None
@@ -86,12 +87,6 @@ def dashboard(request, pk, period):
             "simulated": simulated,
         },
     )
-
-
-def visible_children_ids(user):
-    from accounts.permissions import visible_units
-
-    return set(visible_units(user).values_list("id", flat=True))
 
 
 def _has_simulated(period):

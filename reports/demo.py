@@ -150,9 +150,9 @@ PROVINCE_NARRATIVE = dict(
 
 
 def _officer(unit: Unit):
-    from accounts.models import Role, User
+    from accounts.permissions import report_writers
 
-    return User.objects.filter(role=Role.UNIT_OFFICER, unit=unit, is_active=True).first()
+    return report_writers(unit).first()
 
 
 def _redate(report: Report, **moments) -> None:
@@ -160,7 +160,7 @@ def _redate(report: Report, **moments) -> None:
 
 
 @transaction.atomic
-def load_reports(plan: Plan, deadlines: dict[str, ReportingDeadline]) -> None:
+def load_reports(plan: Plan, deadlines: dict[str, ReportingDeadline], *, user) -> None:
     if Report.objects.filter(deadline__plan=plan).exists():
         return  # idempotent: never touch reports someone may have worked on
     campaign = deadlines[CAMPAIGN_CODE]
@@ -168,7 +168,7 @@ def load_reports(plan: Plan, deadlines: dict[str, ReportingDeadline]) -> None:
     for unit_name, fields in NARRATIVE.items():
         unit = Unit.objects.get(name=unit_name)
         officer = _officer(unit)
-        report = services.get_or_create_report(deadline=campaign, unit=unit)
+        report = services.get_or_create_report(deadline=campaign, unit=unit, user=user)
         Report.objects.filter(pk=report.pk).update(**fields, updated_by=officer)
         report.refresh_from_db()
         ReportEvent.objects.filter(report=report, action=Action.CREATED).update(
@@ -206,16 +206,16 @@ def load_reports(plan: Plan, deadlines: dict[str, ReportingDeadline]) -> None:
     ReportEvent.objects.filter(pk=event.pk).update(at=_moment(datetime.date(2024, 8, 6), 10))
 
     province = plan.issuing_unit
-    report = services.get_or_create_report(deadline=campaign, unit=province)
+    report = services.get_or_create_report(deadline=campaign, unit=province, user=user)
     Report.objects.filter(pk=report.pk).update(**PROVINCE_NARRATIVE)
     ReportEvent.objects.filter(report=report, action=Action.CREATED).update(
         at=_moment(datetime.date(2024, 8, 5), 8)
     )
 
 
-def load() -> None:
+def load(*, user) -> None:
     plan = Plan.objects.filter(number=PLAN_NUMBER).first()
     if plan is None:
         return
     deadlines = load_calendar(plan)
-    load_reports(plan, deadlines)
+    load_reports(plan, deadlines, user=user)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from organisation.models import Unit
 from plans.models import PlanUnit, Target
 from plans.table import HeaderCell, header_layout, ordered_indicators
+from progress import selectors as progress_selectors
 
 SNAPSHOT_FORMAT = 1
 
@@ -35,18 +36,9 @@ class DateRange:
     end: datetime.date
 
 
-def achieved_over(plan, start, end, unit_ids) -> dict[tuple[int, int], int] | None:
-    """(unit_id, indicator_id) -> achieved over start..end, or None if progress is not there."""
-    try:
-        from progress import selectors as progress
-    except ImportError:  # the progress app is not installed yet
-        return None
-    between = getattr(progress, "achieved_between", None)
-    if between is not None:
-        return between(plan, start, end, list(unit_ids))
-    if not hasattr(progress, "achieved"):
-        return None
-    return progress.achieved(DateRange(plan, plan.pk, start, end), list(unit_ids))
+def achieved_over(plan, start, end, unit_ids) -> dict[tuple[int, int], int]:
+    """(unit_id, indicator_id) -> achieved over start..end."""
+    return progress_selectors.achieved(DateRange(plan, plan.pk, start, end), list(unit_ids))
 
 
 @dataclass
@@ -90,7 +82,6 @@ class Figures:
     quarterly: bool
     totals: FigureRow | None = None
     taken_at: str = ""  # ISO datetime of the snapshot, for frozen figures
-    has_progress: bool = True
     extra: dict = field(default_factory=dict)
 
     def row_for(self, unit_id) -> FigureRow | None:
@@ -213,8 +204,8 @@ def live_figures(deadline, unit_ids: list[int], *, today: datetime.date | None =
         cells = []
         for column in columns:
             key = (unit_id, column.indicator_id)
-            achieved = cumulative.get(key) if cumulative is not None else None
-            in_range = own.get(key) if (own is not None and quarterly) else None
+            achieved = cumulative.get(key)
+            in_range = own.get(key) if quarterly else None
             cells.append(Cell(targets.get(key), achieved, in_range))
         rows.append(FigureRow(numbers.get(unit_id), unit_id, names.get(unit_id, ""), cells))
     return Figures(
@@ -222,7 +213,6 @@ def live_figures(deadline, unit_ids: list[int], *, today: datetime.date | None =
         rows=rows,
         as_of=min(today, deadline.end),
         quarterly=quarterly,
-        has_progress=cumulative is not None,
     )
 
 

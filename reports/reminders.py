@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import report_writers
 from plans.models import PlanUnit
 from reports.models import ReminderKind, ReminderLog, Report, ReportingDeadline, Status
 
@@ -98,11 +99,7 @@ def due_reminders(today: datetime.date) -> list[Reminder]:
             report = reports.get(plan_unit.unit_id)
             if report is not None and report.status not in Status.editable():
                 continue
-            officers = (
-                User.objects.filter(role=Role.UNIT_OFFICER, unit=plan_unit.unit, is_active=True)
-                .exclude(email="")
-                .order_by("username")
-            )
+            officers = report_writers(plan_unit.unit).exclude(email="").order_by("username")
             for user in officers:
                 if not _already_sent(deadline, user, kind, today):
                     reminders.append(Reminder(deadline, plan_unit.unit, user, kind, report))

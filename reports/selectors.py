@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import visible_units
 from organisation.models import Unit
 from plans.models import Plan, PlanUnit
 from plans.selectors import plans_for
@@ -216,7 +215,6 @@ def consolidated_figures(deadline: ReportingDeadline) -> Figures:
         rows=rows,
         as_of=live.as_of,
         quarterly=live.quarterly,
-        has_progress=live.has_progress,
     )
     province = deadline.plan.issuing_unit_id
     province_targets = live_figures_targets(deadline, province)
@@ -276,9 +274,3 @@ def due_for_unit(unit: Unit, today=None) -> list[DueItem]:
             continue
         items.append(DueItem(deadline, unit, report, today))
     return items
-
-
-def reports_visible_to(user) -> QuerySet[Report]:
-    return Report.objects.filter(unit__in=visible_units(user)).select_related(
-        "deadline", "deadline__plan", "unit"
-    )

@@ -21,7 +21,14 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_manage_plans, can_review_reports, can_write_report, require
+from accounts.permissions import (
+    can_manage_plans,
+    can_review_reports,
+    can_write_report,
+    recorded_user,
+    require,
+)
+from core.errors import ServiceError
 from reports.figures import live_figures
 from reports.models import (
     NARRATIVE_FIELDS,
@@ -47,7 +54,7 @@ PROVINCE_RECIPIENTS = (
 )
 
 
-class ReportError(ValueError):
+class ReportError(ServiceError):
     """A transition that the report's state does not allow; the message says why."""
 
 
@@ -91,7 +98,7 @@ def _log(report, action, from_status, user, reason="", data=None) -> ReportEvent
         action=action,
         from_status=from_status,
         to_status=report.status,
-        actor=user if user is not None and user.is_authenticated else None,
+        actor=recorded_user(user),
         at=timezone.now(),
         reason=reason,
         data=data,
@@ -100,7 +107,7 @@ def _log(report, action, from_status, user, reason="", data=None) -> ReportEvent
 
 def _bump(report: Report, user, fields: list[str]) -> None:
     report.version += 1
-    report.updated_by = user if user is not None and user.is_authenticated else None
+    report.updated_by = recorded_user(user)
     report.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
 
 
@@ -121,19 +128,18 @@ def report_defaults(deadline, unit) -> dict:
 
 
 @transaction.atomic
-def get_or_create_report(*, deadline, unit, user=None) -> Report:
+def get_or_create_report(*, deadline, unit, user) -> Report:
     """The unit's report for the deadline, created as a draft (with the plan's defaults)."""
+    require(can_write_report(user, unit))
     report = Report.objects.filter(deadline=deadline, unit=unit).first()
     if report is not None:
         return report
-    if user is not None:
-        require(can_write_report(user, unit))
     report, created = Report.objects.get_or_create(
         deadline=deadline,
         unit=unit,
         defaults={
             **report_defaults(deadline, unit),
-            "updated_by": user if user is not None and user.is_authenticated else None,
+            "updated_by": recorded_user(user),
         },
     )
     if created:

@@ -13,6 +13,7 @@ from accounts.permissions import (
     can_write_report,
     require,
     require_view,
+    sees_all_units,
 )
 from core.excel import XLSX_CONTENT_TYPE
 from organisation.models import Unit
@@ -39,14 +40,14 @@ def report_list(request):
     rows = []
     for deadline in deadlines:
         row = {"deadline": deadline}
-        if user.is_province_level:
+        if sees_all_units(user):
             row["summary"] = selectors.consolidation(deadline, today)
         rows.append(row)
     own = None
     reports_to_plan = (
         plan is not None and user.unit_id and plan.plan_units.filter(unit_id=user.unit_id).exists()
     )
-    if reports_to_plan and not user.is_province_level:
+    if reports_to_plan and not sees_all_units(user):
         reports = {
             r.deadline_id: r
             for r in Report.objects.filter(unit_id=user.unit_id, deadline__plan=plan)
@@ -63,7 +64,7 @@ def report_list(request):
             "own": own,
             "due": due,
             "today": today,
-            "is_province": user.is_province_level,
+            "is_province": sees_all_units(user),
             "can_manage": can_manage_plans(user),
         },
     )

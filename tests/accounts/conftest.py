@@ -4,12 +4,17 @@ from accounts.models import Role
 from accounts.services import create_user
 from organisation.models import Sector, UnitKind
 from organisation.services import create_unit
+from tests.actors import SYSTEM
 from tests.conftest import PASSWORD
 
 
 def _grassroots(parent, name):
     return create_unit(
-        name=name, kind=UnitKind.GRASSROOTS, parent=parent, sector=Sector.ENTERPRISE_LARGE
+        name=name,
+        kind=UnitKind.GRASSROOTS,
+        parent=parent,
+        sector=Sector.ENTERPRISE_LARGE,
+        user=SYSTEM,
     )
 
 

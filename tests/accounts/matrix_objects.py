@@ -13,6 +13,7 @@ from organisation.models import Sector, Unit, UnitKind, UnitPath
 from organisation.services import create_unit
 from plans.demo import PEAK_CODE
 from plans.models import Period, Target
+from tests.actors import SYSTEM
 from tests.conftest import PASSWORD
 
 
@@ -37,6 +38,7 @@ class UnitAObjects:
             kind=UnitKind.GRASSROOTS,
             parent=self.unit_a,
             sector=Sector.ENTERPRISE_LARGE,
+            user=SYSTEM,
         )
 
     # accounts -------------------------------------------------------------------------------

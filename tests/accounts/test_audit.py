@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import User
+from organisation.models import Unit
 from plans.demo import PEAK_CODE
 from plans.forms import cell_name
 from plans.models import Indicator, Period, Target
@@ -86,7 +87,9 @@ def test_sign_in_does_not_add_audit_rows(officer_a, client):
 
 
 def test_log_filters(admin_user, officer_a, unit_a, unit_b, client_for):
-    _change_target(officer_a, unit_a, 11)
+    # A unit officer allocates targets to the units below its own (can_assign_targets).
+    below = Unit.objects.filter(ancestor_paths__ancestor=unit_a, ancestor_paths__depth=1).first()
+    _change_target(officer_a, below, 11)
     _change_target(admin_user, unit_b, 22)
     client = client_for(admin_user)
     url = reverse("accounts:audit_log")

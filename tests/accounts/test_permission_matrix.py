@@ -14,12 +14,17 @@ that is rolled back, so one role's write does not change what the next role sees
 Set MATRIX_OBSERVE=1 to print the observed outcome of every URL, for writing new entries.
 """
 
+import datetime
+import importlib
+import inspect
+import io
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -388,3 +393,393 @@ def test_permission_matrix(group, matrix_users):
     failures, checks, skipped = run_matrix(users, objects, keys)
     print(f"matrix {group}: {len(keys)} URLs, {checks} checks, skipped {skipped}")
     assert not failures, "\n".join(failures)
+
+
+# Services and commands ----------------------------------------------------------------------
+# The same roles against every write service, called directly (as a command, an import or an
+# API would): a role outside ``allowed`` must get PermissionDenied, a role inside must get past
+# the check (the call may still refuse its input with a ServiceError). Every public function of
+# a services module that takes the acting user as ``user=`` needs an entry, by name.
+
+D = datetime.date
+PERSON = {
+    "full_name": "Lò Văn Ma Trận",
+    "date_of_birth": D(1991, 3, 2),
+    "gender": "male",
+    "ethnicity": "Thái",
+    "cccd": "012345670001",
+    "job": "Công nhân",
+    "admitted_on": D(2024, 7, 12),
+}
+SERVICE_MODULES = [
+    "organisation.services",
+    "plans.services",
+    "progress.services",
+    "enterprises.services",
+    "reports.services",
+]
+# Public functions taking user= that are not entry points: the caller already checked.
+NOT_ENTRY_POINTS = {"progress.services.restamp_on_sector_change": "sector_changed receiver"}
+
+
+def _org(name):
+    return getattr(importlib.import_module("organisation.services"), name)
+
+
+def _svc(module, name):
+    return getattr(importlib.import_module(f"{module}.services"), name)
+
+
+def _below_a(o):
+    return o.grassroots_a
+
+
+SERVICES = {
+    # organisation
+    "organisation.services.create_unit": (
+        UNIT_A_WRITERS,
+        lambda o, u: _org("create_unit")(
+            name="CĐCS Ma trận mới", kind="grassroots", parent=o.unit_a, sector="dn_small", user=u
+        ),
+    ),
+    "organisation.services.create_unit_checked": (
+        UNIT_A_WRITERS,
+        lambda o, u: _org("create_unit_checked")(
+            name="CĐCS Ma trận mới",
+            kind="grassroots",
+            parent=o.unit_a,
+            sector="dn_small",
+            valid_from=D(2024, 7, 1),
+            user=u,
+        ),
+    ),
+    "organisation.services.move_unit": (
+        ONLY_ADMIN,
+        lambda o, u: _org("move_unit")(
+            unit=o.grassroots_a, new_parent=o.unit_b, on_date=D(2025, 1, 1), user=u
+        ),
+    ),
+    "organisation.services.move_unit_checked": (
+        ONLY_ADMIN,
+        lambda o, u: _org("move_unit_checked")(
+            unit=o.grassroots_a, new_parent=o.unit_b, on_date=D(2025, 1, 1), user=u
+        ),
+    ),
+    "organisation.services.dissolve_unit": (
+        ONLY_ADMIN,
+        lambda o, u: _org("dissolve_unit")(unit=o.grassroots_a, on_date=D(2025, 1, 1), user=u),
+    ),
+    "organisation.services.dissolve_unit_checked": (
+        ONLY_ADMIN,
+        lambda o, u: _org("dissolve_unit_checked")(
+            unit=o.grassroots_a, on_date=D(2025, 1, 1), user=u
+        ),
+    ),
+    "organisation.services.set_sector": (
+        ONLY_ADMIN,
+        lambda o, u: _org("set_sector")(
+            unit=o.grassroots_a, sector="dn_small", effective_from=D(2024, 7, 15), user=u
+        ),
+    ),
+    "organisation.services.set_sector_checked": (
+        ONLY_ADMIN,
+        lambda o, u: _org("set_sector_checked")(
+            unit=o.grassroots_a, sector="dn_small", effective_from=D(2024, 7, 15), user=u
+        ),
+    ),
+    "organisation.services.merge_units": (
+        ONLY_ADMIN,
+        lambda o, u: _org("merge_units")(
+            sources=[o.unit_a], target=o.unit_b, on_date=D(2025, 6, 30), user=u
+        ),
+    ),
+    "organisation.services.merge_into_new_unit": (
+        ONLY_ADMIN,
+        lambda o, u: _org("merge_into_new_unit")(
+            sources=[o.unit_a],
+            on_date=D(2025, 6, 30),
+            name="Công đoàn xã Ma trận",
+            kind="commune",
+            parent=o.unit_b,
+            sector="mixed",
+            user=u,
+        ),
+    ),
+    # plans: a target is allocated from above the unit (can_assign_targets)
+    "plans.services.set_target": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("plans", "set_target")(
+            period=o.period, unit=o.unit_a, indicator=o.indicator, value=7, user=u
+        ),
+    ),
+    "plans.services.set_target (a unit below A)": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("plans", "set_target")(
+            period=o.period, unit=_below_a(o), indicator=o.indicator, value=7, user=u
+        ),
+    ),
+    "plans.services.set_unit_note": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("plans", "set_unit_note")(
+            period=o.period, unit=o.unit_a, text="Ghi chú", user=u
+        ),
+    ),
+    "plans.services.import_targets_file": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("plans", "import_targets_file")(
+            source=io.BytesIO(b"not a workbook"), source_name="x.xlsx", plan=o.plan, user=u
+        ),
+    ),
+    # progress: a change to the grassroots union's records
+    "progress.services.admit_members": (
+        A_WRITERS,
+        lambda o, u: _svc("progress", "admit_members")(
+            union=o.grassroots_a, members=[PERSON], user=u
+        ),
+    ),
+    "progress.services.record_batch": (
+        A_WRITERS,
+        lambda o, u: _svc("progress", "record_batch")(
+            kind="admitted", union=o.grassroots_a, on_date=D(2024, 7, 12), count=2, user=u
+        ),
+    ),
+    "progress.services.record_departure": (
+        A_WRITERS,
+        lambda o, u: _svc("progress", "record_departure")(
+            member=o.member_a, on_date=D(2024, 7, 25), reason="moved", user=u
+        ),
+    ),
+    "progress.services.transfer_member": (
+        A_WRITERS,
+        lambda o, u: _svc("progress", "transfer_member")(
+            member=o.member_a, to_union=o.unit_b, on_date=D(2024, 7, 25), user=u
+        ),
+    ),
+    "progress.services.introduce_to_party": (
+        A_WRITERS,
+        lambda o, u: _svc("progress", "introduce_to_party")(
+            member=o.member_a, on_date=D(2024, 7, 25), user=u
+        ),
+    ),
+    "progress.services.set_party_outcome": (
+        A_WRITERS,
+        lambda o, u: _svc("progress", "set_party_outcome")(
+            record=o.party_record_a, outcome="admitted", on_date=D(2024, 7, 28), user=u
+        ),
+    ),
+    "progress.services.found_grassroots_union": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("progress", "found_grassroots_union")(
+            name="CĐCS Ma trận thành lập",
+            parent=o.unit_a,
+            founded_on=D(2024, 7, 20),
+            sector="dn_small",
+            user=u,
+        ),
+    ),
+    "progress.services.restamp_sectors": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("progress", "restamp_sectors")(union=o.grassroots_a, user=u),
+    ),
+    # enterprises: a change to the responsible upper-level union's data
+    "enterprises.services.create_enterprise": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "create_enterprise")(
+            name="Công ty Ma trận", unit=o.unit_a, user=u
+        ),
+    ),
+    "enterprises.services.update_enterprise": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "update_enterprise")(
+            enterprise=o.enterprise_a, note="Đã khảo sát lại", user=u
+        ),
+    ),
+    "enterprises.services.record_workforce": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "record_workforce")(
+            enterprise=o.enterprise_a, workers=61, surveyed_on=D(2024, 7, 1), user=u
+        ),
+    ),
+    "enterprises.services.link_union": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "link_union")(
+            enterprise=o.enterprise_a, union=None, user=u
+        ),
+    ),
+    "enterprises.services.create_informal_group": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "create_informal_group")(
+            trade="Xe ôm", place="Bến xe Ma trận", workers=9, unit=o.unit_a, user=u
+        ),
+    ),
+    "enterprises.services.start_case": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "start_case")(
+            enterprise=o.enterprise_a, identified_on=D(2024, 7, 1), user=u
+        ),
+    ),
+    "enterprises.services.record_committee": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "record_committee")(
+            case=o.case_a, formed_on=D(2024, 7, 2), members=[], user=u
+        ),
+    ),
+    "enterprises.services.record_conference": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "record_conference")(
+            case=o.case_a, kind="congress", held_on=D(2024, 7, 3), applications=12, user=u
+        ),
+    ),
+    "enterprises.services.record_decision": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "record_decision")(
+            case=o.case_a,
+            number="1/QĐ",
+            decided_on=D(2024, 7, 4),
+            signer="Chủ tịch",
+            founding_members=[],
+            user=u,
+        ),
+    ),
+    "enterprises.services.record_ceremony": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "record_ceremony")(
+            case=o.case_a, held_on=D(2024, 7, 5), user=u
+        ),
+    ),
+    # reports: a unit's own officers write, the province reviews
+    "reports.services.get_or_create_report": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("reports", "get_or_create_report")(
+            deadline=o.deadline, unit=o.unit_a, user=u
+        ),
+    ),
+    "reports.services.save_report": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("reports", "save_report")(
+            report=o.report_a, user=u, expected_version=None
+        ),
+    ),
+    "reports.services.submit_report": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("reports", "submit_report")(report=o.report_a, user=u),
+    ),
+    "reports.services.return_report": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("reports", "return_report")(report=o.report_a, user=u, reason="x"),
+    ),
+    "reports.services.accept_report": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("reports", "accept_report")(report=o.report_a, user=u),
+    ),
+    "reports.services.accept_reports": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("reports", "accept_reports")(reports=[o.report_a], user=u),
+    ),
+    "reports.services.reopen_report": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("reports", "reopen_report")(report=o.report_a, user=u, reason="x"),
+    ),
+    "reports.services.save_deadline": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("reports", "save_deadline")(plan=o.plan, deadline=o.deadline, user=u),
+    ),
+}
+
+
+def write_services() -> set[str]:
+    """Every public function of SERVICE_MODULES with a keyword-only ``user`` parameter."""
+    found = set()
+    for name in SERVICE_MODULES:
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if attr.startswith("_") or not inspect.isfunction(value):
+                continue
+            if value.__module__ != name:
+                continue
+            parameter = inspect.signature(value).parameters.get("user")
+            if parameter is not None and parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+                found.add(f"{name}.{attr}")
+    return found
+
+
+def test_every_write_service_has_an_entry():
+    named = {key.split(" ")[0] for key in SERVICES}
+    missing = sorted(write_services() - named - set(NOT_ENTRY_POINTS))
+    assert not missing, f"Write services with no entry in SERVICES: {missing}"
+
+
+def service_outcome(call, objects, user) -> str:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from plans.excel_import import ImportFailed
+
+    with transaction.atomic():
+        try:
+            call(objects, user)
+            got = "ok"
+        except PermissionDenied:
+            got = "denied"
+        except (ValidationError, ImportFailed):  # ServiceError: past the permission check
+            got = "ok"
+        except Exception as exc:  # noqa: BLE001 - anything else is a finding
+            got = f"error {type(exc).__name__}: {exc}"
+        transaction.set_rollback(True)
+    return got
+
+
+def test_write_services_check_permissions_themselves(matrix_users):
+    users, objects = matrix_users
+    # Built once outside the rolled-back calls below.
+    for name in ("party_record_a", "report_a", "case_a", "enterprise_a", "deadline"):
+        getattr(objects, name)
+    failures = []
+    for key, (allowed, call) in SERVICES.items():
+        for role in ROLES:
+            user = users[role] if users[role] is not None else AnonymousUser()
+            got = service_outcome(call, objects, user)
+            expected = "ok" if role in allowed else "denied"
+            if got != expected:
+                failures.append(f"{key} as {role}: expected {expected}, got {got}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_command_acts_as_its_system_actor_or_as_the_account_named(matrix_users, tmp_path):
+    """Commands: the system actor may everything; --as USERNAME has that account's rights."""
+    from django.core.management import CommandError, call_command
+
+    from progress.models import Member
+    from tests.progress.excel_files import good_rows, member_list
+
+    users, objects = matrix_users
+    union = objects.grassroots_a
+    path = member_list(tmp_path / "members.xlsx", good_rows(1))
+    before = Member.objects.count()
+    for role in (VIEWER, OFF_B):
+        with pytest.raises(CommandError, match="không có quyền"):
+            call_command(
+                "import_members", str(path), "--union", union.name, "--as", users[role].username
+            )
+        assert Member.objects.count() == before
+    with pytest.raises(CommandError, match="Không có tài khoản"):
+        call_command("import_members", str(path), "--union", union.name, "--as", "khong.co.ai")
+    call_command("import_members", str(path), "--union", union.name, "--as", users[OFF_A].username)
+    assert Member.objects.count() == before + 1
+    member = Member.objects.latest("id")
+    assert member.records.get().entered_by == users[OFF_A]
+
+
+def test_the_system_actor_is_named_in_the_audit_trail(matrix_users, tmp_path):
+    from django.core.management import call_command
+
+    from progress.models import Member
+    from tests.progress.excel_files import good_rows, member_list
+
+    _users, objects = matrix_users
+    path = member_list(tmp_path / "members.xlsx", good_rows(1))
+    call_command("import_members", str(path), "--union", objects.grassroots_a.name)
+    member = Member.objects.latest("id")
+    record = member.records.get()
+    assert record.entered_by is None
+    row = member.history.get()
+    assert row.history_user is None and row.history_change_reason == "lệnh import_members"

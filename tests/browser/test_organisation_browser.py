@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from tests.actors import SYSTEM
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
@@ -16,7 +17,7 @@ def test_admin_opens_the_tree_and_a_unit(page, transactional_db):
     from organisation.models import Unit, UnitKind
     from organisation.services import create_unit
 
-    organisation_demo.load()
+    organisation_demo.load(user=SYSTEM)
     district = Unit.objects.get(name="LĐLĐ huyện Mường Tè")
     create_unit(
         name="CĐCS Công ty Thủy điện Nậm Na",
@@ -24,6 +25,7 @@ def test_admin_opens_the_tree_and_a_unit(page, transactional_db):
         parent=district,
         sector="dn_large",
         valid_from=datetime.date(2019, 5, 1),
+        user=SYSTEM,
     )
     create_user(
         username="b.admin",

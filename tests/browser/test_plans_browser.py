@@ -3,6 +3,7 @@
 import pytest
 from openpyxl import load_workbook
 
+from tests.actors import SYSTEM
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
@@ -14,8 +15,8 @@ def test_admin_downloads_the_allocation_form(page, transactional_db, tmp_path):
     from organisation import demo as organisation_demo
     from plans import demo as plans_demo
 
-    organisation_demo.load()
-    plan = plans_demo.load()
+    organisation_demo.load(user=SYSTEM)
+    plan = plans_demo.load(user=SYSTEM)
     create_user(
         username="b.admin",
         password=PASSWORD,

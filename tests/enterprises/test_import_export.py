@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from core.vnencodings import to_tcvn3, to_vni
 from enterprises import importer
 from enterprises.models import Enterprise, WorkforceSurvey
+from tests.actors import SYSTEM
 from tests.enterprises.conftest import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_parse_messy_file(demo, messy_file):
 
 def test_apply_saves_good_rows_and_updates_instead_of_duplicating(demo, messy_file):
     result = importer.parse(str(messy_file), survey_date=datetime.date(2024, 6, 20))
-    importer.apply(result, user=None)
+    importer.apply(result, user=SYSTEM)
     assert Enterprise.objects.count() == 8 + 3
     sam_pu = Enterprise.objects.get(name="Công ty Cổ phần Sâm Pu Si Lung")
     assert sam_pu.workers == 65
@@ -83,7 +84,7 @@ def test_apply_saves_good_rows_and_updates_instead_of_duplicating(demo, messy_fi
     # Importing the same file again creates nothing new.
     again = importer.parse(str(messy_file), survey_date=datetime.date(2024, 6, 20))
     assert again.created == 0 and again.updated == 4
-    importer.apply(again, user=None)
+    importer.apply(again, user=SYSTEM)
     assert Enterprise.objects.count() == 11
     assert WorkforceSurvey.objects.filter(enterprise=sam_pu).count() == 2
 
@@ -129,7 +130,7 @@ def test_export_then_import_round_trip(demo, tmp_path, capsys):
     surveys = WorkforceSurvey.objects.count()
     result = importer.parse(str(out))
     assert (result.created, result.updated, result.rejected) == (0, 8, 0)
-    importer.apply(result, user=None)
+    importer.apply(result, user=SYSTEM)
     after = {
         e.name: (e.unit_id, e.workers, e.workers_surveyed_on, e.tax_code, e.ownership)
         for e in Enterprise.objects.all()

@@ -11,6 +11,7 @@ from enterprises.demo import load as load_enterprises
 from enterprises.models import Enterprise, FoundingCase, Stage, WorkforceSurvey
 from organisation.models import Unit, UnitKind
 from organisation.services import create_unit
+from tests.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_demo_has_the_plans_eight_enterprises_with_348_workers(demo):
 
 
 def test_demo_is_idempotent(demo):
-    load_enterprises()
+    load_enterprises(user=SYSTEM)
     assert Enterprise.objects.count() == len(ENTERPRISES)
     assert WorkforceSurvey.objects.count() == 8
     assert FoundingCase.objects.count() == 8
@@ -58,7 +59,7 @@ def test_duplicate_tax_code_refused(unit_a, admin_user):
 
 
 def test_enterprise_must_be_under_an_upper_level_union(province, unit_a, admin_user):
-    union = create_unit(name="CĐCS X", kind=UnitKind.GRASSROOTS, parent=unit_a)
+    union = create_unit(name="CĐCS X", kind=UnitKind.GRASSROOTS, parent=unit_a, user=SYSTEM)
     with pytest.raises(services.EnterpriseError, match="cấp trên"):
         services.create_enterprise(name="A", unit=union, user=admin_user)
 
@@ -102,7 +103,7 @@ def test_threshold_is_the_setting(demo, admin_user, settings):
 
 def test_coverage_per_unit_and_province(demo, admin_user, unit_a):
     sam_pu = Enterprise.objects.get(name="Công ty Cổ phần Sâm Pu Si Lung")
-    union = create_unit(name="CĐCS Sâm Pu", kind=UnitKind.GRASSROOTS, parent=unit_a)
+    union = create_unit(name="CĐCS Sâm Pu", kind=UnitKind.GRASSROOTS, parent=unit_a, user=SYSTEM)
     services.link_union(enterprise=sam_pu, union=union, user=admin_user)
     report = selectors.coverage(admin_user)
     assert report.threshold == settings.LARGE_ENTERPRISE_MIN_WORKERS
@@ -136,7 +137,7 @@ def test_linked_enterprise_leaves_the_board(demo, admin_user, unit_a):
     from enterprises.selectors import board
 
     sam_pu = Enterprise.objects.get(name="Công ty Cổ phần Sâm Pu Si Lung")
-    union = create_unit(name="CĐCS Sâm Pu", kind=UnitKind.GRASSROOTS, parent=unit_a)
+    union = create_unit(name="CĐCS Sâm Pu", kind=UnitKind.GRASSROOTS, parent=unit_a, user=SYSTEM)
     services.link_union(enterprise=sam_pu, union=union, user=admin_user)
     identified = board(admin_user)[0]
     assert sam_pu.founding not in identified.cases

@@ -8,6 +8,7 @@ from django.urls import reverse
 from organisation import selectors
 from organisation.models import SectorChange, Unit, UnitKind, UnitLink
 from organisation.services import create_unit
+from tests.actors import SYSTEM
 
 D = datetime.date
 
@@ -25,6 +26,7 @@ def union_a(unit_a):
         parent=unit_a,
         sector="dn_small",
         valid_from=D(2020, 3, 1),
+        user=SYSTEM,
     )
 
 
@@ -57,7 +59,9 @@ def test_move_before_founding_is_refused(admin, union_a, unit_b):
 
 
 def test_move_into_own_subtree_is_refused_as_a_cycle(admin, unit_a):
-    commune = create_unit(name="Công đoàn xã Thử", kind=UnitKind.COMMUNE, parent=unit_a)
+    commune = create_unit(
+        name="Công đoàn xã Thử", kind=UnitKind.COMMUNE, parent=unit_a, user=SYSTEM
+    )
     response = admin.post(
         reverse("organisation:move", args=[unit_a.pk]),
         {"new_parent": commune.pk, "on_date": "01/09/2024"},
@@ -67,7 +71,7 @@ def test_move_into_own_subtree_is_refused_as_a_cycle(admin, unit_a):
 
 
 def test_move_under_a_grassroots_union_or_a_dissolved_unit_is_refused(admin, union_a, unit_b):
-    other = create_unit(name="CĐCS Khác", kind=UnitKind.GRASSROOTS, parent=unit_b)
+    other = create_unit(name="CĐCS Khác", kind=UnitKind.GRASSROOTS, parent=unit_b, user=SYSTEM)
     response = admin.post(
         reverse("organisation:move", args=[union_a.pk]),
         {"new_parent": other.pk, "on_date": "01/09/2024"},
@@ -148,7 +152,11 @@ def test_create_refuses_a_twin_name_and_a_parent_not_yet_founded(admin, unit_a, 
     )
     assert "đã có đơn vị trực thuộc tên “CĐCS Công ty Thử”" in _errors(response)
     late = create_unit(
-        name="Công đoàn xã Mới", kind=UnitKind.COMMUNE, parent=unit_a, valid_from=D(2025, 7, 1)
+        name="Công đoàn xã Mới",
+        kind=UnitKind.COMMUNE,
+        parent=unit_a,
+        valid_from=D(2025, 7, 1),
+        user=SYSTEM,
     )
     response = admin.post(
         reverse("organisation:create"),

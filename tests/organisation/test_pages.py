@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from organisation.models import Unit, UnitKind, UnitLink
 from organisation.services import create_unit
+from tests.actors import SYSTEM
 
 D = datetime.date
 
@@ -35,8 +36,10 @@ def test_tree_query_count_does_not_grow_with_units(
     with django_assert_max_num_queries(12) as before:
         client.get(reverse("organisation:tree"))
     for i in range(30):
-        district = create_unit(name=f"LĐLĐ thử {i}", kind=UnitKind.DISTRICT, parent=province)
-        create_unit(name=f"CĐCS thử {i}", kind=UnitKind.GRASSROOTS, parent=district)
+        district = create_unit(
+            name=f"LĐLĐ thử {i}", kind=UnitKind.DISTRICT, parent=province, user=SYSTEM
+        )
+        create_unit(name=f"CĐCS thử {i}", kind=UnitKind.GRASSROOTS, parent=district, user=SYSTEM)
     with django_assert_max_num_queries(len(before.captured_queries)):
         response = client.get(reverse("organisation:tree"))
     assert response.context["tree"][0].upper_count >= 41

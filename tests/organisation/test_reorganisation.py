@@ -16,6 +16,7 @@ from organisation.models import Unit, UnitKind, UnitLink, UnitPath
 from organisation.services import create_unit, merge_units
 from plans.demo import PEAK_CODE, YEAR_CODE
 from plans.models import Period
+from tests.actors import SYSTEM
 
 D = datetime.date
 END_2025_06 = D(2025, 6, 30)
@@ -47,6 +48,7 @@ def commune(province):
         kind=UnitKind.COMMUNE,
         parent=province,
         valid_from=START_2025_07,
+        user=SYSTEM,
     )
 
 
@@ -56,7 +58,7 @@ def test_reorganisation_keeps_2024_subtrees_and_figures(province, unit_a, commun
     before = _figures(province, unit_a)
     assert any(before[PEAK_CODE].values()), "the demo has peak-month figures"
 
-    moved = merge_units(sources=[unit_a], target=commune, on_date=END_2025_06)
+    moved = merge_units(sources=[unit_a], target=commune, on_date=END_2025_06, user=SYSTEM)
 
     assert {u.pk for u in moved} == unions
     unit_a.refresh_from_db()
@@ -75,13 +77,13 @@ def test_reorganisation_keeps_2024_subtrees_and_figures(province, unit_a, commun
         union = Unit.objects.get(pk=pk)
         assert selectors.parent_of(union, END_2025_06) == unit_a
         assert selectors.parent_of(union, START_2025_07) == commune
-        assert selectors.is_within(union, province, D(2025, 7, 15))
+        assert selectors.paths_on(D(2025, 7, 15)).filter(ancestor=province, descendant=union)
     # The 2024 figures of the province and of the district are exactly as before.
     assert _figures(province, unit_a) == before
 
 
 def test_the_pages_show_both_dates(client_for, admin_user, province, unit_a, commune):
-    merge_units(sources=[unit_a], target=commune, on_date=END_2025_06)
+    merge_units(sources=[unit_a], target=commune, on_date=END_2025_06, user=SYSTEM)
     client = client_for(admin_user)
     union = Unit.objects.get(pk=min(_unions_of(unit_a)))
     old = client.get(reverse("organisation:detail", args=[unit_a.pk]), {"on": "15/07/2024"})
@@ -124,13 +126,13 @@ def test_merge_form_creates_the_new_commune_union(client_for, admin_user, provin
 
 def test_merging_into_a_unit_under_the_source_is_refused_and_changes_nothing(province, unit_a):
     inside = Unit.objects.get(pk=min(_unions_of(unit_a)))
-    hub = create_unit(name="Công đoàn xã Thử", kind=UnitKind.COMMUNE, parent=unit_a)
+    hub = create_unit(name="Công đoàn xã Thử", kind=UnitKind.COMMUNE, parent=unit_a, user=SYSTEM)
     links, paths = UnitLink.objects.count(), UnitPath.objects.count()
     with pytest.raises(ValidationError) as refused:
-        merge_units(sources=[unit_a], target=hub, on_date=END_2025_06)
+        merge_units(sources=[unit_a], target=hub, on_date=END_2025_06, user=SYSTEM)
     assert "trực thuộc “LĐLĐ huyện Mường Tè”" in " ".join(refused.value.messages)
     with pytest.raises(ValidationError) as refused:
-        merge_units(sources=[unit_a], target=inside, on_date=END_2025_06)
+        merge_units(sources=[unit_a], target=inside, on_date=END_2025_06, user=SYSTEM)
     assert "công đoàn cơ sở" in " ".join(refused.value.messages)
     assert (UnitLink.objects.count(), UnitPath.objects.count()) == (links, paths)
     unit_a.refresh_from_db()
@@ -149,7 +151,7 @@ def test_a_failure_half_way_through_a_merge_leaves_nothing_changed(
 
     monkeypatch.setattr(services, "rebuild_paths", broken)
     with pytest.raises(RuntimeError):
-        merge_units(sources=[unit_a], target=commune, on_date=END_2025_06)
+        merge_units(sources=[unit_a], target=commune, on_date=END_2025_06, user=SYSTEM)
     assert (UnitLink.objects.count(), UnitPath.objects.count()) == (links, paths)
     assert not UnitLink.objects.filter(parent=commune).exists()
     unit_a.refresh_from_db()

@@ -5,17 +5,24 @@ import pytest
 from organisation import selectors
 from organisation.models import Unit, UnitKind
 from organisation.services import create_unit, dissolve_unit, move_unit
+from tests.actors import SYSTEM
 
 D = datetime.date
 
 
 @pytest.fixture
 def tree(db):
-    province = create_unit(name="LĐLĐ tỉnh X", kind=UnitKind.PROVINCE)
-    district = create_unit(name="LĐLĐ huyện A", kind=UnitKind.DISTRICT, parent=province)
-    other = create_unit(name="LĐLĐ huyện B", kind=UnitKind.DISTRICT, parent=province)
+    province = create_unit(name="LĐLĐ tỉnh X", kind=UnitKind.PROVINCE, user=SYSTEM)
+    district = create_unit(
+        name="LĐLĐ huyện A", kind=UnitKind.DISTRICT, parent=province, user=SYSTEM
+    )
+    other = create_unit(name="LĐLĐ huyện B", kind=UnitKind.DISTRICT, parent=province, user=SYSTEM)
     union = create_unit(
-        name="CĐCS Công ty Một", kind=UnitKind.GRASSROOTS, parent=district, valid_from=D(2020, 1, 1)
+        name="CĐCS Công ty Một",
+        kind=UnitKind.GRASSROOTS,
+        parent=district,
+        valid_from=D(2020, 1, 1),
+        user=SYSTEM,
     )
     return province, district, other, union
 
@@ -29,7 +36,7 @@ def test_subtree_is_one_query_and_includes_grandchildren(tree, django_assert_num
 
 def test_a_move_keeps_the_old_structure_for_old_dates(tree):
     province, district, other, union = tree
-    move_unit(unit=union, new_parent=other, on_date=D(2025, 7, 1))
+    move_unit(unit=union, new_parent=other, on_date=D(2025, 7, 1), user=SYSTEM)
     assert union in selectors.subtree(district, D(2024, 7, 1))
     assert union not in selectors.subtree(district, D(2025, 7, 1))
     assert union in selectors.subtree(other, D(2025, 7, 1))
@@ -47,7 +54,7 @@ def test_a_unit_is_not_in_any_subtree_before_it_was_founded(tree):
 
 def test_dissolved_district_is_gone_after_but_not_before(tree):
     province, district, _other, union = tree
-    dissolve_unit(unit=district, on_date=D(2025, 6, 30))
+    dissolve_unit(unit=district, on_date=D(2025, 6, 30), user=SYSTEM)
     assert district in selectors.children(province, D(2024, 7, 1))
     assert district not in selectors.children(province, D(2025, 7, 1))
     assert union in selectors.subtree(province, D(2024, 7, 1))

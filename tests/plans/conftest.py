@@ -3,6 +3,8 @@
 import pytest
 from django.db import transaction
 
+from tests.actors import SYSTEM
+
 
 @pytest.fixture
 def demo(db):
@@ -10,5 +12,5 @@ def demo(db):
     from plans import demo as plans_demo
 
     with transaction.atomic():
-        organisation_demo.load()
-        plans_demo.load()
+        organisation_demo.load(user=SYSTEM)
+        plans_demo.load(user=SYSTEM)

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from plans import source_table
 from plans.demo import PEAK_CODE, PLAN_NUMBER
 from plans.models import ImportFinding, Plan
+from tests.actors import SYSTEM
 from tests.plans.excel_helpers import failed_import, snapshot
 
 SHIPPED = Path(settings.BASE_DIR) / source_table.PRINTED_XLSX
@@ -79,8 +80,8 @@ def test_load_demo_records_the_findings_on_the_peak_month_idempotently(demo):
 
     peak = Plan.objects.get(number=PLAN_NUMBER).periods.get(code=PEAK_CODE)
     assert peak.import_findings.filter(source=source_table.SOURCE_NAME).count() == 4
-    plans_demo.load()
-    plans_demo.load()
+    plans_demo.load(user=SYSTEM)
+    plans_demo.load(user=SYSTEM)
     assert ImportFinding.objects.filter(source=source_table.SOURCE_NAME).count() == 4
     assert not ImportFinding.objects.exclude(period=peak).exists()
 
@@ -93,7 +94,7 @@ def test_the_plan_page_shows_the_source_findings(client_for, admin_user):
 
 
 def test_the_shipped_printed_xlsx_is_the_one_the_script_makes(tmp_path):
-    made = source_table.write_printed_xlsx(tmp_path / "printed.xlsx")
+    made = source_table.write_printed_xlsx(tmp_path / "printed.xlsx", PEAK_CODE)
 
     def values(path):
         ws = load_workbook(path).worksheets[0]

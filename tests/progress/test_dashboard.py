@@ -121,7 +121,7 @@ def test_cccd_masked_outside_own_unit(
     assert member.cccd in client_for(admin_user).get(url).content.decode()
     viewer_html = client_for(viewer_user).get(url).content.decode()
     assert member.cccd not in viewer_html
-    assert "********" + member.cccd[-4:] in viewer_html
+    assert "••••••••" + member.cccd[-4:] in viewer_html
     assert member.cccd not in client_for(officer_b).get(url).content.decode()
     assert client_for(officer_b).get(f"{url}?union={member.union_id}").status_code == 403
 

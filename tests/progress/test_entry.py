@@ -12,6 +12,7 @@ from organisation.models import Sector, Unit
 from plans.models import Indicator, Period
 from progress import selectors, services
 from progress.models import Member, Record, RecordKind
+from tests.actors import SYSTEM
 from tests.progress.excel_files import good_rows, member_list
 
 UNION = "CĐCS Công ty Cổ phần Thủy điện Pắc Ma"
@@ -248,7 +249,10 @@ def test_sector_is_stamped_as_of_the_record_date(demo, admin_user):
 
     union = Unit.objects.get(name="CĐCS Công ty TNHH Xây dựng Thành Đạt Lai Châu")
     set_sector(
-        unit=union, sector=Sector.ENTERPRISE_LARGE, effective_from=datetime.date(2024, 7, 15)
+        unit=union,
+        sector=Sector.ENTERPRISE_LARGE,
+        effective_from=datetime.date(2024, 7, 15),
+        user=SYSTEM,
     )
     early = services.record_batch(
         kind=RecordKind.ADMITTED,

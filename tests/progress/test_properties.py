@@ -19,6 +19,7 @@ from organisation.services import create_unit, move_unit
 from plans.models import Indicator, Measure, Period, Plan
 from progress import selectors, services
 from progress.models import RecordKind
+from tests.actors import SYSTEM
 
 START = datetime.date(2024, 7, 1)
 END = datetime.date(2024, 7, 31)
@@ -54,10 +55,10 @@ class Rollback(Exception):
 
 
 def _build(shape, sectors_seed=0):
-    province = create_unit(name="Tỉnh thử", kind=UnitKind.PROVINCE)
+    province = create_unit(name="Tỉnh thử", kind=UnitKind.PROVINCE, user=SYSTEM)
     uppers, unions = [], []
     for i, size in enumerate(shape):
-        upper = create_unit(name=f"Huyện {i}", kind=UnitKind.DISTRICT, parent=province)
+        upper = create_unit(name=f"Huyện {i}", kind=UnitKind.DISTRICT, parent=province, user=SYSTEM)
         uppers.append(upper)
         for j in range(size):
             sector = SECTORS[(i + j + sectors_seed) % len(SECTORS)]
@@ -69,6 +70,7 @@ def _build(shape, sectors_seed=0):
                     parent=upper,
                     sector=sector,
                     valid_from=datetime.date(2020, 1, 1),
+                    user=SYSTEM,
                 )
             )
     plan = Plan.objects.create(
@@ -120,7 +122,7 @@ def _apply(events, uppers, unions, ledger=None):
             continue
         if action == "admit":
             services.record_batch(
-                kind=RecordKind.ADMITTED, union=union, on_date=day, count=count, user=None
+                kind=RecordKind.ADMITTED, union=union, on_date=day, count=count, user=SYSTEM
             )
             ledger[union.pk] = ledger.get(union.pk, 0) + count
         elif action == "leave":
@@ -129,7 +131,7 @@ def _apply(events, uppers, unions, ledger=None):
                 union=union,
                 on_date=day,
                 count=count,
-                user=None,
+                user=SYSTEM,
                 reason="retired",
             )
             ledger[union.pk] = ledger.get(union.pk, 0) - count
@@ -139,7 +141,7 @@ def _apply(events, uppers, unions, ledger=None):
                 parent=uppers[b % len(uppers)],
                 founded_on=day,
                 sector=Sector.ENTERPRISE_SMALL,
-                user=None,
+                user=SYSTEM,
             )
             unions.append(new)
         else:
@@ -147,8 +149,8 @@ def _apply(events, uppers, unions, ledger=None):
             if target.pk == union.pk or target.founded_on > day:
                 continue
             person = {**_person(next(CCCD_SERIAL)), "admitted_on": day}
-            (member,) = services.admit_members(union=union, members=[person], user=None)
-            services.transfer_member(member=member, to_union=target, on_date=day, user=None)
+            (member,) = services.admit_members(union=union, members=[person], user=SYSTEM)
+            services.transfer_member(member=member, to_union=target, on_date=day, user=SYSTEM)
             transfers.append((union, target))
             ledger[target.pk] = ledger.get(target.pk, 0) + 1  # +1 admitted, -1 out, +1 in
     return transfers
@@ -167,7 +169,12 @@ def test_parent_equals_sum_of_children(db, shape, events, move):
             if move and len(uppers) > 1:
                 # Half-way through the period a union changes parent: records before the move
                 # count for the old parent, records after it for the new one.
-                move_unit(unit=unions[0], new_parent=uppers[-1], on_date=datetime.date(2024, 7, 16))
+                move_unit(
+                    unit=unions[0],
+                    new_parent=uppers[-1],
+                    on_date=datetime.date(2024, 7, 16),
+                    user=SYSTEM,
+                )
             _apply(events, uppers, unions)
             figures = selectors.achieved(period, [province.pk, *[u.pk for u in uppers]])
             for indicator_id in _codes(period).values():
@@ -207,13 +214,13 @@ def test_transfer_inside_subtree_keeps_its_net(db, shape, events, day, a, b):
             net = _codes(period)["net"]
             before = selectors.achieved(period, ids)
             (member,) = services.admit_members(
-                union=inside[0], members=[_person(10**6 + b)], user=None
+                union=inside[0], members=[_person(10**6 + b)], user=SYSTEM
             )
             after_admit = selectors.achieved(period, ids)
             assert after_admit[upper.pk, net] == before[upper.pk, net] + 1
             target = inside[b % len(inside)]
             if target.pk != inside[0].pk:
-                services.transfer_member(member=member, to_union=target, on_date=day, user=None)
+                services.transfer_member(member=member, to_union=target, on_date=day, user=SYSTEM)
             after = selectors.achieved(period, ids)
             assert after[upper.pk, net] == after_admit[upper.pk, net]
             assert after[province.pk, net] == after_admit[province.pk, net]

@@ -11,6 +11,7 @@ from organisation.services import move_unit
 from plans.models import Period
 from progress import rollup, selectors, services
 from progress.models import DayTotal, RecordKind
+from tests.actors import SYSTEM
 from tests.progress.test_properties import (
     PROPERTY_SETTINGS,
     Rollback,
@@ -87,7 +88,7 @@ def test_reorganisation_makes_it_stale_until_rebuilt(demo, unit_a, unit_b):
     rollup.rebuild()
     union = Unit.objects.get(name="CĐCS Công ty Cổ phần Thủy điện Pắc Ma")
     before = selectors.achieved(period, [unit_a.pk, unit_b.pk])
-    move_unit(unit=union, new_parent=unit_b, on_date=D(2024, 7, 15))
+    move_unit(unit=union, new_parent=unit_b, on_date=D(2024, 7, 15), user=SYSTEM)
     assert not rollup.is_fresh()
     after = selectors.achieved(period, [unit_a.pk, unit_b.pk])  # direct: already right
     rollup.rebuild()
@@ -109,7 +110,9 @@ def test_rollup_equals_records_on_random_data(db, shape, first, second, move):
             rollup.rebuild()
             _apply(second, uppers, unions)  # incremental upkeep
             if move and len(uppers) > 1:
-                move_unit(unit=unions[0], new_parent=uppers[-1], on_date=D(2024, 7, 16))
+                move_unit(
+                    unit=unions[0], new_parent=uppers[-1], on_date=D(2024, 7, 16), user=SYSTEM
+                )
                 assert not rollup.is_fresh()
                 rollup.rebuild()
             assert rollup.is_fresh()

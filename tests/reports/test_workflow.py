@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from reports import services
 from reports.models import Action, Report, Status
+from tests.actors import SYSTEM
 
 
 def _draft(deadline, unit, officer, text="Đã tổ chức tuyên truyền tại 3 doanh nghiệp."):
@@ -84,7 +85,7 @@ def test_illegal_transitions_are_refused(quarter3, unit_a, officer_a, admin_user
         services.accept_report(report=report, user=admin_user)
     with pytest.raises(services.ReportError, match="Chỉ trả lại"):
         services.return_report(report=report, user=admin_user, reason="x")
-    empty = services.get_or_create_report(deadline=quarter3, unit=unit_a)
+    empty = services.get_or_create_report(deadline=quarter3, unit=unit_a, user=SYSTEM)
     Report.objects.filter(pk=empty.pk).update(results="")
     empty.refresh_from_db()
     with pytest.raises(services.ReportError, match="Kết quả đạt được"):

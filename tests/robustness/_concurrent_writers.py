@@ -20,12 +20,15 @@ from organisation.models import UnitKind  # noqa: E402
 from organisation.services import create_unit  # noqa: E402
 from plans.models import Indicator, Measure, Period, Plan, Target, UnitOfMeasure  # noqa: E402
 from plans.services import StaleEdit, set_target  # noqa: E402
+from tests.actors import SYSTEM  # noqa: E402
 
 
 def setup():
     call_command("migrate", verbosity=0, interactive=False)
-    province = create_unit(name="LĐLĐ tỉnh thử tải", kind=UnitKind.PROVINCE)
-    unit = create_unit(name="LĐLĐ huyện thử tải", kind=UnitKind.DISTRICT, parent=province)
+    province = create_unit(name="LĐLĐ tỉnh thử tải", kind=UnitKind.PROVINCE, user=SYSTEM)
+    unit = create_unit(
+        name="LĐLĐ huyện thử tải", kind=UnitKind.DISTRICT, parent=province, user=SYSTEM
+    )
     plan = Plan.objects.create(
         number="01/KH-TT", issued_on="2024-06-11", issuing_unit=province, title="Thử tải", year=2024
     )
@@ -40,7 +43,7 @@ def setup():
         measure=Measure.NET_MEMBERS,
         unit_of_measure=UnitOfMeasure.PERSON,
     )
-    set_target(period=period, unit=unit, indicator=indicator, value=0)
+    set_target(period=period, unit=unit, indicator=indicator, value=0, user=SYSTEM)
     return period.pk, unit.pk, indicator.pk
 
 
@@ -68,6 +71,7 @@ def main(threads: int, increments: int):
                         indicator=indicator,
                         value=current.value + 1,
                         expected_version=current.version,
+                        user=SYSTEM,
                     )
                 except StaleEdit:
                     with lock:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from accounts.models import User
 from plans.demo import PEAK_CODE
 from plans.models import Period, Target
+from tests.actors import SYSTEM
 
 FUZZ = settings(
     max_examples=80,
@@ -250,7 +251,7 @@ def test_import_targets_with_damaged_cells(demo):
         TRIED["n"] += 1
         with transaction.atomic():
             try:
-                import_targets_file(source=out, source_name="fuzz.xlsx", plan=plan)
+                import_targets_file(source=out, source_name="fuzz.xlsx", plan=plan, user=SYSTEM)
             except ImportFailed as exc:
                 assert exc.problems and all(str(p) for p in exc.problems)
                 assert sorted(Target.objects.values_list("id", "value", "version")) == before

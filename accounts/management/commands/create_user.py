@@ -3,7 +3,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Role
+from accounts.permissions import role_choices
 from accounts.services import AccountError, create_user
 from organisation.selectors import find_unit_by_name
 
@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument(
+            "--role", required=True, choices=[value for value, _label in role_choices()]
+        )
         parser.add_argument("--unit", help="Tên đơn vị (bắt buộc với vai trò cán bộ đơn vị)")
         parser.add_argument("--email", default="")
 

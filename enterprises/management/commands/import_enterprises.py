@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accounts.commands import add_actor_argument, command_actor
 from enterprises import importer
 from organisation.models import Unit, UnitKind
 from organisation.selectors import find_unit_by_name
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             "--survey-date",
             help="ngày khảo sát (dd/mm/yyyy) cho các dòng không ghi ngày; mặc định hôm nay",
         )
+        add_actor_argument(parser)
 
     def handle(self, *args, **options):
         unit = None
@@ -53,7 +55,8 @@ class Command(BaseCommand):
         except (importer.ImportFileError, FileNotFoundError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         try:
-            importer.apply(result, user=None)
+            with command_actor("import_enterprises", options.get("as_user")) as user:
+                importer.apply(result, user=user)
         except ValidationError as exc:
             raise CommandError(
                 "Không lưu được, chưa dòng nào được lưu: " + " ".join(exc.messages)

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.commands import add_actor_argument, command_actor
 from plans.excel_import import ImportFailed
 from plans.management.lookup import plan_and_period
 from plans.services import import_targets_file
@@ -21,20 +22,23 @@ class Command(BaseCommand):
             help="Mã hoặc tên đợt; bỏ trống thì mỗi trang tính ứng với đợt trùng tên",
         )
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu gì")
+        add_actor_argument(parser)
 
-    def handle(self, *args, file, plan, period, dry_run, **options):
+    def handle(self, *args, file, plan, period, dry_run, as_user=None, **options):
         found, chosen = plan_and_period(plan, period)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không có tệp {file}.")
         try:
-            result = import_targets_file(
-                source=path,
-                source_name=path.name,
-                plan=found,
-                period=chosen,
-                dry_run=dry_run,
-            )
+            with command_actor("import_targets", as_user) as user:
+                result = import_targets_file(
+                    source=path,
+                    source_name=path.name,
+                    plan=found,
+                    period=chosen,
+                    dry_run=dry_run,
+                    user=user,
+                )
         except ImportFailed as exc:
             lines = [
                 f"Không nhập được tệp {path.name}: {len(exc.problems)} lỗi; không có gì thay đổi.",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.commands import add_actor_argument, command_actor
 from organisation.models import UnitKind
 from organisation.selectors import find_unit_by_name
 from progress.excel_import import read_members
@@ -21,6 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="tệp .xlsx")
         parser.add_argument("--union", required=True, help="tên công đoàn cơ sở")
+        add_actor_argument(parser)
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -51,7 +53,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path.name}, trang “{parsed.sheet}”, {where}: {cells}")
             raise CommandError(f"{len(errors)} lỗi trong {path.name}; chưa lưu đoàn viên nào.")
         try:
-            created = admit_members(union=union, members=members, user=None)
+            with command_actor("import_members", options.get("as_user")) as user:
+                created = admit_members(union=union, members=members, user=user)
         except ProgressError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"Đã kết nạp {len(created)} đoàn viên vào {union}.")
