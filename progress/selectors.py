@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from organisation.models import Unit, UnitPath
 from plans.models import Indicator, Measure, Period, PlanUnit
@@ -169,3 +169,11 @@ def current_member_by_cccd(cccds) -> dict[str, Member]:
             "union"
         )
     }
+
+
+def open_party_introductions(unit: Unit) -> QuerySet[Record]:
+    """Party introductions in unit's subtree still waiting for an outcome (the unit's to-do)."""
+    return Record.objects.filter(
+        kind=RecordKind.PARTY_INTRODUCED,
+        union__ancestor_paths__ancestor=unit,
+    ).filter(Q(party_outcome="") | Q(party_outcome="pending"))

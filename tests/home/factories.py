@@ -15,6 +15,7 @@ from plans.models import Indicator, Measure, Period, Plan, PlanUnit, Target
 from progress.models import RecordKind
 from progress.services import record_batch
 from reports.models import DeadlineKind, ReportingDeadline
+from tests.actors import SYSTEM
 from tests.conftest import PASSWORD
 
 START = datetime.date(2024, 7, 1)
@@ -40,12 +41,22 @@ def user(username, role, unit=None):
 
 
 def units() -> Federation:
-    province = create_unit(name="LĐLĐ tỉnh Thử", kind=UnitKind.PROVINCE, valid_from=FOUNDED)
+    province = create_unit(
+        name="LĐLĐ tỉnh Thử", kind=UnitKind.PROVINCE, valid_from=FOUNDED, user=SYSTEM
+    )
     unit_a = create_unit(
-        name="LĐLĐ huyện A", kind=UnitKind.DISTRICT, parent=province, valid_from=FOUNDED
+        name="LĐLĐ huyện A",
+        kind=UnitKind.DISTRICT,
+        parent=province,
+        valid_from=FOUNDED,
+        user=SYSTEM,
     )
     unit_b = create_unit(
-        name="LĐLĐ huyện B", kind=UnitKind.DISTRICT, parent=province, valid_from=FOUNDED
+        name="LĐLĐ huyện B",
+        kind=UnitKind.DISTRICT,
+        parent=province,
+        valid_from=FOUNDED,
+        user=SYSTEM,
     )
     union_a = create_unit(
         name="CĐCS Công ty A",
@@ -53,6 +64,7 @@ def units() -> Federation:
         parent=unit_a,
         sector=Sector.ENTERPRISE_LARGE,
         valid_from=FOUNDED,
+        user=SYSTEM,
     )
     union_b = create_unit(
         name="CĐCS Trường B",
@@ -60,6 +72,7 @@ def units() -> Federation:
         parent=unit_b,
         sector=Sector.STATE_ADMIN,
         valid_from=FOUNDED,
+        user=SYSTEM,
     )
     return Federation(province, unit_a, unit_b, union_a, union_b)
 
@@ -105,7 +118,9 @@ def federation(*, targets=(10, 4)) -> Federation:
 
 
 def admit(union, count, day=datetime.date(2024, 7, 10), by=None):
-    return record_batch(kind=RecordKind.ADMITTED, union=union, on_date=day, count=count, user=by)
+    return record_batch(
+        kind=RecordKind.ADMITTED, union=union, on_date=day, count=count, user=by or SYSTEM
+    )
 
 
 __all__ = ["Role", "admit", "federation", "units", "user"]
