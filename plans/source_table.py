@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from openpyxl import Workbook
 
-from core.excel import OfficialSheet, write_official_sheet
+from core.excel import OfficialSheet, save_workbook, write_official_sheet
 from core.text import clean, format_int, name_key, parse_int
 from plans.table import OF_WHICH, HeaderCell
 
@@ -343,5 +343,5 @@ def write_printed_xlsx(path) -> Path:
     from plans.demo import PEAK_CODE
 
     workbook = printed_workbook(demo_table(), PEAK_CODE, "LIÊN ĐOÀN LAO ĐỘNG TỈNH LAI CHÂU")
-    workbook.save(path)
+    save_workbook(workbook, path)
     return Path(path)
