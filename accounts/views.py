@@ -136,6 +136,7 @@ def audit_log(request):
     page_number = form.page_number() if form.is_valid() else 1
     offset = (page_number - 1) * AUDIT_PAGE_SIZE
     entries, total = audit.search(request.user, limit=AUDIT_PAGE_SIZE, offset=offset, **filters)
+    audit.log_shown(request.user, entries, purpose="audit_log", path=request.get_full_path())
     pages = max(1, -(-total // AUDIT_PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
@@ -164,9 +165,10 @@ def object_history(request, app_label, model, pk):
     except Exception as exc:  # noqa: BLE001 - a malformed id is simply not found
         raise Http404 from exc
     rows = audit.history_rows(request.user, tracked, object_id=object_id)
-    entries = [audit.describe(tracked, row) for row in rows[:500]]
+    entries = [audit.describe(tracked, row, user=request.user) for row in rows[:500]]
     if not entries:
         raise Http404
+    audit.log_shown(request.user, entries, purpose="object_history", path=request.get_full_path())
     return render(
         request,
         "accounts/object_history.html",

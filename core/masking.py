@@ -10,6 +10,11 @@ import datetime
 
 MASK = "•"
 
+# Personal data fields (Decree 13/2023), by field name on any model: shown in full only where
+# can_see_personal_data allows; masked on pages, in exports and in the audit trail, and never
+# searchable by someone who may not see them.
+PERSONAL_FIELDS = ("cccd", "date_of_birth", "ethnicity")
+
 
 def mask_cccd(cccd: str | None) -> str:
     """'012345678901' → '••••••••8901': the last four digits, enough to tell two people apart."""
@@ -44,3 +49,48 @@ def birth_date_for(user, unit, value) -> str:
     if value and can_see_personal_data(user, unit):
         return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else str(value)
     return mask_date(value)
+
+
+def mask_hidden(value) -> str:
+    """Sensitive data shown to nobody without the right (ethnicity): not even its length."""
+    return MASK * 3 if value else ""
+
+
+def mask_field(name: str, value) -> str:
+    """The masked display of personal field ``name`` (one of PERSONAL_FIELDS)."""
+    if name == "cccd":
+        return mask_cccd(value)
+    if name == "date_of_birth":
+        return mask_date(value)
+    return mask_hidden(value)
+
+
+def is_personal(name: str) -> bool:
+    return name in PERSONAL_FIELDS
+
+
+def sees_unit(allowed: set[int] | None, unit_id) -> bool:
+    """With allowed = accounts.permissions.personal_data_unit_ids(user): may see unit's data."""
+    return allowed is None or unit_id in allowed
+
+
+def log_personal_data_access(user, *, purpose: str, subjects, path: str = "") -> None:
+    """Record that user was shown the unmasked personal data of subjects (Decree 13/2023,
+    processing log). subjects: model instances (or (label, pk) pairs); nothing is written when
+    there are none, or no signed-in user.
+    """
+    from core.models import PersonalDataAccess
+
+    keys = []
+    for subject in subjects:
+        if isinstance(subject, tuple):
+            label, pk = subject
+        else:
+            label, pk = subject._meta.label_lower, subject.pk
+        keys.append(f"{label}:{pk}")
+    if not keys or user is None or not getattr(user, "is_authenticated", False):
+        return
+    keys = sorted(set(keys))
+    PersonalDataAccess.objects.create(
+        user=user, purpose=purpose[:50], path=path[:500], subjects=keys, count=len(keys)
+    )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import personal_data_unit_ids, require_edit, require_view, visible_units
+from core.masking import log_personal_data_access, mask_hidden, sees_unit
 from organisation.models import Unit, UnitKind
 from progress import services
 from progress.excel_import import read_members
@@ -66,7 +67,14 @@ def member_list(request):
         mine = allowed is None or member.union_id in allowed
         member.cccd_shown = member.cccd if mine else mask_cccd(member.cccd)
         member.birth_shown = member.date_of_birth if mine else None
+        member.ethnicity_shown = member.ethnicity if mine else mask_hidden(member.ethnicity)
         member.can_edit = editable is None or member.union_id in editable
+    log_personal_data_access(
+        request.user,
+        purpose="member_list",
+        subjects=[m for m in members if sees_unit(allowed, m.union_id)],
+        path=request.get_full_path(),
+    )
     open_party = (
         Record.objects.filter(
             kind=RecordKind.PARTY_INTRODUCED,

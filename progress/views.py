@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.permissions import personal_data_unit_ids, require_view
 from core.excel import XLSX_CONTENT_TYPE
+from core.masking import log_personal_data_access, sees_unit
 from organisation.models import Unit
 from plans import selectors as plan_selectors
 from plans.models import Indicator, Target
@@ -117,6 +118,12 @@ def records(request, pk, period, unit, indicator):
         if record.member:
             can_see = allowed is None or record.union_id in allowed
             record.cccd_shown = record.member.cccd if can_see else mask_cccd(record.member.cccd)
+    log_personal_data_access(
+        request.user,
+        purpose="progress_records",
+        subjects=[r.member for r in rows if r.member and sees_unit(allowed, r.union_id)],
+        path=request.get_full_path(),
+    )
     target = (
         Target.objects.filter(period=current, unit=unit, indicator=indicator)
         .values_list("value", flat=True)
