@@ -387,7 +387,7 @@ def _founding_members(request, decided_on) -> tuple[list[dict], list[str]]:
             if not raw.values.get("admitted_on"):
                 raw.values["admitted_on"] = decided_on
             raws.append(raw)
-    members, row_errors = validate_rows(raws, None)
+    members, row_errors = validate_rows(raws, None, user=request.user)
     errors += [str(e) for e in row_errors]
     for member in members:
         member.pop("admitted_on", None)

@@ -119,7 +119,7 @@ def add_members(request):
         union = form.cleaned_data["union"]
         require_edit(request.user, union)
         rows_in = _rows_from_post(request.POST)
-        members, errors = validate_rows(rows_in, union)
+        members, errors = validate_rows(rows_in, union, user=request.user)
         if not rows_in:
             errors = [_("Chưa nhập đoàn viên nào.")]
         if not errors:
@@ -206,7 +206,9 @@ def import_members(request):
         require_edit(request.user, union)
         upload = form.cleaned_data["file"]
         parsed = read_members(upload, upload.name)
-        members, errors = validate_rows(parsed.rows, union) if parsed.rows else ([], [])
+        members, errors = (
+            validate_rows(parsed.rows, union, user=request.user) if parsed.rows else ([], [])
+        )
         errors = parsed.errors + errors
         if not parsed.rows and not errors:
             errors = [_("Tệp %(f)s không có dòng đoàn viên nào.") % {"f": upload.name}]

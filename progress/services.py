@@ -5,8 +5,12 @@ Callers check permissions (accounts.permissions) before calling; services check 
 """
 
 import datetime
+import hashlib
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -101,6 +105,55 @@ def normalise_member(data: dict, admitted_on: datetime.date) -> NewMember:
     )
 
 
+# Member entry throttle: distinct CCCDs a signed-in user may submit (checked against the register)
+# per minute, on every path (entry page, Excel import, founding members). Commands (user=None)
+# are not throttled. settings.MEMBER_ENTRY_PER_MINUTE overrides the default.
+MEMBER_ENTRY_PER_MINUTE = 600
+
+
+def throttle_member_entry(*, user, cccds) -> None:
+    """Refuse (ProgressError) once user has submitted more than the limit of distinct CCCDs in
+    the current minute, so the register cannot be probed CCCD by CCCD in bulk."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    limit = getattr(settings, "MEMBER_ENTRY_PER_MINUTE", MEMBER_ENTRY_PER_MINUTE)
+    window = int(time.time() // 60)
+    joined = user.date_joined.timestamp() if getattr(user, "date_joined", None) else 0
+    key = f"progress:member-entry:{user.pk}:{joined:.0f}:{window}"
+    seen = cache.get(key) or set()
+    new = {hashlib.sha256(str(c).encode()).hexdigest()[:20] for c in cccds} - seen
+    if len(seen) + len(new) > limit:
+        raise ProgressError(
+            _(
+                "Đã nhập quá %(n)s số CCCD trong một phút (giới hạn để bảo vệ sổ đoàn viên); "
+                "hãy chờ một phút rồi nhập tiếp."
+            )
+            % {"n": limit}
+        )
+    if new:
+        cache.set(key, seen | new, 120)
+
+
+def duplicate_cccd_message(user, member: Member) -> str:
+    """'số CCCD … đã là đoàn viên của …' only to a user who may see the member's union; anyone
+    else gets a neutral message that names no union and confirms no membership (no oracle)."""
+    from accounts.permissions import can_view_unit
+
+    if user is None or can_view_unit(user, member.union):
+        return _("số CCCD %(c)s đã là đoàn viên của %(u)s.") % {
+            "c": member.cccd,
+            "u": member.union,
+        }
+    return _(
+        "số CCCD %(c)s không nhập được vào đơn vị này; hãy kiểm tra lại số CCCD hoặc liên hệ "
+        "Ban Tổ chức LĐLĐ tỉnh."
+    ) % {"c": member.cccd}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 @transaction.atomic
 def admit_members(*, union: Unit, members: list[dict], user, simulated=False) -> list[Member]:
     """Admit people to union: a Member and an ADMITTED record each. All or nothing.
@@ -119,12 +172,12 @@ def admit_members(*, union: Unit, members: list[dict], user, simulated=False) ->
         _check_union(union, person.admitted_on)
         if person.date_of_birth >= person.admitted_on:
             raise ProgressError(_("Ngày sinh phải trước ngày kết nạp."))
-    existing = Member.objects.filter(cccd__in=seen, left_on__isnull=True).first()
+    throttle_member_entry(user=user, cccds=seen)
+    existing = (
+        Member.objects.filter(cccd__in=seen, left_on__isnull=True).select_related("union").first()
+    )
     if existing:
-        raise ProgressError(
-            _("Số CCCD %(c)s đã là đoàn viên của %(u)s.")
-            % {"c": existing.cccd, "u": existing.union}
-        )
+        raise ProgressError(_capital(duplicate_cccd_message(user, existing)))
     created = []
     for person in people:
         member = Member.objects.create(
