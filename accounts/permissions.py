@@ -219,3 +219,12 @@ def audit_unit_ids(user):
     if user.is_province_level:
         return None
     return _subtree_ids(user.unit)
+
+
+# Corrections -----------------------------------------------------------------------------------
+
+
+def can_correct_records(user) -> bool:
+    """Correcting or voiding a recorded progress figure (with a reason, audited): province
+    administrators."""
+    return _active(user) and user.is_province_admin

@@ -4,13 +4,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from accounts.permissions import personal_data_unit_ids, require_view
+from accounts.permissions import can_correct_records, personal_data_unit_ids, require_view
 from core.excel import XLSX_CONTENT_TYPE
 from core.masking import log_personal_data_access, sees_unit
 from organisation.models import Unit
 from plans import selectors as plan_selectors
 from plans.models import Indicator, Target
 from progress import dashboard as boards
+from progress import services
 from progress.export import results_bytes
 from progress.selectors import mask_cccd, records_behind
 
@@ -141,6 +142,8 @@ def records(request, pk, period, unit, indicator):
             "total": sum(r.contribution for r in rows),
             "target": target,
             "as_of": as_of,
+            "can_correct": can_correct_records(request.user),
+            "correctable_kinds": services.CORRECTABLE_KINDS,
         },
     )
 

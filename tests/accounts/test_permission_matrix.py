@@ -134,6 +134,8 @@ MATRIX: dict[str, Url] = {
     "progress:transfer": Url(args=lambda o: [o.member_a.pk], get=A_WRITERS, post=A_WRITERS),
     "progress:party_intro": Url(args=lambda o: [o.member_a.pk], get=A_WRITERS, post=A_WRITERS),
     "progress:party_outcome": Url(args=lambda o: [o.party_record_a.pk], get=A_WRITERS, post=A_WRITERS),
+    "progress:correct_record": Url(args=lambda o: [o.batch_record_a.pk], get=ONLY_ADMIN, post=ONLY_ADMIN,
+                                   note="correct or void a counted batch: province administrators"),
     # enterprises -----------------------------------------------------------------------------
     "enterprises:list": Url(get=SIGNED_IN, post=SIGNED_IN),
     "enterprises:coverage": Url(get=SIGNED_IN, post=SIGNED_IN),
