@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.permissions import can_edit_unit, require, require_edit, require_view
 from core.excel import XLSX_CONTENT_TYPE
+from core.query import query_int
 from enterprises import forms, importer, rules, selectors, services
 from enterprises.export import workbook_bytes
 from enterprises.models import Enterprise, FoundingCase, InformalGroup, Stage
@@ -38,10 +39,7 @@ def _threshold_context():
 
 
 def _chosen_unit(request, param="unit"):
-    try:
-        pk = int((request.GET.get(param) or "0").replace(".", ""))
-    except ValueError:
-        pk = 0
+    pk = query_int(request, param)
     if not pk:
         return None
     unit = get_object_or_404(Unit, pk=pk)

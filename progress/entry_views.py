@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import personal_data_unit_ids, require_edit, require_view, visible_units
 from core.masking import log_personal_data_access, mask_hidden, sees_unit
+from core.query import query_int
 from organisation.models import Unit, UnitKind
 from progress import services
 from progress.excel_import import read_members
@@ -53,8 +54,9 @@ def member_list(request):
     units = visible_units(request.user)
     members = Member.objects.filter(union__in=units, left_on__isnull=True).select_related("union")
     union = None
-    if request.GET.get("union"):
-        union = get_object_or_404(Unit, pk=request.GET["union"])
+    union_id = query_int(request, "union")
+    if union_id is not None:
+        union = get_object_or_404(Unit, pk=union_id)
         require_view(request.user, union)
         members = members.filter(union=union)
     query = request.GET.get("q", "").strip()

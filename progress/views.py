@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.permissions import can_correct_records, personal_data_unit_ids, require_view
 from core.excel import XLSX_CONTENT_TYPE
 from core.masking import log_personal_data_access, sees_unit
+from core.query import query_int
 from organisation.models import Unit
 from plans import selectors as plan_selectors
 from plans.models import Indicator, Target
@@ -37,18 +38,11 @@ def _chart_choice(request, plan, board, indicators):
     """Which unit and indicator the chart shows (defaults: province or first row, first)."""
     rows = [board.province, *board.rows] if board.province else list(board.rows)
     by_id = {r.unit.pk: r for r in rows}
-    unit_row = by_id.get(_int(request.GET.get("chart_unit"))) or (rows[0] if rows else None)
+    unit_row = by_id.get(query_int(request, "chart_unit")) or (rows[0] if rows else None)
     indicator = next(
-        (i for i in indicators if i.pk == _int(request.GET.get("indicator"))), indicators[0]
+        (i for i in indicators if i.pk == query_int(request, "indicator")), indicators[0]
     )
     return unit_row, indicator
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def dashboard(request, pk, period):
@@ -56,7 +50,7 @@ def dashboard(request, pk, period):
     current = plan_selectors.get_period(plan, period)
     visible = plan_selectors.visible_plan_unit_ids(request.user, plan)
     parent = None
-    under = _int(request.GET.get("under"))
+    under = query_int(request, "under")
     if under:
         parent = get_object_or_404(Unit, pk=under)
         require_view(request.user, parent)

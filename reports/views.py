@@ -15,6 +15,7 @@ from accounts.permissions import (
     require_view,
 )
 from core.excel import XLSX_CONTENT_TYPE
+from core.query import query_int
 from organisation.models import Unit
 from plans.selectors import get_plan_for, plans_for
 from reports import selectors, services
@@ -31,8 +32,8 @@ def report_list(request):
     plans = list(plans_for(request.user))
     plan = None
     if plans:
-        wanted = request.GET.get("plan")
-        plan = next((p for p in plans if str(p.pk) == wanted), plans[0])
+        wanted = query_int(request, "plan")
+        plan = next((p for p in plans if p.pk == wanted), plans[0])
     user = request.user
     today = timezone.localdate()
     deadlines = list(selectors.deadlines_for(user, plan)) if plan else []
