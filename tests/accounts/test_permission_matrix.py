@@ -105,6 +105,7 @@ MATRIX: dict[str, Url] = {
         args=lambda o: [o.grassroots_officer.pk], get=ACCOUNT_MANAGERS_OF_A, post=ACCOUNT_MANAGERS_OF_A
     ),
     "accounts:audit_log": Url(get=AUDIT_OF_A | {OFF_B}, post=NOBODY, note="officers see only their subtree's rows"),
+    "accounts:personal_data_log": Url(get=ONLY_ADMIN, post=NOBODY, note="processing log (Decree 13/2023)"),
     "accounts:object_history": Url(
         args=lambda o: ["plans", "target", o.target_a.pk], get=AUDIT_OF_A, post=NOBODY
     ),

@@ -82,3 +82,17 @@ def test_member_list_shows_ethnicity_only_to_those_who_may_see_personal_data(tre
     assert "Lò Thị Mẩy" in html
     assert ETHNICITY not in html and CCCD not in html
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_processing_log_page(tree, signed_in):
+    member = _member(tree)
+    _page(signed_in(tree.officer_a), "progress:members")
+    for user in (tree.viewer, tree.officer_a):
+        response = signed_in(user).get(reverse("accounts:personal_data_log"))
+        assert response.status_code == 403
+    admin = signed_in(tree.admin)
+    html = _page(admin, "accounts:personal_data_log", member=member.pk)
+    assert "s.officer.a" in html and f"progress.member:{member.pk}" in html
+    html = _page(admin, "accounts:personal_data_log", member=member.pk + 1000)
+    assert "s.officer.a" not in html
+    assert admin.get(reverse("accounts:personal_data_log"), {"member": "abc"}).status_code == 400
