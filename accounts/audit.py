@@ -4,6 +4,12 @@ Every model carrying ``history = HistoricalRecords()`` shows up here without reg
 models added later by other apps are covered automatically. Rows are filtered through
 accounts.permissions.audit_unit_ids: a model's rows are tied to a unit by its own unit field
 (``unit_field``); models without one are visible to province-level users only.
+
+Personal data (core.masking.PERSONAL_FIELDS: CCCD, date of birth, ethnicity) follow the same rule
+as on the member pages: shown in full only to users for whom
+accounts.permissions.personal_data_unit_ids covers the row's unit, masked otherwise, and never
+searchable by someone who could not see the value. ``describe`` marks entries that showed
+personal data in full (``Entry.personal_shown``) so the views can log the access.
 """
 
 from contextlib import contextmanager
@@ -22,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts import permissions
+from core import masking
 from organisation.models import Unit
 
 HISTORY_TYPES = {"+": gettext_lazy("Tạo mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xoá")}
@@ -83,6 +90,7 @@ class Entry:
     model: type
     record: object
     changes: list[Change] = field(default_factory=list)
+    personal_shown: bool = False  # a personal data field was shown unmasked
 
     @property
     def model_label(self) -> str:
@@ -137,14 +145,36 @@ def _scoped(model, queryset, user):
     return queryset.filter(**{f"{name}__in": ids})
 
 
-def _text_q(model, text: str) -> Q:
+def personal_scope(user) -> set[int] | None:
+    """personal_data_unit_ids(user), computed once per user object (one query per page)."""
+    cached = getattr(user, "_audit_personal_scope", False)
+    if cached is False:
+        cached = permissions.personal_data_unit_ids(user)
+        try:
+            user._audit_personal_scope = cached
+        except AttributeError:  # AnonymousUser and friends
+            pass
+    return cached
+
+
+def _text_q(model, text: str, user=None) -> Q:
     hist = history_model(model)
     q = Q(history_change_reason__icontains=text) | Q(history_user__username__icontains=text)
+    allowed = personal_scope(user)
+    unit_name = unit_field(model)
     for f in hist._meta.concrete_fields:
         if f.name in HIDDEN_FIELDS or f.name.startswith("history_"):
             continue
-        if isinstance(f, models.CharField | models.TextField):
-            q |= Q(**{f"{f.name}__icontains": text})
+        if not isinstance(f, models.CharField | models.TextField):
+            continue
+        if masking.is_personal(f.name):
+            # Only rows whose value the user may see in full: no search as an oracle.
+            if allowed is None:
+                q |= Q(**{f"{f.name}__icontains": text})
+            elif allowed and unit_name is not None:
+                q |= Q(**{f"{f.name}__icontains": text, f"{unit_name}__in": allowed})
+            continue
+        q |= Q(**{f"{f.name}__icontains": text})
     if text.isdecimal():  # not "²": isdigit() but int() refuses it
         q |= Q(**{model._meta.pk.attname: int(text)})
     return q
@@ -171,7 +201,7 @@ def history_rows(
     if date_to:
         qs = qs.filter(history_date__date__lte=date_to)
     if text:
-        qs = qs.filter(_text_q(model, text))
+        qs = qs.filter(_text_q(model, text, user))
     return qs.order_by("-history_date", "-history_id")
 
 
@@ -188,11 +218,18 @@ def search(user, *, model_keys=None, limit=50, offset=0, **filters) -> tuple[lis
         )
     merged.sort(key=lambda item: (item[0], item[1]), reverse=True)
     page = merged[offset : offset + limit]
-    return [describe(model, row) for _d, _i, model, row in page], total
+    return [describe(model, row, user=user) for _d, _i, model, row in page], total
 
 
-def describe(model, record) -> Entry:
+def describe(model, record, *, user=None) -> Entry:
+    """The row's changes for display; personal fields masked unless user may see them."""
     entry = Entry(model=model, record=record)
+    unit_name = unit_field(model)
+    unit_id = getattr(record, unit_name, None) if unit_name else None
+    sees_personal = user is not None and (
+        personal_scope(user) is None
+        or (unit_id is not None and masking.sees_unit(personal_scope(user), unit_id))
+    )
     previous = record.prev_record if record.history_type != "+" else None
     for f in model._meta.concrete_fields:
         if f.name in HIDDEN_FIELDS or f.primary_key or not f.editable:
@@ -205,10 +242,25 @@ def describe(model, record) -> Entry:
             continue
         if previous is None and new in (None, "", False):
             continue
-        entry.changes.append(
-            Change(str(f.verbose_name), display_value(f, old), display_value(f, new))
-        )
+        if masking.is_personal(f.name) and not sees_personal:
+            shown_old = masking.mask_field(f.name, old) or "—"
+            shown_new = masking.mask_field(f.name, new) or "—"
+        else:
+            shown_old, shown_new = display_value(f, old), display_value(f, new)
+            if masking.is_personal(f.name):
+                entry.personal_shown = True
+        entry.changes.append(Change(str(f.verbose_name), shown_old, shown_new))
     return entry
+
+
+def log_shown(user, entries: list[Entry], *, purpose: str, path: str = "") -> None:
+    """Processing log (Decree 13/2023) for the entries that showed personal data in full."""
+    masking.log_personal_data_access(
+        user,
+        purpose=purpose,
+        subjects=[(e.model._meta.label_lower, e.object_id) for e in entries if e.personal_shown],
+        path=path,
+    )
 
 
 def display_value(f, value) -> str:

@@ -386,6 +386,21 @@ def audit_unit_ids(user):
     return _subtree_ids(user.unit)
 
 
+# Corrections -----------------------------------------------------------------------------------
+
+
+def can_correct_records(user) -> bool:
+    """Correcting or voiding a recorded progress figure (with a reason, audited): province
+    administrators."""
+    return _active(user) and user.is_province_admin
+
+
+def can_view_personal_data_log(user) -> bool:
+    """The processing log of personal data (who was shown whose data): province
+    administrators."""
+    return _active(user) and user.is_province_admin
+
+
 # Templates -----------------------------------------------------------------------------------
 
 

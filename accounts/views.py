@@ -136,6 +136,7 @@ def audit_log(request):
     page_number = form.page_number() if form.is_valid() else 1
     offset = (page_number - 1) * AUDIT_PAGE_SIZE
     entries, total = audit.search(request.user, limit=AUDIT_PAGE_SIZE, offset=offset, **filters)
+    audit.log_shown(request.user, entries, purpose="audit_log", path=request.get_full_path())
     pages = max(1, -(-total // AUDIT_PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
@@ -149,7 +150,45 @@ def audit_log(request):
             "page_number": page_number,
             "pages": pages,
             "query": query.urlencode(),
+            "can_view_personal_log": permissions.can_view_personal_data_log(request.user),
         },
+    )
+
+
+PERSONAL_LOG_PAGE_SIZE = 100
+PURPOSES = {
+    "member_list": _("Sổ đoàn viên"),
+    "progress_records": _("Bản ghi sau một số liệu"),
+    "audit_log": _("Nhật ký thay đổi"),
+    "object_history": _("Lịch sử một đối tượng"),
+}
+
+
+@require_GET
+def personal_data_log(request):
+    """The processing log (Decree 13/2023): who was shown whose personal data in full."""
+    from core.models import PersonalDataAccess
+    from core.query import query_int
+
+    permissions.require(permissions.can_view_personal_data_log(request.user))
+    rows = PersonalDataAccess.objects.select_related("user")
+    username = request.GET.get("user", "").strip()[:150]
+    if username:
+        rows = rows.filter(user__username__icontains=username)
+    member = query_int(request, "member")
+    if member is not None:
+        rows = rows.filter(subjects__icontains=f'"progress.member:{member}"')
+    page = Paginator(rows.order_by("-at", "-id"), PERSONAL_LOG_PAGE_SIZE).get_page(
+        query_int(request, "page", default=1)
+    )
+    for row in page:
+        row.purpose_label = PURPOSES.get(row.purpose, row.purpose)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/personal_data_log.html",
+        {"page": page, "username": username, "member": member, "query": query.urlencode()},
     )
 
 
@@ -164,9 +203,10 @@ def object_history(request, app_label, model, pk):
     except Exception as exc:  # noqa: BLE001 - a malformed id is simply not found
         raise Http404 from exc
     rows = audit.history_rows(request.user, tracked, object_id=object_id)
-    entries = [audit.describe(tracked, row) for row in rows[:500]]
+    entries = [audit.describe(tracked, row, user=request.user) for row in rows[:500]]
     if not entries:
         raise Http404
+    audit.log_shown(request.user, entries, purpose="object_history", path=request.get_full_path())
     return render(
         request,
         "accounts/object_history.html",

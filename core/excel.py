@@ -42,6 +42,13 @@ page and the panes are frozen below the header. Row heights are estimated from t
 since Excel does not grow rows for wrapped text when it opens a file.
 
 If the workbook still holds only openpyxl's default empty sheet, that sheet is replaced.
+
+Formula guard: every workbook the product writes leaves through :func:`workbook_bytes` or
+:func:`save_workbook`, which first pass it through :func:`guard_formulas`: a text cell starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (an enterprise named
+``=HYPERLINK(...)``) is written as text (type ``s``, with Excel's quote prefix), never as a live
+formula. The product writes no formulas of its own; the value itself is kept unchanged, so an
+export read back by an importer gives the same text.
 """
 
 from __future__ import annotations
@@ -294,8 +301,37 @@ def _page_setup(ws: Worksheet, pos: SheetPositions, last_col: int) -> None:
     ws.freeze_panes = ws.cell(row=pos.first_data_row, column=pos.first_value_column)
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_formulas(workbook) -> int:
+    """Make every text cell that a spreadsheet could take for a formula plain text.
+
+    Returns how many cells were guarded. Write-only workbooks are refused: their cells are gone
+    once written, so they could not be checked here.
+    """
+    if getattr(workbook, "write_only", False):
+        raise ValueError("guard_formulas needs a normal (not write-only) workbook")
+    guarded = 0
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    guarded += 1
+    return guarded
+
+
+def save_workbook(workbook, target) -> None:
+    """Save to a path or file object, formulas guarded (see the module docstring)."""
+    guard_formulas(workbook)
+    workbook.save(target)
+
+
 def workbook_bytes(workbook) -> bytes:
-    """The workbook as .xlsx bytes (for an HttpResponse)."""
+    """The workbook as .xlsx bytes (for an HttpResponse), formulas guarded."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    save_workbook(workbook, buffer)
     return buffer.getvalue()

@@ -1,14 +1,13 @@
 """The register as an Excel list in the shape the importer reads back (title rows, one header
 row, one row per enterprise). Round trip: export → import changes nothing."""
 
-import io
-
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from core.excel import NATIONAL_BODY
+from core.excel import workbook_bytes as core_workbook_bytes
 from organisation.models import UnitKind
 
 FONT = "Times New Roman"
@@ -110,6 +109,4 @@ def build_workbook(enterprises) -> Workbook:
 
 
 def workbook_bytes(enterprises) -> bytes:
-    buffer = io.BytesIO()
-    build_workbook(enterprises).save(buffer)
-    return buffer.getvalue()
+    return core_workbook_bytes(build_workbook(enterprises))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import HISTORY_TYPES
 from accounts.permissions import can_edit_unit, require, require_edit, require_view
 from core.excel import XLSX_CONTENT_TYPE
+from core.query import query_int
 from enterprises import forms, importer, rules, selectors, services
 from enterprises.export import workbook_bytes
 from enterprises.models import Enterprise, FoundingCase, InformalGroup, Stage
@@ -38,10 +39,7 @@ def _threshold_context():
 
 
 def _chosen_unit(request, param="unit"):
-    try:
-        pk = int((request.GET.get(param) or "0").replace(".", ""))
-    except ValueError:
-        pk = 0
+    pk = query_int(request, param)
     if not pk:
         return None
     unit = get_object_or_404(Unit, pk=pk)
@@ -384,7 +382,7 @@ def _founding_members(request, decided_on) -> tuple[list[dict], list[str]]:
             if not raw.values.get("admitted_on"):
                 raw.values["admitted_on"] = decided_on
             raws.append(raw)
-    members, row_errors = validate_rows(raws, None)
+    members, row_errors = validate_rows(raws, None, user=request.user)
     errors += [str(e) for e in row_errors]
     for member in members:
         member.pop("admitted_on", None)

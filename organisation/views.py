@@ -20,6 +20,7 @@ from accounts.permissions import (
     restrict,
     sees_all_units,
 )
+from core.query import query_int
 from organisation import selectors, services
 from organisation.forms import (
     AsOfForm,
@@ -180,7 +181,7 @@ def _run(form, action):
 
 def unit_create(request):
     require(can_create_units(request.user))
-    initial = {"parent": request.GET.get("parent"), "kind": UnitKind.GRASSROOTS}
+    initial = {"parent": query_int(request, "parent"), "kind": UnitKind.GRASSROOTS}
     form = UnitCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

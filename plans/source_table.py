@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from openpyxl import Workbook
 
-from core.excel import OfficialSheet, write_official_sheet
+from core.excel import OfficialSheet, save_workbook, write_official_sheet
 from core.text import clean, format_int, name_key, parse_int
 from plans.table import OF_WHICH, HeaderCell
 
@@ -342,5 +342,5 @@ def write_printed_xlsx(path, sheet_name: str) -> Path:
     """demo/bieu_giao_chi_tieu_nhu_ban_in.xlsx from the seed text; sheet_name: the period's code
     (plans.demo.PEAK_CODE — passed in, so this module never imports the demo)."""
     workbook = printed_workbook(demo_table(), sheet_name, "LIÊN ĐOÀN LAO ĐỘNG TỈNH LAI CHÂU")
-    workbook.save(path)
+    save_workbook(workbook, path)
     return Path(path)

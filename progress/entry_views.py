@@ -17,7 +17,8 @@ from accounts.permissions import (
     restrict,
     unit_ids,
 )
-from core.masking import mask_cccd
+from core.masking import log_personal_data_access, mask_cccd, mask_hidden, sees_unit
+from core.query import query_int
 from core.redirects import redirect_next
 from organisation.models import Unit, UnitKind
 from progress import services
@@ -59,8 +60,9 @@ def member_list(request):
     members = restrict(Member.objects.filter(left_on__isnull=True), request.user, "view")
     members = members.select_related("union")
     union = None
-    if request.GET.get("union"):
-        union = get_object_or_404(Unit, pk=request.GET["union"])
+    union_id = query_int(request, "union")
+    if union_id is not None:
+        union = get_object_or_404(Unit, pk=union_id)
         require_view(request.user, union)
         members = members.filter(union=union)
     query = request.GET.get("q", "").strip()
@@ -73,7 +75,14 @@ def member_list(request):
         mine = allowed is None or member.union_id in allowed
         member.cccd_shown = member.cccd if mine else mask_cccd(member.cccd)
         member.birth_shown = member.date_of_birth if mine else None
+        member.ethnicity_shown = member.ethnicity if mine else mask_hidden(member.ethnicity)
         member.can_edit = editable is None or member.union_id in editable
+    log_personal_data_access(
+        request.user,
+        purpose="member_list",
+        subjects=[m for m in members if sees_unit(allowed, m.union_id)],
+        path=request.get_full_path(),
+    )
     open_party = (
         restrict(Record.objects.all(), request.user, "view")
         .filter(kind=RecordKind.PARTY_INTRODUCED, party_outcome__in=["", "pending"])
@@ -115,7 +124,7 @@ def add_members(request):
         union = form.cleaned_data["union"]
         require_edit(request.user, union)
         rows_in = _rows_from_post(request.POST)
-        members, errors = validate_rows(rows_in, union)
+        members, errors = validate_rows(rows_in, union, user=request.user)
         if not rows_in:
             errors = [_("Chưa nhập đoàn viên nào.")]
         if not errors:
@@ -202,7 +211,9 @@ def import_members(request):
         require_edit(request.user, union)
         upload = form.cleaned_data["file"]
         parsed = read_members(upload, upload.name)
-        members, errors = validate_rows(parsed.rows, union) if parsed.rows else ([], [])
+        members, errors = (
+            validate_rows(parsed.rows, union, user=request.user) if parsed.rows else ([], [])
+        )
         errors = parsed.errors + errors
         if not parsed.rows and not errors:
             errors = [_("Tệp %(f)s không có dòng đoàn viên nào.") % {"f": upload.name}]

@@ -72,9 +72,15 @@ def parse_cccd(value) -> str:
 
 
 def validate_rows(
-    rows: list[RawRow], union: Unit | None, today: datetime.date | None = None
+    rows: list[RawRow], union: Unit | None, today: datetime.date | None = None, *, user=None
 ) -> tuple[list[dict], list[RowError]]:
-    """Return (clean member dicts for admit_members, errors). Valid only if errors is empty."""
+    """Return (clean member dicts for admit_members, errors). Valid only if errors is empty.
+
+    ``user`` (the person entering; None for commands) is throttled and is told of a CCCD
+    already in the register only as far as they may see it (progress.services).
+    """
+    from progress.services import ProgressError, duplicate_cccd_message, throttle_member_entry
+
     today = today or timezone.localdate()
     errors: list[RowError] = []
     good: list[tuple[RawRow, dict]] = []
@@ -131,15 +137,15 @@ def validate_rows(
             first_seen[cccd] = raw.number
         if len(errors) == before:
             good.append((raw, data))
+    try:
+        throttle_member_entry(user=user, cccds=[d["cccd"] for _r, d in good])
+    except ProgressError as exc:
+        first = good[0][0] if good else rows[0]
+        return [], [RowError(first.number, COLUMNS["cccd"], " ".join(exc.messages))]
     existing = current_member_by_cccd(d["cccd"] for _r, d in good)
     for raw, data in good:
         member = existing.get(data["cccd"])
         if member:
-            err(
-                raw,
-                "cccd",
-                _("số CCCD %(c)s đã là đoàn viên của %(u)s.")
-                % {"c": data["cccd"], "u": member.union},
-            )
+            err(raw, "cccd", duplicate_cccd_message(user, member))
     errors.sort(key=lambda e: e.row)
     return [d for _r, d in good], errors

@@ -21,13 +21,15 @@ Design notes
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organisation.models import Sector, Unit
+
+RECORD_COUNT_MAX = 100_000  # progress.services.BATCH_HARD_CAP
 
 cccd_validator = RegexValidator(
     r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."), code="cccd_format"
@@ -112,7 +114,12 @@ class Record(models.Model):
     )
     # Sector of the union on ``date``, stamped at entry (see the module docstring).
     sector = models.CharField(_("khu vực"), max_length=20, choices=Sector.choices)
-    count = models.PositiveIntegerField(_("số lượng"), default=1, validators=[MinValueValidator(1)])
+    # At most progress.services.BATCH_HARD_CAP (the service also bounds it by the union's size).
+    count = models.PositiveIntegerField(
+        _("số lượng"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(RECORD_COUNT_MAX)],
+    )
     member = models.ForeignKey(
         Member,
         on_delete=models.PROTECT,
@@ -167,6 +174,9 @@ class Record(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(count__gte=1), name="record_count_positive"),
             models.CheckConstraint(
+                condition=Q(count__lte=RECORD_COUNT_MAX), name="record_count_bounded"
+            ),
+            models.CheckConstraint(
                 condition=~Q(kind__in=["transfer_in", "transfer_out"])
                 | Q(other_union__isnull=False, transfer_key__isnull=False),
                 name="record_transfer_has_other_end",
@@ -191,7 +201,7 @@ class DayTotal(models.Model):
     date = models.DateField()
     sector = models.CharField(max_length=20)
     kind = models.CharField(max_length=20)
-    total = models.IntegerField(default=0)
+    total = models.BigIntegerField(default=0)  # a day's national sum must not overflow 2³¹
 
     class Meta:
         constraints = [

@@ -6,9 +6,14 @@ Each takes the acting user (``user=``) and checks its rights through accounts.pe
 """
 
 import datetime
+import hashlib
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Case, F, IntegerField, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +24,7 @@ from organisation.models import Sector, Unit, UnitKind
 from organisation.selectors import sector_as_of
 from organisation.services import create_unit
 from progress.models import (
+    RECORD_COUNT_MAX,
     Gender,
     LeaveReason,
     Member,
@@ -103,6 +109,55 @@ def normalise_member(data: dict, admitted_on: datetime.date) -> NewMember:
     )
 
 
+# Member entry throttle: distinct CCCDs a signed-in user may submit (checked against the register)
+# per minute, on every path (entry page, Excel import, founding members). Commands (user=None)
+# are not throttled. settings.MEMBER_ENTRY_PER_MINUTE overrides the default.
+MEMBER_ENTRY_PER_MINUTE = 600
+
+
+def throttle_member_entry(*, user, cccds) -> None:
+    """Refuse (ProgressError) once user has submitted more than the limit of distinct CCCDs in
+    the current minute, so the register cannot be probed CCCD by CCCD in bulk."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    limit = getattr(settings, "MEMBER_ENTRY_PER_MINUTE", MEMBER_ENTRY_PER_MINUTE)
+    window = int(time.time() // 60)
+    joined = user.date_joined.timestamp() if getattr(user, "date_joined", None) else 0
+    key = f"progress:member-entry:{user.pk}:{joined:.0f}:{window}"
+    seen = cache.get(key) or set()
+    new = {hashlib.sha256(str(c).encode()).hexdigest()[:20] for c in cccds} - seen
+    if len(seen) + len(new) > limit:
+        raise ProgressError(
+            _(
+                "Đã nhập quá %(n)s số CCCD trong một phút (giới hạn để bảo vệ sổ đoàn viên); "
+                "hãy chờ một phút rồi nhập tiếp."
+            )
+            % {"n": limit}
+        )
+    if new:
+        cache.set(key, seen | new, 120)
+
+
+def duplicate_cccd_message(user, member: Member) -> str:
+    """'số CCCD … đã là đoàn viên của …' only to a user who may see the member's union; anyone
+    else gets a neutral message that names no union and confirms no membership (no oracle)."""
+    from accounts.permissions import can_view_unit
+
+    if user is None or can_view_unit(user, member.union):
+        return _("số CCCD %(c)s đã là đoàn viên của %(u)s.") % {
+            "c": member.cccd,
+            "u": member.union,
+        }
+    return _(
+        "số CCCD %(c)s không nhập được vào đơn vị này; hãy kiểm tra lại số CCCD hoặc liên hệ "
+        "Ban Tổ chức LĐLĐ tỉnh."
+    ) % {"c": member.cccd}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 @transaction.atomic
 def admit_members(*, union: Unit, members: list[dict], user, simulated=False) -> list[Member]:
     """Admit people to union: a Member and an ADMITTED record each. All or nothing.
@@ -122,12 +177,12 @@ def admit_members(*, union: Unit, members: list[dict], user, simulated=False) ->
         _check_union(union, person.admitted_on)
         if person.date_of_birth >= person.admitted_on:
             raise ProgressError(_("Ngày sinh phải trước ngày kết nạp."))
-    existing = Member.objects.filter(cccd__in=seen, left_on__isnull=True).first()
+    throttle_member_entry(user=user, cccds=seen)
+    existing = (
+        Member.objects.filter(cccd__in=seen, left_on__isnull=True).select_related("union").first()
+    )
     if existing:
-        raise ProgressError(
-            _("Số CCCD %(c)s đã là đoàn viên của %(u)s.")
-            % {"c": existing.cccd, "u": existing.union}
-        )
+        raise ProgressError(_capital(duplicate_cccd_message(user, existing)))
     created = []
     for person in people:
         member = Member.objects.create(
@@ -170,6 +225,7 @@ def record_batch(
         raise ProgressError(_("Chọn lý do giảm đoàn viên."))
     _check_date(on_date)
     _check_union(union, on_date)
+    check_batch_count(union=union, on_date=on_date, count=count)
     return _record(
         kind=kind,
         union=union,
@@ -180,6 +236,79 @@ def record_batch(
         leave_reason=reason if kind == RecordKind.LEFT else "",
         simulated=simulated,
     )
+
+
+# Bounds on a counted batch, from the database's integer range down to the domain: never more
+# than BATCH_HARD_CAP (far below the 2³¹ of the column and of the rollup), and never more than
+# the union's size (its current members, or the workforce of its enterprises, whichever is
+# larger) plus BATCH_MARGIN. The database refuses a count above the cap too (record_count_bounded).
+BATCH_HARD_CAP = RECORD_COUNT_MAX
+BATCH_MARGIN = 1_000
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def union_size(union: Unit, on_date: datetime.date) -> int:
+    """Members of union on on_date by its records (admitted + in − left − out), at least 0."""
+    signs = {
+        RecordKind.ADMITTED: 1,
+        RecordKind.TRANSFER_IN: 1,
+        RecordKind.LEFT: -1,
+        RecordKind.TRANSFER_OUT: -1,
+    }
+    signed = Case(
+        *[When(kind=k, then=Value(v)) for k, v in signs.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    total = Record.objects.filter(union=union, date__lte=on_date).aggregate(
+        n=Sum(signed * F("count"))
+    )["n"]
+    return max(int(total or 0), 0)
+
+
+def union_workforce(union: Unit) -> int:
+    """Workers of the enterprises whose grassroots union this is (0 if none is known)."""
+    from enterprises.models import Enterprise
+
+    total = Enterprise.objects.filter(grassroots_union=union).aggregate(n=Sum("workers"))["n"]
+    return int(total or 0)
+
+
+def batch_limit(union: Unit, on_date: datetime.date) -> tuple[int, int]:
+    """(the union's size, the largest counted batch it may record on on_date)."""
+    size = max(union_size(union, on_date), union_workforce(union))
+    return size, min(BATCH_HARD_CAP, size + BATCH_MARGIN)
+
+
+def check_batch_count(*, union: Unit, on_date: datetime.date, count) -> None:
+    """Refuse (ProgressError, Vietnamese) a count that is not a whole number in the bounds."""
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise ProgressError(_("Số lượng phải là số nguyên."))
+    if count < 1:
+        raise ProgressError(_("Số lượng phải từ 1 trở lên."))
+    if count > BATCH_HARD_CAP:
+        raise ProgressError(
+            _("Số lượng %(n)s quá lớn: một lần nhập tối đa %(max)s người.")
+            % {"n": _number(count), "max": _number(BATCH_HARD_CAP)}
+        )
+    size, limit = batch_limit(union, on_date)
+    if count > limit:
+        raise ProgressError(
+            _(
+                "Số lượng %(n)s vượt quá quy mô của “%(u)s” (%(size)s đoàn viên/lao động đã ghi "
+                "nhận, cộng thêm tối đa %(margin)s): tối đa %(max)s người một lần."
+            )
+            % {
+                "n": _number(count),
+                "u": union,
+                "size": _number(size),
+                "margin": _number(BATCH_MARGIN),
+                "max": _number(limit),
+            }
+        )
 
 
 @transaction.atomic
@@ -377,3 +506,62 @@ def restamp_sectors(*, union: Unit, user) -> int:
             record.save(update_fields=["sector"])
             changed += 1
     return changed
+
+
+# Corrections: a province administrator corrects or voids a counted batch, with a reason kept in
+# the audit trail (simple-history's change reason); the rollup follows through the signals of
+# progress.rollup, and a current stamp is kept current.
+CORRECTABLE_KINDS = (RecordKind.ADMITTED, RecordKind.LEFT)
+
+
+def _correctable(record: Record, *, user, reason: str) -> str:
+    from accounts.permissions import can_correct_records, require
+
+    require(can_correct_records(user))
+    if record.member_id is not None or record.kind not in CORRECTABLE_KINDS:
+        raise ProgressError(
+            _(
+                "Chỉ sửa hoặc huỷ được bản ghi nhập theo số lượng; bản ghi gắn với một đoàn viên "
+                "được sửa qua sổ đoàn viên."
+            )
+        )
+    reason = clean(reason)
+    if len(reason) < 5:
+        raise ProgressError(_("Ghi lý do sửa hoặc huỷ bản ghi (ít nhất 5 ký tự)."))
+    return reason[:100]
+
+
+@transaction.atomic
+def correct_record(*, record: Record, count, reason: str, user) -> Record:
+    """Set a counted batch's count to count (bounded like a new batch), with a reason."""
+    from accounts.audit import acting_as
+
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    reason = _correctable(record, user=user, reason=reason)
+    check_batch_count(union=record.union, on_date=record.date, count=count)
+    if count == record.count:
+        raise ProgressError(_("Số lượng mới trùng số lượng đang ghi."))
+    record.count = count
+    record._change_reason = _("Sửa số lượng: %(r)s") % {"r": reason}
+    with acting_as(user):
+        record.save(update_fields=["count"])
+    return record
+
+
+@transaction.atomic
+def void_record(*, record: Record, reason: str, user) -> None:
+    """Delete a counted batch, with a reason; its history row keeps what it was and why."""
+    from accounts.audit import acting_as
+    from progress import rollup
+    from progress.models import RollupStamp
+
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    reason = _correctable(record, user=user, reason=reason)
+    stamp = RollupStamp.objects.select_for_update().filter(pk=1).first()
+    fresh = stamp is not None and (stamp.record_max, stamp.path_max) == rollup.max_ids()
+    record._change_reason = _("Huỷ bản ghi: %(r)s") % {"r": reason}
+    with acting_as(user):
+        record.delete()  # the rollup subtracts it (progress.rollup._on_delete)
+    if fresh:
+        stamp.record_max = rollup.max_ids()[0]
+        stamp.save(update_fields=["record_max"])

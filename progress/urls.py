@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress import entry_views, views
+from progress import correction_views, entry_views, views
 
 app_name = "progress"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("party/<int:pk>/outcome/", entry_views.party_outcome, name="party_outcome"),
     path("batch/", entry_views.batch, name="batch"),
     path("unions/new/", entry_views.found_union, name="found_union"),
+    path("records/<int:pk>/correct/", correction_views.correct_record, name="correct_record"),
     path("<int:pk>/<slug:period>/", views.dashboard, name="dashboard"),
     path("<int:pk>/<slug:period>/export/", views.export, name="export"),
     path(

@@ -4,13 +4,20 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from accounts.permissions import personal_data_unit_ids, require_view, unit_ids
+from accounts.permissions import (
+    can_correct_records,
+    personal_data_unit_ids,
+    require_view,
+    unit_ids,
+)
 from core.excel import XLSX_CONTENT_TYPE
-from core.masking import mask_cccd
+from core.masking import log_personal_data_access, mask_cccd, sees_unit
+from core.query import query_int
 from organisation.models import Unit
 from plans import selectors as plan_selectors
 from plans.models import Indicator, Target
 from progress import dashboard as boards
+from progress import services
 from progress.export import results_bytes
 from progress.selectors import records_behind
 
@@ -36,18 +43,11 @@ def _chart_choice(request, plan, board, indicators):
     """Which unit and indicator the chart shows (defaults: province or first row, first)."""
     rows = [board.province, *board.rows] if board.province else list(board.rows)
     by_id = {r.unit.pk: r for r in rows}
-    unit_row = by_id.get(_int(request.GET.get("chart_unit"))) or (rows[0] if rows else None)
+    unit_row = by_id.get(query_int(request, "chart_unit")) or (rows[0] if rows else None)
     indicator = next(
-        (i for i in indicators if i.pk == _int(request.GET.get("indicator"))), indicators[0]
+        (i for i in indicators if i.pk == query_int(request, "indicator")), indicators[0]
     )
     return unit_row, indicator
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def dashboard(request, pk, period):
@@ -55,7 +55,7 @@ def dashboard(request, pk, period):
     current = plan_selectors.get_period(plan, period)
     visible = plan_selectors.visible_plan_unit_ids(request.user, plan)
     parent = None
-    under = _int(request.GET.get("under"))
+    under = query_int(request, "under")
     if under:
         parent = get_object_or_404(Unit, pk=under)
         require_view(request.user, parent)
@@ -112,6 +112,12 @@ def records(request, pk, period, unit, indicator):
         if record.member:
             can_see = allowed is None or record.union_id in allowed
             record.cccd_shown = record.member.cccd if can_see else mask_cccd(record.member.cccd)
+    log_personal_data_access(
+        request.user,
+        purpose="progress_records",
+        subjects=[r.member for r in rows if r.member and sees_unit(allowed, r.union_id)],
+        path=request.get_full_path(),
+    )
     target = (
         Target.objects.filter(period=current, unit=unit, indicator=indicator)
         .values_list("value", flat=True)
@@ -129,6 +135,8 @@ def records(request, pk, period, unit, indicator):
             "total": sum(r.contribution for r in rows),
             "target": target,
             "as_of": as_of,
+            "can_correct": can_correct_records(request.user),
+            "correctable_kinds": services.CORRECTABLE_KINDS,
         },
     )
 

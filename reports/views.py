@@ -16,6 +16,7 @@ from accounts.permissions import (
     sees_all_units,
 )
 from core.excel import XLSX_CONTENT_TYPE
+from core.query import query_int
 from organisation.models import Unit
 from plans.selectors import get_plan_for, plans_for
 from reports import selectors, services
@@ -32,8 +33,8 @@ def report_list(request):
     plans = list(plans_for(request.user))
     plan = None
     if plans:
-        wanted = request.GET.get("plan")
-        plan = next((p for p in plans if str(p.pk) == wanted), plans[0])
+        wanted = query_int(request, "plan")
+        plan = next((p for p in plans if p.pk == wanted), plans[0])
     user = request.user
     today = timezone.localdate()
     deadlines = list(selectors.deadlines_for(user, plan)) if plan else []

@@ -98,6 +98,18 @@ class UnitAObjects:
             member=self.member_a, on_date=datetime.date(2024, 7, 20), user=self.admin
         )
 
+    @cached_property
+    def batch_record_a(self):
+        from progress.services import record_batch
+
+        return record_batch(
+            kind="admitted",
+            union=self.grassroots_a,
+            on_date=datetime.date(2024, 7, 12),
+            count=3,
+            user=self.admin,
+        )
+
     # enterprises ----------------------------------------------------------------------------
     @cached_property
     def enterprise_a(self):

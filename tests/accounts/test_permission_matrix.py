@@ -110,6 +110,7 @@ MATRIX: dict[str, Url] = {
         args=lambda o: [o.grassroots_officer.pk], get=ACCOUNT_MANAGERS_OF_A, post=ACCOUNT_MANAGERS_OF_A
     ),
     "accounts:audit_log": Url(get=AUDIT_OF_A | {OFF_B}, post=NOBODY, note="officers see only their subtree's rows"),
+    "accounts:personal_data_log": Url(get=ONLY_ADMIN, post=NOBODY, note="processing log (Decree 13/2023)"),
     "accounts:object_history": Url(
         args=lambda o: ["plans", "target", o.target_a.pk], get=AUDIT_OF_A, post=NOBODY
     ),
@@ -139,6 +140,8 @@ MATRIX: dict[str, Url] = {
     "progress:transfer": Url(args=lambda o: [o.member_a.pk], get=A_WRITERS, post=A_WRITERS),
     "progress:party_intro": Url(args=lambda o: [o.member_a.pk], get=A_WRITERS, post=A_WRITERS),
     "progress:party_outcome": Url(args=lambda o: [o.party_record_a.pk], get=A_WRITERS, post=A_WRITERS),
+    "progress:correct_record": Url(args=lambda o: [o.batch_record_a.pk], get=ONLY_ADMIN, post=ONLY_ADMIN,
+                                   note="correct or void a counted batch: province administrators"),
     # enterprises -----------------------------------------------------------------------------
     "enterprises:list": Url(get=SIGNED_IN, post=SIGNED_IN),
     "enterprises:coverage": Url(get=SIGNED_IN, post=SIGNED_IN),
@@ -419,7 +422,10 @@ SERVICE_MODULES = [
     "reports.services",
 ]
 # Public functions taking user= that are not entry points: the caller already checked.
-NOT_ENTRY_POINTS = {"progress.services.restamp_on_sector_change": "sector_changed receiver"}
+NOT_ENTRY_POINTS = {
+    "progress.services.restamp_on_sector_change": "sector_changed receiver",
+    "progress.services.throttle_member_entry": "a rate limit inside admit_members, not a write",
+}
 
 
 def _org(name):
@@ -559,6 +565,18 @@ SERVICES = {
         A_WRITERS,
         lambda o, u: _svc("progress", "introduce_to_party")(
             member=o.member_a, on_date=D(2024, 7, 25), user=u
+        ),
+    ),
+    "progress.services.correct_record": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("progress", "correct_record")(
+            record=o.batch_record_a, count=1, reason="nhập nhầm", user=u
+        ),
+    ),
+    "progress.services.void_record": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("progress", "void_record")(
+            record=o.batch_record_a, reason="nhập nhầm", user=u
         ),
     ),
     "progress.services.set_party_outcome": (
@@ -731,7 +749,14 @@ def service_outcome(call, objects, user) -> str:
 def test_write_services_check_permissions_themselves(matrix_users):
     users, objects = matrix_users
     # Built once outside the rolled-back calls below.
-    for name in ("party_record_a", "report_a", "case_a", "enterprise_a", "deadline"):
+    for name in (
+        "party_record_a",
+        "batch_record_a",
+        "report_a",
+        "case_a",
+        "enterprise_a",
+        "deadline",
+    ):
         getattr(objects, name)
     failures = []
     for key, (allowed, call) in SERVICES.items():

@@ -107,7 +107,12 @@ def test_excel_import_preview_then_confirm(union, client_for, officer_a, tmp_pat
 
 
 def test_excel_import_shows_row_errors(union, client_for, officer_a, tmp_path):
-    existing = Member.objects.filter(left_on__isnull=True).first()
+    # A member the officer may see (one elsewhere gets a neutral message: tests/security).
+    from accounts.permissions import visible_units
+
+    existing = Member.objects.filter(
+        left_on__isnull=True, union__in=visible_units(officer_a)
+    ).first()
     rows = good_rows(4)
     rows[0][4] = "0121"  # malformed CCCD, spreadsheet row 5
     rows[1][6] = datetime.datetime(2099, 1, 1)  # future date, row 6
