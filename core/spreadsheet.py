@@ -96,6 +96,8 @@ class Problem:
             if self.header:
                 column += f" (“{self.header}”)"
             parts.append(column)
+        elif self.header:
+            parts.append(_("cột “%(h)s”") % {"h": self.header})
         return ", ".join(parts)
 
     def __str__(self) -> str:
