@@ -156,10 +156,9 @@ def open_workbook(source, filename: str | None = None, *, max_bytes: int | None 
     name = filename or os.path.basename(str(getattr(source, "name", None) or source))
     max_bytes = max_bytes or cap("MAX_UPLOAD_BYTES")
 
-    def refuse(message):
-        raise SpreadsheetError(
-            [Problem(message=_("Tệp “%(f)s”: %(m)s") % {"f": name, "m": message})]
-        )
+    def refuse(message, template=None):
+        template = template or _("Tệp “%(f)s”: %(m)s")
+        raise SpreadsheetError([Problem(message=template % {"f": name, "m": message})])
 
     size = _size_of(source)
     if size is not None and size > max_bytes:
@@ -169,13 +168,14 @@ def open_workbook(source, filename: str | None = None, *, max_bytes: int | None 
         )
     if hasattr(source, "seek"):
         source.seek(0)
+    unreadable = _("Không đọc được tệp “%(f)s”: %(m)s")
     not_xlsx = _(
         "không phải tệp Excel .xlsx hợp lệ (tệp .xls cũ hãy mở bằng Excel và lưu lại dạng .xlsx)."
     )
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
-        refuse(not_xlsx)
+        refuse(not_xlsx, unreadable)
     try:
         members = archive.infolist()
         unpacked = sum(m.file_size for m in members)
@@ -185,7 +185,7 @@ def open_workbook(source, filename: str | None = None, *, max_bytes: int | None 
                 % {"size": human_size(unpacked), "max": human_size(cap("MAX_UNPACKED_BYTES"))}
             )
         if "xl/workbook.xml" not in archive.namelist():
-            refuse(not_xlsx)
+            refuse(not_xlsx, unreadable)
     finally:
         archive.close()
     if hasattr(source, "seek"):
@@ -195,7 +195,7 @@ def open_workbook(source, filename: str | None = None, *, max_bytes: int | None 
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
-        refuse(not_xlsx)
+        refuse(not_xlsx, unreadable)
     return Workbook(book, name)
 
 
@@ -548,9 +548,13 @@ def read_table(
     max_rows: int | None = None,
     header_scan: int = HEADER_SCAN_ROWS,
     stop_at_total: bool = True,
+    stop_at_blank: bool = True,
 ) -> Table:
     """Read the table whose header names these columns. Never raises for a cell; raises
-    SpreadsheetError when the sheet is beyond the caps."""
+    SpreadsheetError when the sheet is beyond the caps.
+
+    stop_at_total: a "Cộng" row ends the table (as ``total_row``); else it is skipped (lists
+    with subtotals). stop_at_blank: an empty row ends the table; else it is skipped."""
     max_rows = min(max_rows or cap("MAX_ROWS"), cap("MAX_ROWS"))
     table = Table(sheet=sheet.title)
     matcher = _Matcher(columns)
@@ -667,10 +671,10 @@ def read_table(
     merge_index = 0
     for number, values in data_rows():
         inside = {c: v for c, v in values.items() if left <= c <= right}
-        if started and number > previous + 1:
+        if started and stop_at_blank and number > previous + 1:
             break  # an empty row ends the table
         if not inside:
-            if started:
+            if started and stop_at_blank:
                 break
             previous = number
             continue
