@@ -132,6 +132,21 @@ class SpreadsheetError(Exception):
         return [str(p) for p in self.problems]
 
 
+def check_upload(upload) -> None:
+    """Form-level check of an uploaded workbook's size (a clear message before any reading)."""
+    from django.core.exceptions import ValidationError
+
+    size = getattr(upload, "size", None)
+    limit = cap("MAX_UPLOAD_BYTES")
+    if size is not None and size > limit:
+        raise ValidationError(
+            _("Tệp “%(f)s” nặng %(size)s, quá giới hạn %(max)s cho một lần nhập.")
+            % {"f": upload.name, "size": human_size(size), "max": human_size(limit)}
+        )
+    if size == 0:
+        raise ValidationError(_("Tệp “%(f)s” rỗng.") % {"f": upload.name})
+
+
 # --- the workbook -------------------------------------------------------------------------------
 
 
