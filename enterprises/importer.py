@@ -375,6 +375,16 @@ def parse(
         _check_row(row, line, units, current_unit, survey_date)
         if row.ok:
             _find_existing(row, seen_tax, seen_name, register)
+        if row.ok and row.unit is None:
+            if row.existing is not None:
+                row.unit = row.existing.unit
+            else:
+                row.errors.append(
+                    _(
+                        "chưa rõ công đoàn cấp trên phụ trách (thêm cột “Công đoàn cấp trên” hoặc "
+                        "chọn đơn vị khi nhập)"
+                    )
+                )
         if row.ok:
             authorise(row, user)
         row.action = "reject" if row.errors else ("update" if row.existing else "create")
@@ -557,14 +567,7 @@ def _check_row(row: RowResult, line, units, current_unit, survey_date) -> None:
         if unit is None:
             fail("unit", _("không tìm thấy công đoàn cấp trên “%(v)s”") % {"v": v["unit"]})
     else:
-        unit = current_unit
-        if unit is None:
-            row.errors.append(
-                _(
-                    "chưa rõ công đoàn cấp trên phụ trách (thêm cột “Công đoàn cấp trên” hoặc chọn "
-                    "đơn vị khi nhập)"
-                )
-            )
+        unit = current_unit  # None: an enterprise already registered keeps its own
     if unit is not None and not units.allowed_ok(unit):
         row.errors.append(_("bạn không có quyền nhập doanh nghiệp cho “%(u)s”") % {"u": unit})
     row.unit = unit
@@ -576,7 +579,7 @@ class _Register:
     def __init__(self):
         self.by_tax: dict[str, Enterprise] = {}
         self.by_name: dict[str, list[Enterprise]] = {}
-        for enterprise in Enterprise.objects.all():
+        for enterprise in Enterprise.objects.select_related("unit"):
             if enterprise.tax_code:
                 self.by_tax[enterprise.tax_code] = enterprise
             self.by_name.setdefault(enterprise.name_key, []).append(enterprise)
