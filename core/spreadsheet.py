@@ -387,7 +387,10 @@ class Grid:
 
     def raw(self, r: int, c: int):
         """The cell as written (None inside a merge but its top-left cell)."""
-        return self.cells.get(r, {}).get(c)
+        value = self.cells.get(r, {}).get(c)
+        if value is not None and self.origin(r, c) != (r, c):
+            return None
+        return value
 
     def origin(self, r: int, c: int) -> tuple[int, int]:
         m = self.merge_at(r, c)
@@ -395,7 +398,7 @@ class Grid:
 
     def value(self, r: int, c: int):
         r0, c0 = self.origin(r, c)
-        return self.raw(r0, c0)
+        return self.cells.get(r0, {}).get(c0)
 
     def text(self, r: int, c: int) -> str:
         return clean(self.value(r, c))

@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_manage_plans
 from core.text import format_int, name_key
 from plans.models import TARGET_MAX, ImportFinding, Indicator, Period, Target, UnitNote
 
@@ -92,6 +94,8 @@ def import_targets_file(
     """
     from plans.excel_import import read_form
 
+    if user is not None and not can_manage_plans(user):
+        raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được nhập biểu giao chỉ tiêu."))
     sheets = read_form(source, plan, period)
     with transaction.atomic():
         changed_targets = changed_notes = 0
