@@ -324,3 +324,24 @@ def test_an_oversized_member_file_is_refused_with_a_message(union, tmp_path, set
     with pytest.raises(CommandError):
         call_command("import_members", str(path), "--union", UNION, stderr=err)
     assert "to.xlsx" in err.getvalue() and "quá giới hạn" in err.getvalue()
+
+
+def test_a_million_row_member_file_is_refused_quickly_on_the_page(
+    union, client_for, officer_a, tmp_path
+):
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.core.test_spreadsheet import million_rows_file
+
+    upload = SimpleUploadedFile("trieu.xlsx", million_rows_file())
+    started = time.perf_counter()
+    response = client_for(officer_a).post(
+        reverse("progress:import_members"), {"union": union.pk, "file": upload}
+    )
+    assert time.perf_counter() - started < 2
+    html = response.content.decode()
+    assert response.status_code == 200 and "quá giới hạn" in html
+    assert len(html) < 100_000
+    assert "confirm-import" not in html
