@@ -191,6 +191,15 @@ class RowResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def kind_label(self) -> str:
+        """The legal form, else the ownership, as read from "Loại hình" ("" when unknown)."""
+        if self.values.get("legal_form"):
+            return LegalForm(self.values["legal_form"]).label
+        if self.values.get("ownership"):
+            return Ownership(self.values["ownership"]).label
+        return ""
+
 
 @dataclass
 class ImportResult:

@@ -191,6 +191,22 @@ def test_a_list_written_with_legal_forms_imports(demo, tmp_path, capsys):
     assert "Dòng 12 (đã nhập, cần xem lại)" in out and "kiểu gì đó" in out
 
 
+def test_the_preview_shows_legal_forms_and_warnings(demo, client_for, officer_a):
+    client = client_for(officer_a)
+    rows = [
+        ("STT", "Tên doanh nghiệp", "Loại hình", "Số lao động"),
+        (1, "Công ty Xem Trước", "TNHH hai thành viên trở lên", 30),
+        (2, "Công ty Khó Đọc", "??", 30),
+    ]
+    assert _upload(client, rows, unit=officer_a.unit).status_code == 302
+    html = client.get(reverse("enterprises:import_preview")).content.decode()
+    assert "Công ty TNHH hai thành viên trở lên" in html
+    assert 'id="import-warnings"' in html and "dòng 3 (vẫn nhập, cần xem lại)" in html
+    client.post(reverse("enterprises:import_preview"), {"action": "save"})
+    assert Enterprise.objects.get(name="Công ty Xem Trước").legal_form == LegalForm.LLC_MULTI
+    assert Enterprise.objects.filter(name="Công ty Khó Đọc").exists()
+
+
 def test_an_unreadable_kind_keeps_what_the_register_has(demo, tmp_path):
     sam_pu = Enterprise.objects.get(name="Công ty Cổ phần Sâm Pu Si Lung")
     Enterprise.objects.filter(pk=sam_pu.pk).update(ownership=Ownership.FOREIGN)
