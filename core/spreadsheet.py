@@ -40,7 +40,7 @@ DEFAULTS = {
     "MAX_ROWS": 200_000,  # data rows of one table
     "MAX_COLUMNS": 256,  # cells right of this column are ignored
     "MAX_CELLS": 2_000_000,  # cells parsed in one sheet, blank ones included
-    "MAX_MERGED_RANGES": 20_000,
+    "MAX_MERGED_RANGES": 5_000,
 }
 HEADER_SCAN_ROWS = 40
 TOTAL_PREFIXES = ("cộng", "tổng cộng")
@@ -263,6 +263,45 @@ class Merge:
         return self.min_row <= r <= self.max_row and self.min_col <= c <= self.max_col
 
 
+class MergeIndex:
+    """Which merged range covers a cell, in time proportional to the ranges of that row.
+
+    Ranges are indexed by row (tall ones, over TALL rows, are kept apart and capped); a range
+    whose top-left cell lies inside an earlier one (invalid overlap, only a crafted file has it)
+    is dropped; ranges right of the column cap are ignored."""
+
+    TALL = 100
+    MAX_TALL = 500
+
+    def __init__(self, merges: list[Merge], sheet: Sheet | None = None):
+        self.by_row: dict[int, list[Merge]] = {}
+        self.tall: list[Merge] = []
+        self.kept: list[Merge] = []
+        max_cols = cap("MAX_COLUMNS")
+        for m in sorted(merges, key=lambda m: (m.min_row, m.min_col)):
+            if m.min_col > max_cols or self.at(m.min_row, m.min_col) is not None:
+                continue
+            self.kept.append(m)
+            if m.max_row - m.min_row >= self.TALL:
+                self.tall.append(m)
+                if len(self.tall) > self.MAX_TALL and sheet is not None:
+                    sheet.refuse(
+                        _("có quá nhiều vùng ô gộp trải dài nhiều dòng; hãy bỏ gộp ô rồi nhập lại.")
+                    )
+            else:
+                for r in range(m.min_row, m.max_row + 1):
+                    self.by_row.setdefault(r, []).append(m)
+
+    def at(self, r: int, c: int) -> Merge | None:
+        for m in self.by_row.get(r, ()):
+            if m.min_col <= c <= m.max_col:
+                return m
+        for m in self.tall:
+            if m.covers(r, c):
+                return m
+        return None
+
+
 class Sheet:
     """One worksheet, read as a stream of rows of present cells."""
 
@@ -309,6 +348,12 @@ class Sheet:
                     tail = data[max(end, len(data) - 200) :]
             self._merges = sorted(found, key=lambda m: (m.min_row, m.min_col))
         return self._merges
+
+    @property
+    def merge_index(self) -> MergeIndex:
+        if getattr(self, "_merge_index", None) is None:
+            self._merge_index = MergeIndex(self.merges, self)
+        return self._merge_index
 
     def rows(self) -> Iterator[tuple[int, dict[int, object]]]:
         """(row number, {column: value}) for every row element holding a non-blank cell, in
@@ -373,17 +418,12 @@ class Grid:
         self.cells: dict[int, dict[int, object]] = {}
         self.max_row = 0
         self.max_col = 0
-        self.merges = [m for m in sheet.merges if m.min_row <= cap("MAX_ROWS")]
-        self._origin: dict[tuple[int, int], Merge] = {}
+        self.index = sheet.merge_index
+        self.merges = self.index.kept
         self.bottom = {(m.min_row, m.min_col): m.max_row for m in self.merges}
 
     def merge_at(self, r: int, c: int) -> Merge | None:
-        for m in self.merges:
-            if m.min_row > r:
-                break
-            if m.covers(r, c):
-                return m
-        return None
+        return self.index.at(r, c)
 
     def raw(self, r: int, c: int):
         """The cell as written (None inside a merge but its top-left cell)."""
@@ -576,7 +616,8 @@ def read_table(
     max_rows = min(max_rows or cap("MAX_ROWS"), cap("MAX_ROWS"))
     table = Table(sheet=sheet.title)
     matcher = _Matcher(columns)
-    merges = sheet.merges
+    index = sheet.merge_index
+    merges = index.kept
     stream = sheet.rows()
     head: dict[int, dict[int, object]] = {}
     pending: tuple[int, dict] | None = None
@@ -587,11 +628,9 @@ def read_table(
         head[number] = values
 
     def filled(r, c):
-        for m in merges:
-            if m.min_row > r:
-                break
-            if m.covers(r, c):
-                return head.get(m.min_row, {}).get(m.min_col)
+        m = index.at(r, c)
+        if m is not None:
+            return head.get(m.min_row, {}).get(m.min_col)
         return head.get(r, {}).get(c)
 
     # The header row: the one whose cells name the most expected columns.
@@ -634,7 +673,7 @@ def read_table(
     table.header_row, table.header_end = first, last
     span = [c for r in range(first, last + 1) for c in head.get(r, {})]
     span += [m.max_col for m in merges if first <= m.min_row <= last]
-    left, right = min(span), max(span)
+    left, right = min(span), min(max(span), cap("MAX_COLUMNS"))
     texts_by_col: dict[int, list[str]] = {}
     for c in range(left, right + 1):
         texts: list[str] = []
@@ -676,17 +715,11 @@ def read_table(
             yield pending
             yield from stream
 
-    top_values: dict[tuple[int, int], object] = {
-        (m.min_row, m.min_col): head.get(m.min_row, {}).get(m.min_col)
-        for m in merges
-        if m.min_row <= header_scan
-    }
+    top_values: dict[tuple[int, int], object] = {}  # a merged range's top-left value
     by_key = {c.key: c for c in columns}
     raw_rows: list[tuple[int, dict]] = []
     previous = last
     started = False
-    active: list[Merge] = []
-    merge_index = 0
     for number, values in data_rows():
         inside = {c: v for c, v in values.items() if left <= c <= right}
         if started and stop_at_blank and number > previous + 1:
@@ -701,23 +734,16 @@ def read_table(
             continue
         started = True
         previous = number
-        while merge_index < len(merges) and merges[merge_index].min_row <= number:
-            m = merges[merge_index]
-            if m.min_row > last or m.max_row > last:
-                active.append(m)
-            merge_index += 1
-        active = [m for m in active if m.max_row >= number]
-        for m in active:
-            if m.min_row == number:
-                top_values[(m.min_row, m.min_col)] = values.get(m.min_col)
         row_values = {}
         for key, c in table.columns.items():
             value = values.get(c)
-            if value is None:
-                for m in active:
-                    if m.covers(number, c) and (m.min_row, m.min_col) != (number, c):
-                        value = top_values.get((m.min_row, m.min_col))
-                        break
+            m = index.at(number, c)
+            if m is not None and m.min_row > last:  # a data cell merged down several rows
+                origin = (m.min_row, m.min_col)
+                if origin == (number, m.min_col):
+                    top_values[origin] = values.get(m.min_col)
+                if value is None:
+                    value = top_values.get(origin)
             row_values[key] = value
         labels = [v for c, v in sorted(inside.items()) if isinstance(v, str)]
         if labels and is_total_label(labels[0]):

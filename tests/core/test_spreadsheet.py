@@ -341,3 +341,46 @@ def test_the_row_cap_holds_while_streaming(million_rows, settings):
 
     with pytest.raises(SpreadsheetError, match="hơn 5.000 dòng"):
         _within_budget(read)
+
+
+def _with_merges(source: io.BytesIO, refs: list[str]) -> io.BytesIO:
+    """The same workbook with these merged ranges written into its sheet XML."""
+    out = io.BytesIO()
+    cells = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"</sheetData>",
+                    f'</sheetData><mergeCells count="{len(refs)}">{cells}</mergeCells>'.encode(),
+                )
+            zout.writestr(item, data)
+    out.seek(0)
+    return out
+
+
+def test_crafted_overlapping_merges_stay_within_budget():
+    rows = [["Tên đơn vị", "Số đoàn viên", "Ngày"]] + [[f"U{i}", i, None] for i in range(4000)]
+    refs = [f"A{r}:IV{r + 3000}" for r in range(1, 4000)]  # 3 999 tall, overlapping ranges
+    refs += [f"A{r}:C{r}" for r in range(1, 900)]
+    source = _with_merges(xlsx(rows), refs)
+
+    def read():
+        wb = open_workbook(source, filename="gop.xlsx")
+        source.seek(0)
+        sheet = wb.sheet(None)
+        table = read_table(sheet, columns=COLUMNS)
+        sheet.grid(5000)
+        return table
+
+    table = _within_budget(read)
+    assert table.header_row == 1
+
+
+def test_too_many_merged_ranges_are_refused():
+    refs = [f"A{r}:B{r}" for r in range(2, 5100)]
+    source = _with_merges(xlsx([["Tên đơn vị", "x"]] + [["a", "b"]] * 5200), refs)
+    wb = open_workbook(source, filename="gop.xlsx")
+    with pytest.raises(SpreadsheetError, match="vùng ô gộp"):
+        read_table(wb.sheet(None), columns=COLUMNS)
