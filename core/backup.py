@@ -28,6 +28,9 @@ MANIFEST_NAME = "manifest.json"
 MEDIA_PREFIX = "media/"
 # Rebuilt by migrate (content types, permissions) or worthless after a restore (sessions).
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+# Media folders holding uploads in transit, never records: not backed up. (Imports are parsed
+# at upload and no longer stored; older versions left enterprise lists here.)
+TRANSIENT_MEDIA = ("enterprises/imports/", "imports/", "tmp/")
 
 
 class BackupError(ServiceError):
@@ -91,6 +94,8 @@ def create_backup(out: Path) -> dict:
                         for path in sorted(media_root.rglob("*")):
                             if path.is_file():
                                 rel = path.relative_to(media_root).as_posix()
+                                if rel.startswith(TRANSIENT_MEDIA):
+                                    continue
                                 archive.write(path, MEDIA_PREFIX + rel)
                                 manifest["media_files"] += 1
                     archive.writestr(

@@ -37,10 +37,6 @@ def mask_date(value: datetime.date | str | None) -> str:
     return f"{MASK * 2}/{MASK * 2}/{year}" if year else MASK * 8
 
 
-
-
-
-
 def mask_hidden(value) -> str:
     """Sensitive data shown to nobody without the right (ethnicity): not even its length."""
     return MASK * 3 if value else ""

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheet import check_upload
 from core.text import NotANumber, clean, parse_int
 from enterprises import rules
 from enterprises.models import ConferenceKind, Ownership
@@ -123,6 +124,11 @@ class ImportForm(forms.Form):
         label=_("Công đoàn cấp trên cho các dòng không ghi đơn vị"), queryset=None, required=False
     )
     survey_date = date_field(_("Ngày khảo sát cho các dòng không ghi ngày"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload)
+        return upload
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,38 +1,45 @@
-"""Import enterprise survey lists from Excel as officers keep them.
+"""Import enterprise survey lists from Excel as officers keep them (through core.spreadsheet).
 
 What the reader copes with:
-- title rows above the header ("LIÊN ĐOÀN LAO ĐỘNG…", "DANH SÁCH…"): the header row is the one
-  among the first 30 whose cells match the most known column names;
-- merged cells (a district written once over several rows, headers merged over two rows): every
-  cell of a merged range reads the top-left value;
+- title rows above the header ("LIÊN ĐOÀN LAO ĐỘNG…", "DANH SÁCH…"): the header row is found by
+  its text among the first rows; two-row headers under merged cells are joined;
+- merged cells (a district written once over several rows): every row of the range reads it;
 - numbers written as text ("1.200", "1 200") or as Excel numbers;
 - Vietnamese text in NFC, NFD, TCVN3 (.VnTime) or VNI (core.vnencodings), stored as NFC;
 - group rows ("I. Huyện Mường Tè") setting the responsible union of the rows below, and total
-  rows ("Cộng", "Tổng cộng"), which are skipped.
+  rows ("Cộng", "Tổng cộng"), which are skipped;
+- "Loại hình" written as the legal form (DNTN, TNHH một / hai thành viên trở lên, cổ phần, hợp
+  danh, hợp tác xã, chi nhánh, văn phòng đại diện, FDI, doanh nghiệp nhà nước) or as ownership;
+  the legal form is kept and the ownership derived from it. A "Loại hình" that cannot be read is
+  a warning and the row is kept: refuse only what would make a figure wrong.
 
 Rows are matched to the register by tax code, else by normalised name: a match is updated
-(register fields filled in, a new workforce survey added), never duplicated. Bad rows are
-rejected with their reason; the good ones are saved together in one transaction.
+(register fields filled in, a new workforce survey added), never duplicated. Every row is
+authorised like a form: a row whose match is an enterprise the user may not change, or whose
+unit is outside the user's units, is rejected with its reason, whatever the matching found.
+Bad rows are rejected with their reason; the good ones are saved together in one transaction.
+The parsed result is kept as data (``ImportResult.as_dict``), so a preview never re-reads the
+file, and ``apply`` checks every row's authorisation again.
 """
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
-from core import vnencodings
+from accounts.permissions import can_edit_unit
+from core.spreadsheet import Column, Problem, SpreadsheetError, open_workbook, read_table
 from core.text import NotANumber, clean, name_key, parse_date, parse_int
 from enterprises import services
-from enterprises.models import Enterprise, Ownership
+from enterprises.models import Enterprise, LegalForm, Ownership
 from organisation.models import Unit, UnitKind
 
 HEADER_SCAN_ROWS = 30
+MAX_ROWS = 5000  # one list; the preview rows wait in the session until confirmed
 
 # Field → header texts seen in real lists (compared after repair, case- and space-insensitive,
 # with text in brackets removed).
@@ -60,13 +67,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "ldld huyện",
         "lđlđ huyện/thành phố",
     ),
-    "ownership": (
-        "loại hình",
-        "loại hình sở hữu",
-        "loại hình doanh nghiệp",
-        "thành phần kinh tế",
-        "khu vực",
-    ),
+    "ownership": ("loại hình", "loại hình sở hữu", "thành phần kinh tế", "khu vực"),
+    "legal_form": ("loại hình doanh nghiệp", "loại hình pháp lý", "hình thức pháp lý"),
     "industry": (
         "ngành nghề",
         "ngành nghề kinh doanh",
@@ -86,6 +88,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "union": ("cđcs", "công đoàn cơ sở", "tên cđcs"),
 }
 REQUIRED = ("name", "workers")
+# Cells checked here rather than by the reader (their messages name this import's rules).
+RAW = ("number", "tax_code", "workers", "surveyed_on")
 LABELS = {
     "name": gettext_lazy("Tên doanh nghiệp"),
     "tax_code": gettext_lazy("Mã số thuế"),
@@ -93,16 +97,65 @@ LABELS = {
     "commune": gettext_lazy("Xã/phường"),
     "unit": gettext_lazy("Công đoàn cấp trên"),
     "ownership": gettext_lazy("Loại hình"),
+    "legal_form": gettext_lazy("Loại hình doanh nghiệp"),
     "industry": gettext_lazy("Ngành nghề"),
     "workers": gettext_lazy("Số lao động"),
     "surveyed_on": gettext_lazy("Ngày khảo sát"),
 }
 
+# Ownership written as such (no legal form in it).
+NON_STATE_WORDS = ("ngoài nhà nước", "ngoài quốc doanh", "dân doanh", "khu vực tư nhân")
 OWNERSHIP_WORDS = [
+    (Ownership.NON_STATE, (*NON_STATE_WORDS, "tư nhân")),
     (Ownership.FOREIGN, ("fdi", "nước ngoài", "đầu tư nước ngoài", "có vốn đầu tư nước ngoài")),
-    (Ownership.NON_STATE, ("ngoài nhà nước", "ngoài quốc doanh", "tư nhân", "dân doanh")),
-    (Ownership.STATE, ("nhà nước", "doanh nghiệp nhà nước", "dnnn", "quốc doanh")),
+    (Ownership.STATE, ("nhà nước", "quốc doanh", "khu vực nhà nước")),
 ]
+# Legal form → words, looked for as whole words, first match wins (the specific before the
+# general: "TNHH một thành viên" before "TNHH").
+LEGAL_FORM_WORDS = [
+    (
+        LegalForm.FOREIGN,
+        ("fdi", "vốn đầu tư nước ngoài", "vốn nước ngoài", "đầu tư nước ngoài", "nước ngoài"),
+    ),
+    (LegalForm.SOLE, ("dntn", "doanh nghiệp tư nhân")),
+    (
+        LegalForm.LLC_ONE,
+        (
+            "tnhh một thành viên",
+            "tnhh 1 thành viên",
+            "tnhh mtv",
+            "tnhh 1tv",
+            "trách nhiệm hữu hạn một thành viên",
+            "một thành viên",
+            "mtv",
+        ),
+    ),
+    (
+        LegalForm.LLC_MULTI,
+        (
+            "tnhh hai thành viên",
+            "tnhh 2 thành viên",
+            "tnhh 2tv",
+            "trách nhiệm hữu hạn hai thành viên",
+            "hai thành viên",
+            "2 thành viên",
+        ),
+    ),
+    (LegalForm.LLC, ("tnhh", "trách nhiệm hữu hạn")),
+    (LegalForm.JOINT_STOCK, ("cổ phần", "ctcp", "cty cp", "công ty cp")),
+    (LegalForm.PARTNERSHIP, ("hợp danh",)),
+    (LegalForm.COOPERATIVE, ("hợp tác xã", "htx")),
+    (LegalForm.BRANCH, ("chi nhánh",)),
+    (LegalForm.REPRESENTATIVE, ("văn phòng đại diện", "vpđd", "vp đại diện")),
+    (
+        LegalForm.STATE,
+        ("doanh nghiệp nhà nước", "dnnn", "công ty nhà nước", "100% vốn nhà nước"),
+    ),
+]
+LEGAL_FORM_OWNERSHIP = {
+    LegalForm.FOREIGN: Ownership.FOREIGN,
+    LegalForm.STATE: Ownership.STATE,
+}  # every other legal form: non-state
 TOTAL_WORDS = ("cộng", "tổng cộng", "tổng", "cộng:", "tổng số")
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+\.?$)[ivxlcdm]+\.?$|^[a-z]\.?$", re.IGNORECASE)
 _UNIT_PREFIXES = (
@@ -118,8 +171,9 @@ _UNIT_PREFIXES = (
 )
 
 
-class ImportFileError(Exception):
-    """The file itself cannot be used (unreadable, no header, a required column missing)."""
+class ImportFileError(SpreadsheetError):
+    """The file itself cannot be used (unreadable, too big, no header, a required column
+    missing)."""
 
 
 @dataclass
@@ -127,6 +181,7 @@ class RowResult:
     row: int
     values: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     action: str = ""  # "create", "update", "reject"
     existing: Enterprise | None = None
     unit: Unit | None = None
@@ -136,13 +191,22 @@ class RowResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def kind_label(self) -> str:
+        """The legal form, else the ownership, as read from "Loại hình" ("" when unknown)."""
+        if self.values.get("legal_form"):
+            return LegalForm(self.values["legal_form"]).label
+        if self.values.get("ownership"):
+            return Ownership(self.values["ownership"]).label
+        return ""
+
 
 @dataclass
 class ImportResult:
     file_name: str
     sheet: str = ""
     header_row: int = 0
-    columns: dict = field(default_factory=dict)
+    columns: dict = field(default_factory=dict)  # field -> 0-based column
     encoding: str | None = None
     rows: list[RowResult] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
@@ -166,70 +230,111 @@ class ImportResult:
     def rejected_rows(self) -> list[RowResult]:
         return [r for r in self.rows if r.action == "reject"]
 
+    @property
+    def warned_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if r.warnings and r.action != "reject"]
 
-def _header_key(value) -> str:
-    text = re.sub(r"\(.*?\)", "", vnencodings.repair(clean(value)))
-    return name_key(text).strip(" :*.")
+    # Kept between the upload and the confirmation as JSON (the session), never re-parsed.
+    def as_dict(self) -> dict:
+        def plain(value):
+            return value.isoformat() if isinstance(value, datetime.date) else value
+
+        return {
+            "file_name": self.file_name,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "columns": self.columns,
+            "encoding": self.encoding,
+            "skipped": [list(s) for s in self.skipped],
+            "rows": [
+                {
+                    "row": r.row,
+                    "values": {k: plain(v) for k, v in r.values.items()},
+                    "errors": r.errors,
+                    "warnings": r.warnings,
+                    "action": r.action,
+                    "existing": r.existing.pk if r.existing else None,
+                    "unit": r.unit.pk if r.unit else None,
+                    "repaired": r.repaired,
+                }
+                for r in self.rows
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportResult":
+        rows = data["rows"]
+        units = Unit.objects.in_bulk({r["unit"] for r in rows if r["unit"]})
+        enterprises = Enterprise.objects.select_related("unit").in_bulk(
+            {r["existing"] for r in rows if r["existing"]}
+        )
+        result = cls(
+            file_name=data["file_name"],
+            sheet=data["sheet"],
+            header_row=data["header_row"],
+            columns=data["columns"],
+            encoding=data["encoding"],
+            skipped=[tuple(s) for s in data["skipped"]],
+        )
+        for r in rows:
+            values = dict(r["values"])
+            if values.get("surveyed_on"):
+                values["surveyed_on"] = datetime.date.fromisoformat(values["surveyed_on"])
+            row = RowResult(
+                row=r["row"],
+                values=values,
+                errors=list(r["errors"]),
+                warnings=list(r["warnings"]),
+                action=r["action"],
+                existing=enterprises.get(r["existing"]) if r["existing"] else None,
+                unit=units.get(r["unit"]) if r["unit"] else None,
+                repaired=r["repaired"],
+            )
+            if row.action == "update" and row.existing is None:
+                row.action = "reject"
+                row.errors.append(_("doanh nghiệp khớp với dòng này không còn trong danh sách"))
+            result.rows.append(row)
+        return result
 
 
-_ALIASES = {alias: fieldname for fieldname, aliases in COLUMNS.items() for alias in aliases}
+READER_COLUMNS = [
+    Column(
+        key,
+        [str(LABELS[key]) if key in LABELS else aliases[0], *aliases],
+        required=key in REQUIRED,
+        kind="raw" if key in RAW else "text",
+    )
+    for key, aliases in COLUMNS.items()
+]
 
 
-def _match_header(value) -> str | None:
-    key = _header_key(value)
-    if not key:
-        return None
-    if key in _ALIASES:
-        return _ALIASES[key]
-    for alias, fieldname in _ALIASES.items():
-        if len(alias) > 3 and key.startswith(alias):
-            return fieldname
-    return None
-
-
-def _grid(sheet) -> list[list]:
-    """Sheet values with every merged range filled from its top-left cell."""
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    for merged in sheet.merged_cells.ranges:
-        top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else None
-        for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
-            row = rows[r - 1]
-            for c in range(merged.min_col, merged.max_col + 1):
-                if c - 1 < len(row):
-                    row[c - 1] = top
-    return rows
-
-
-def _find_header(rows) -> tuple[int, dict[str, int]]:
-    best = (0, -1, {})
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found: dict[str, int] = {}
-        for col, value in enumerate(row):
-            fieldname = _match_header(value) if isinstance(value, str) else None
-            if fieldname and fieldname not in found:
-                found[fieldname] = col
-        # The header may continue on the next row (two-row headers under merged cells).
-        if index + 1 < len(rows) and "name" in found:
-            for col, value in enumerate(rows[index + 1]):
-                fieldname = _match_header(value) if isinstance(value, str) else None
-                if fieldname and fieldname not in found and col not in found.values():
-                    found[fieldname] = col
-        if len(found) > best[0]:
-            best = (len(found), index, found)
-    return best[1], best[2]
-
-
-def read_file(path_or_file, file_name: str = "") -> tuple[str, list[list]]:
-    name = file_name or str(getattr(path_or_file, "name", path_or_file))
+def _read_table(path_or_file, name: str):
     try:
-        workbook = load_workbook(path_or_file, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        with open_workbook(path_or_file, filename=name) as workbook:
+            table = read_table(
+                workbook.sheet(None),
+                columns=READER_COLUMNS,
+                max_rows=MAX_ROWS,
+                header_scan=HEADER_SCAN_ROWS,
+                stop_at_total=False,
+                stop_at_blank=False,
+            )
+    except SpreadsheetError as exc:
+        raise ImportFileError(exc.problems) from exc
+    if table.errors:
         raise ImportFileError(
-            _("Không đọc được tệp “%(f)s”: không phải tệp Excel .xlsx hợp lệ (%(e)s).")
-            % {"f": name, "e": type(exc).__name__}
-        ) from exc
-    sheet = workbook.worksheets[0]
-    return sheet.title, _grid(sheet)
+            [
+                Problem(
+                    p.sheet,
+                    p.row,
+                    p.column,
+                    p.header,
+                    _("tệp “%(f)s”: %(m)s") % {"f": name, "m": p.message},
+                )
+                for p in table.errors
+            ]
+        )
+    return table
 
 
 def parse(
@@ -238,94 +343,85 @@ def parse(
     file_name: str = "",
     default_unit: Unit | None = None,
     allowed_units=None,
+    user=None,
     survey_date: datetime.date | None = None,
 ) -> ImportResult:
     """Read and check every row; nothing is saved. ``allowed_units``: a queryset the rows'
-    units must belong to (the user's editable units), or None for no restriction."""
+    units must belong to (the user's editable units), or None for no restriction. With
+    ``user``, a row whose match is an enterprise the user may not change is rejected."""
     name = file_name or str(getattr(path_or_file, "name", path_or_file))
-    sheet_name, rows = read_file(path_or_file, name)
-    result = ImportResult(file_name=name, sheet=sheet_name)
-    header_index, columns = _find_header(rows)
-    if header_index < 0 or "name" not in columns:
-        raise ImportFileError(
-            _(
-                "Tệp “%(f)s”, trang “%(s)s”: không tìm thấy dòng tiêu đề có cột “Tên doanh "
-                "nghiệp” trong %(n)s dòng đầu."
-            )
-            % {"f": name, "s": sheet_name, "n": HEADER_SCAN_ROWS}
-        )
-    missing = [LABELS[c] for c in REQUIRED if c not in columns]
-    if missing:
-        raise ImportFileError(
-            _("Tệp “%(f)s”, trang “%(s)s”: thiếu cột bắt buộc %(cols)s (dòng tiêu đề %(row)s).")
-            % {
-                "f": name,
-                "s": sheet_name,
-                "cols": ", ".join(f"“{m}”" for m in missing),
-                "row": header_index + 1,
-            }
-        )
-    result.header_row = header_index + 1
-    result.columns = columns
-    data_start = header_index + 1
-    # Skip a second header row and a column-number row ("1", "2", "3"…) under the header.
-    while data_start < len(rows) and _is_header_like(rows[data_start], columns):
-        data_start += 1
-    texts = [v for row in rows[data_start:] for v in row if isinstance(v, str)]
-    result.encoding = vnencodings.detect_many(texts)
+    table = _read_table(path_or_file, name)
+    result = ImportResult(file_name=name, sheet=table.sheet, encoding=table.encoding)
+    result.header_row = table.header_row
+    result.columns = {key: column - 1 for key, column in table.columns.items()}
+    result.skipped = list(table.skipped)
     units = _UnitResolver(allowed_units)
     current_unit = default_unit
     survey_date = survey_date or timezone.localdate()
     register = _Register()
     seen_tax: dict[str, int] = {}
     seen_name: dict[str, int] = {}
-    for offset, raw in enumerate(rows[data_start:]):
-        row_number = data_start + offset + 1
-        values = {f: (raw[c] if c < len(raw) else None) for f, c in columns.items()}
-        repaired = ""
-        for key, value in values.items():
-            if isinstance(value, str):
-                fixed = vnencodings.repair(value, hint=result.encoding)
-                if fixed != value and not repaired:
-                    nfc = unicodedata.normalize("NFC", value)
-                    if fixed != nfc:
-                        repaired = (vnencodings.detect(nfc) or result.encoding or "").upper()
-                    elif nfc != value:
-                        repaired = "NFD"
-                values[key] = clean(fixed)
-        if all(v in (None, "") for v in values.values()):
+    for line in table.rows:
+        values = {key: (None if v == "" else v) for key, v in line.values.items()}
+        if all(v is None for v in values.values()):
             continue
-        label = name_key(values.get("name"))
         number = clean(values.get("number"))
+        label = name_key(values.get("name"))
         if label in TOTAL_WORDS or name_key(number) in TOTAL_WORDS:
-            result.skipped.append((row_number, _("dòng tổng cộng")))
+            result.skipped.append((line.number, _("dòng tổng cộng")))
             continue
         if _is_group_row(values, number):
             found = units.find(values.get("name") or number)
             if found:
                 current_unit = found
                 result.skipped.append(
-                    (row_number, _("dòng nhóm: các dòng dưới thuộc “%(u)s”") % {"u": found})
+                    (line.number, _("dòng nhóm: các dòng dưới thuộc “%(u)s”") % {"u": found})
                 )
             else:
-                result.skipped.append((row_number, _("dòng tiêu đề nhóm")))
+                result.skipped.append((line.number, _("dòng tiêu đề nhóm")))
             continue
-        row = RowResult(row=row_number, values=values, repaired=repaired)
-        _check_row(row, result, units, current_unit, survey_date)
+        row = RowResult(row=line.number, values=values, repaired=line.repaired)
+        _check_row(row, line, units, current_unit, survey_date)
         if row.ok:
             _find_existing(row, seen_tax, seen_name, register)
+        if row.ok and row.unit is None:
+            if row.existing is not None:
+                row.unit = row.existing.unit
+            else:
+                row.errors.append(
+                    _(
+                        "chưa rõ công đoàn cấp trên phụ trách (thêm cột “Công đoàn cấp trên” hoặc "
+                        "chọn đơn vị khi nhập)"
+                    )
+                )
+        if row.ok:
+            authorise(row, user)
         row.action = "reject" if row.errors else ("update" if row.existing else "create")
         result.rows.append(row)
+    result.skipped.sort()
     return result
 
 
-def _is_header_like(row, columns) -> bool:
-    cells = [clean(v) for v in row if v not in (None, "")]
-    if not cells:
-        return False
-    if all(re.fullmatch(r"\(?\d+\)?", c) for c in cells) and len(cells) >= 3:
-        return True
-    return sum(1 for v in row if isinstance(v, str) and _match_header(v)) >= 2
+def authorise(row: RowResult, user) -> None:
+    """A row may change only what its user may change in a form: the matched enterprise must
+    be in the user's editable subtree, and so must the unit the row puts it under."""
+    if user is None:  # a command run by the operator
+        return
+    existing = row.existing
+    if existing is not None and not can_edit_unit(user, existing.unit):
+        row.errors.append(
+            _(
+                "trùng (theo %(by)s) với “%(n)s” do “%(u)s” quản lý, ngoài phạm vi bạn được "
+                "sửa; dòng này không được nhập"
+            )
+            % {
+                "by": _("mã số thuế") if row.values.get("tax_code") else _("tên"),
+                "n": existing.name,
+                "u": existing.unit,
+            }
+        )
+    elif row.unit is not None and not can_edit_unit(user, row.unit):
+        row.errors.append(_("bạn không có quyền nhập doanh nghiệp cho “%(u)s”") % {"u": row.unit})
 
 
 def _is_group_row(values, number) -> bool:
@@ -371,29 +467,75 @@ class _UnitResolver:
         return self.allowed is None or self.allowed.filter(pk=unit.pk).exists()
 
 
-def _ownership(value) -> str:
-    key = name_key(value)
+def classify_kind(value) -> tuple[str, str | None]:
+    """(legal form or "", ownership or None) of a "Loại hình" cell; ValueError when the text
+    names neither."""
+    key = re.sub(r"[()\[\],;.:/\-–]", " ", name_key(value))
+    key = re.sub(r"\s+", " ", key).strip()
     if not key:
-        return Ownership.NON_STATE
+        return "", None
+    padded = f" {key} "
+
+    def has(word):
+        return f" {word} " in padded
+
+    if any(has(word) for word in NON_STATE_WORDS):
+        return "", Ownership.NON_STATE
+    for code, words in LEGAL_FORM_WORDS:
+        if any(has(word) for word in words):
+            ownership = LEGAL_FORM_OWNERSHIP.get(code, Ownership.NON_STATE)
+            if code != LegalForm.FOREIGN and has("nhà nước"):
+                ownership = Ownership.STATE  # "TNHH MTV nhà nước", "cổ phần vốn nhà nước"
+            return code, ownership
     for code, words in OWNERSHIP_WORDS:
         if key in words or key == name_key(Ownership(code).label):
-            return code
+            return "", code
     for code, words in OWNERSHIP_WORDS:
-        if any(word in key for word in words):
-            return code
+        if any(has(word) for word in words):
+            return "", code
     raise ValueError(key)
 
 
-def _check_row(row: RowResult, result: ImportResult, units, current_unit, survey_date) -> None:
+def _read_kind(values: dict, warn) -> None:
+    """Legal form and ownership from the "Loại hình" cells. One that cannot be read is a
+    warning and leaves the value unknown (None): an update keeps what the register has, a new
+    enterprise is recorded as non-state."""
+    legal, ownership = "", None
+    for key in ("legal_form", "ownership"):
+        text = values.get(key)
+        if not text:
+            continue
+        try:
+            found_legal, found_ownership = classify_kind(text)
+        except ValueError:
+            warn(
+                key,
+                _(
+                    "“%(v)s” không rõ loại hình (DNTN, TNHH, cổ phần, hợp danh, hợp tác xã, chi "
+                    "nhánh, FDI, nhà nước…); dòng vẫn được nhập, loại hình giữ như cũ"
+                )
+                % {"v": text},
+            )
+            continue
+        legal = legal or found_legal
+        if found_ownership and (key == "ownership" or ownership is None):
+            ownership = found_ownership
+    values["legal_form"] = legal
+    values["ownership"] = ownership
+
+
+def _check_row(row: RowResult, line, units, current_unit, survey_date) -> None:
     v = row.values
-    col = result.columns
 
     def where(fieldname):
-        letter = _column_letter(col[fieldname]) if fieldname in col else "?"
+        letter = line.letter(fieldname) or "?"
         return _("cột %(c)s “%(label)s”") % {"c": letter, "label": LABELS.get(fieldname, fieldname)}
 
     def fail(fieldname, message):
         row.errors.append(f"{where(fieldname)}: {message}")
+
+    def warn(fieldname, message):
+        row.warnings.append(f"{where(fieldname)}: {message}")
 
     if not v.get("name"):
         fail("name", _("thiếu tên doanh nghiệp"))
@@ -404,18 +546,14 @@ def _check_row(row: RowResult, result: ImportResult, units, current_unit, survey
         elif v["workers"] is not None and v["workers"] > services.MAX_COUNT:
             fail("workers", _("%(v)s quá lớn") % {"v": v["workers"]})
     except NotANumber:
-        fail("workers", _("“%(v)s” không phải số nguyên") % {"v": v.get("workers")})
+        fail("workers", _("“%(v)s” không phải số nguyên") % {"v": clean(v.get("workers"))})
+        v["workers"] = None
     try:
         v["tax_code"] = services.normalise_tax_code(v.get("tax_code"))
     except services.EnterpriseError as exc:
         fail("tax_code", exc.messages[0])
-    try:
-        v["ownership"] = _ownership(v.get("ownership"))
-    except ValueError:
-        fail(
-            "ownership",
-            _("“%(v)s” không rõ (Nhà nước / Ngoài nhà nước / FDI)") % {"v": v.get("ownership")},
-        )
+        v["tax_code"] = clean(v.get("tax_code"))
+    _read_kind(v, warn)
     raw_date = v.get("surveyed_on")
     if raw_date in (None, ""):
         v["surveyed_on"] = survey_date
@@ -428,21 +566,17 @@ def _check_row(row: RowResult, result: ImportResult, units, current_unit, survey
                     _("ngày %(d)s ở tương lai") % {"d": v["surveyed_on"].strftime("%d/%m/%Y")},
                 )
         except ValueError:
-            fail("surveyed_on", _("“%(v)s” không phải ngày dd/mm/yyyy") % {"v": raw_date})
+            fail("surveyed_on", _("“%(v)s” không phải ngày dd/mm/yyyy") % {"v": clean(raw_date)})
+            v["surveyed_on"] = None
+    if isinstance(v.get("number"), datetime.date):
+        v["number"] = clean(line.raw("number"))
     unit = None
     if v.get("unit"):
         unit = units.find(v["unit"])
         if unit is None:
             fail("unit", _("không tìm thấy công đoàn cấp trên “%(v)s”") % {"v": v["unit"]})
     else:
-        unit = current_unit
-        if unit is None:
-            row.errors.append(
-                _(
-                    "chưa rõ công đoàn cấp trên phụ trách (thêm cột “Công đoàn cấp trên” hoặc chọn "
-                    "đơn vị khi nhập)"
-                )
-            )
+        unit = current_unit  # None: an enterprise already registered keeps its own
     if unit is not None and not units.allowed_ok(unit):
         row.errors.append(_("bạn không có quyền nhập doanh nghiệp cho “%(u)s”") % {"u": unit})
     row.unit = unit
@@ -454,7 +588,7 @@ class _Register:
     def __init__(self):
         self.by_tax: dict[str, Enterprise] = {}
         self.by_name: dict[str, list[Enterprise]] = {}
-        for enterprise in Enterprise.objects.all():
+        for enterprise in Enterprise.objects.select_related("unit"):
             if enterprise.tax_code:
                 self.by_tax[enterprise.tax_code] = enterprise
             self.by_name.setdefault(enterprise.name_key, []).append(enterprise)
@@ -487,19 +621,21 @@ def _find_existing(row: RowResult, seen_tax: dict, seen_name: dict, register: _R
     row.existing = existing
 
 
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
-
-
 @transaction.atomic
 def apply(result: ImportResult, *, user) -> ImportResult:
-    """Save every accepted row in one transaction (rejected rows are reported, not saved)."""
+    """Save every accepted row in one transaction (rejected rows are reported, not saved).
+    Each row is authorised again: the register may have changed since the preview, and a
+    row that may no longer be saved stops the whole import (nothing half-written)."""
     source = f"Nhập từ tệp {result.file_name}"
     for row in result.rows:
         if row.action == "reject":
             continue
+        check = RowResult(row=row.row, values=row.values, existing=row.existing, unit=row.unit)
+        authorise(check, user)
+        if check.errors:
+            raise services.EnterpriseError(
+                _("Dòng %(r)s: %(m)s") % {"r": row.row, "m": "; ".join(check.errors)}
+            )
         v = row.values
         if row.action == "create":
             services.create_enterprise(
@@ -509,7 +645,8 @@ def apply(result: ImportResult, *, user) -> ImportResult:
                 tax_code=v.get("tax_code") or "",
                 address=v.get("address") or "",
                 commune=v.get("commune") or "",
-                ownership=v["ownership"],
+                ownership=v.get("ownership") or Ownership.NON_STATE,
+                legal_form=v.get("legal_form") or "",
                 industry=v.get("industry") or "",
                 workers=v["workers"],
                 surveyed_on=v["surveyed_on"],
@@ -518,11 +655,9 @@ def apply(result: ImportResult, *, user) -> ImportResult:
             continue
         enterprise = row.existing
         changes = {"unit": row.unit}
-        for key in ("tax_code", "address", "commune", "industry"):
+        for key in ("tax_code", "address", "commune", "industry", "ownership", "legal_form"):
             if v.get(key):
                 changes[key] = v[key]
-        if "ownership" in result.columns and v.get("ownership"):
-            changes["ownership"] = v["ownership"]
         services.update_enterprise(enterprise=enterprise, user=user, **changes)
         if v["workers"] is not None:
             services.record_workforce(

@@ -28,6 +28,23 @@ class Ownership(models.TextChoices):
     FOREIGN = "foreign", _("Có vốn đầu tư nước ngoài (FDI)")
 
 
+class LegalForm(models.TextChoices):
+    """The legal form (loại hình doanh nghiệp) as registration writes it; ownership follows from
+    it for FDI and state enterprises, every other form is non-state."""
+
+    SOLE = "sole", _("Doanh nghiệp tư nhân (DNTN)")
+    LLC_ONE = "llc_one", _("Công ty TNHH một thành viên")
+    LLC_MULTI = "llc_multi", _("Công ty TNHH hai thành viên trở lên")
+    LLC = "llc", _("Công ty TNHH")
+    JOINT_STOCK = "joint_stock", _("Công ty cổ phần")
+    PARTNERSHIP = "partnership", _("Công ty hợp danh")
+    COOPERATIVE = "cooperative", _("Hợp tác xã")
+    BRANCH = "branch", _("Chi nhánh")
+    REPRESENTATIVE = "representative", _("Văn phòng đại diện")
+    FOREIGN = "foreign", _("Doanh nghiệp có vốn đầu tư nước ngoài (FDI)")
+    STATE = "state", _("Doanh nghiệp nhà nước")
+
+
 class Enterprise(models.Model):
     name = models.CharField(_("tên doanh nghiệp"), max_length=255)
     name_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
@@ -47,6 +64,9 @@ class Enterprise(models.Model):
     )
     ownership = models.CharField(
         _("loại hình sở hữu"), max_length=20, choices=Ownership.choices, default=Ownership.NON_STATE
+    )
+    legal_form = models.CharField(
+        _("loại hình doanh nghiệp"), max_length=20, choices=LegalForm.choices, blank=True
     )
     industry = models.CharField(_("ngành nghề"), max_length=150, blank=True)
     workers = models.PositiveIntegerField(_("số lao động"), null=True, blank=True)

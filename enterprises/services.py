@@ -24,6 +24,7 @@ from enterprises.models import (
     Enterprise,
     FoundingCase,
     InformalGroup,
+    LegalForm,
     Ownership,
     Stage,
     WorkforceSurvey,
@@ -102,6 +103,7 @@ def create_enterprise(
     address: str = "",
     commune: str = "",
     ownership: str = Ownership.NON_STATE,
+    legal_form: str = "",
     industry: str = "",
     workers: int | None = None,
     surveyed_on: datetime.date | None = None,
@@ -118,6 +120,8 @@ def create_enterprise(
     _check_upper_level(unit)
     if ownership not in Ownership.values:
         raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
+    if legal_form and legal_form not in LegalForm.values:
+        raise EnterpriseError(_("Loại hình doanh nghiệp không hợp lệ."))
     tax_code = normalise_tax_code(tax_code)
     _check_unique_tax_code(tax_code)
     surveyed_on = surveyed_on or timezone.localdate()
@@ -132,6 +136,7 @@ def create_enterprise(
         address=clean(address),
         commune=clean(commune),
         ownership=ownership,
+        legal_form=legal_form,
         industry=clean(industry),
         note=clean(note),
         created_by=recorded_user(user),
@@ -164,6 +169,7 @@ EDITABLE_FIELDS = (
     "commune",
     "unit",
     "ownership",
+    "legal_form",
     "industry",
     "note",
 )
@@ -188,6 +194,8 @@ def update_enterprise(*, enterprise: Enterprise, user, **fields) -> Enterprise:
         _check_upper_level(fields["unit"])
     if "ownership" in fields and fields["ownership"] not in Ownership.values:
         raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
+    if fields.get("legal_form") and fields["legal_form"] not in LegalForm.values:
+        raise EnterpriseError(_("Loại hình doanh nghiệp không hợp lệ."))
     for key in ("address", "commune", "industry", "note"):
         if key in fields:
             fields[key] = clean(fields[key])

@@ -1,10 +1,7 @@
 """Pages for the enterprise register, the ≥25 list and coverage, and the founding pipeline."""
 
-import datetime
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -444,69 +441,50 @@ def informal_create(request):
 
 # --- Import and export ------------------------------------------------------------------------
 
-IMPORT_DIR = "enterprises/imports"
 SESSION_KEY = "enterprise_import"
 
 
-def _import_path(token: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / IMPORT_DIR / f"{token}.xlsx"
-
-
 def import_upload(request):
+    """Upload → parsed once, here; the checked rows (not the file) wait in the session for the
+    preview and the confirmation. The uploaded file is never stored."""
     units = selectors.responsible_units_for(request.user)
     require(units.exists())
     form = forms.ImportForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
-        token = uuid.uuid4().hex
-        path = _import_path(token)
-        path.parent.mkdir(parents=True, exist_ok=True)
         upload = form.cleaned_data["file"]
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        unit = form.cleaned_data.get("unit")
-        survey_date = form.cleaned_data.get("survey_date")
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "name": upload.name,
-            "unit": unit.pk if unit else None,
-            "survey_date": survey_date.isoformat() if survey_date else None,
-        }
-        return redirect("enterprises:import_preview")
+        try:
+            result = importer.parse(
+                upload,
+                file_name=upload.name,
+                default_unit=form.cleaned_data.get("unit"),
+                allowed_units=units,
+                user=request.user,
+                survey_date=form.cleaned_data.get("survey_date"),
+            )
+        except importer.ImportFileError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+        else:
+            request.session[SESSION_KEY] = result.as_dict()
+            return redirect("enterprises:import_preview")
     return render(request, "enterprises/import.html", {"form": form, **_threshold_context()})
 
 
-def _parse_pending(request):
-    pending = request.session.get(SESSION_KEY)
-    if not pending:
-        return None, None
-    path = _import_path(pending["token"])
-    unit = Unit.objects.filter(pk=pending.get("unit")).first()
-    survey_date = (
-        datetime.date.fromisoformat(pending["survey_date"]) if pending.get("survey_date") else None
-    )
-    allowed = selectors.responsible_units_for(request.user)
-    result = importer.parse(
-        str(path),
-        file_name=pending["name"],
-        default_unit=unit,
-        allowed_units=allowed,
-        survey_date=survey_date,
-    )
-    return pending, result
+def _pending(request) -> importer.ImportResult | None:
+    data = request.session.get(SESSION_KEY)
+    if not isinstance(data, dict) or "rows" not in data:
+        request.session.pop(SESSION_KEY, None)  # nothing, or left by an older version
+        return None
+    return importer.ImportResult.from_dict(data)
 
 
 def import_preview(request):
-    try:
-        pending, result = _parse_pending(request)
-    except importer.ImportFileError as exc:
-        messages.error(request, str(exc))
-        return redirect("enterprises:import")
-    if pending is None:
+    result = _pending(request)
+    if result is None:
         return redirect("enterprises:import")
     if request.method == "POST":
         if request.POST.get("action") == "cancel":
-            _forget(request, pending)
+            request.session.pop(SESSION_KEY, None)
             messages.info(request, _("Đã hủy nhập tệp."))
             return redirect("enterprises:import")
         try:
@@ -517,7 +495,7 @@ def import_preview(request):
                 _("Không lưu được, chưa dòng nào được lưu: %(e)s") % {"e": " ".join(exc.messages)},
             )
             return redirect("enterprises:import_preview")
-        _forget(request, pending)
+        request.session.pop(SESSION_KEY, None)
         messages.success(
             request,
             _("Đã nhập tệp “%(f)s”: tạo mới %(c)s, cập nhật %(u)s, từ chối %(r)s dòng.")
@@ -530,11 +508,6 @@ def import_preview(request):
         )
         return redirect("enterprises:list")
     return render(request, "enterprises/import_preview.html", {"result": result})
-
-
-def _forget(request, pending):
-    _import_path(pending["token"]).unlink(missing_ok=True)
-    request.session.pop(SESSION_KEY, None)
 
 
 def export(request):

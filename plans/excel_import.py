@@ -29,9 +29,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheet import Grid, Problem, SpreadsheetError, open_workbook
 from core.text import NotANumber, clean, format_int, name_key, parse_int
 from organisation.models import Unit
 from organisation.selectors import find_unit_by_name
@@ -47,37 +47,8 @@ TOTAL_PREFIXES = ("cộng", "tổng cộng")
 PROVINCE_PREFIXES = ("chỉ tiêu toàn tỉnh", "toàn tỉnh")
 HEADER_SCAN_ROWS = 40
 MAX_ROWS = 5000
-MAX_COLUMNS = 200
 _UOM = re.compile(r"\((người|đơn vị)\)\s*$")
 _NUMBERING = re.compile(r"^\(?([0-9]{1,2}|[a-z])\)?$")
-
-
-@dataclass
-class Problem:
-    """One thing wrong in the file; str() is the Vietnamese message with its location."""
-
-    sheet: str | None
-    message: str
-    row: int | None = None
-    column: int | None = None
-    header: str = ""
-
-    @property
-    def location(self) -> str:
-        parts = []
-        if self.sheet is not None:
-            parts.append(_("Trang tính “%(s)s”") % {"s": self.sheet})
-        if self.row is not None:
-            parts.append(_("dòng %(r)s") % {"r": self.row})
-        if self.column is not None:
-            column = _("cột %(c)s") % {"c": get_column_letter(self.column)}
-            if self.header:
-                column += f" (“{self.header}”)"
-            parts.append(column)
-        return ", ".join(parts)
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}" if self.location else self.message
 
 
 class ImportFailed(Exception):
@@ -130,45 +101,7 @@ def match_key(text) -> tuple[str, str | None]:
     return re.sub(r"\s+", " ", key).strip(), uom
 
 
-class _Grid:
-    """Cell values with merged ranges filled from their top-left cell."""
-
-    def __init__(self, ws):
-        self.ws = ws
-        self.origin: dict[tuple[int, int], tuple[int, int]] = {}
-        self.bottom: dict[tuple[int, int], int] = {}
-        for merged in ws.merged_cells.ranges:
-            top = (merged.min_row, merged.min_col)
-            self.bottom[top] = merged.max_row
-            for r in range(merged.min_row, merged.max_row + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    self.origin[(r, c)] = top
-        # Sheets formatted down to row 1 048 576 report that as max_row: read a sane window.
-        self.max_row = min(ws.max_row, MAX_ROWS)
-        self.max_col = min(ws.max_column, MAX_COLUMNS)
-
-    def raw(self, r, c):
-        if (r, c) in self.origin and self.origin[(r, c)] != (r, c):
-            return None
-        return self.ws.cell(row=r, column=c).value
-
-    def value(self, r, c):
-        r0, c0 = self.origin.get((r, c), (r, c))
-        return self.ws.cell(row=r0, column=c0).value
-
-    def text(self, r, c) -> str:
-        return clean(self.value(r, c))
-
-    def is_continuation(self, r, c) -> bool:
-        """A cell covered by a merge that started in an earlier row."""
-        origin = self.origin.get((r, c))
-        return origin is not None and origin[0] < r
-
-    def row_empty(self, r, first, last) -> bool:
-        return all(clean(self.raw(r, c)) == "" for c in range(first, last + 1))
-
-
-def find_header(grid: _Grid):
+def find_header(grid: Grid):
     """(row, TT column or None, Đơn vị column) of the table's first header row, or None."""
     for r in range(1, min(grid.max_row, HEADER_SCAN_ROWS) + 1):
         tt_col = unit_col = None
@@ -193,19 +126,18 @@ def _is_number_like(value) -> bool:
 
 
 class SheetReader:
-    def __init__(self, ws, plan: Plan, period: Period, indicators: list[Indicator], units):
-        self.ws = ws
-        self.title = ws.title
+    def __init__(self, grid: Grid, plan: Plan, period: Period, indicators: list[Indicator], units):
+        self.grid = grid
+        self.title = grid.title
         self.plan = plan
         self.period = period
         self.indicators = indicators
         self.units = units
-        self.grid = _Grid(ws)
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
     def problem(self, message, row=None, column=None, header=""):
-        self.problems.append(Problem(self.title, message, row, column, header))
+        self.problems.append(Problem(self.title, row, column, header, message))
 
     # --- header -------------------------------------------------------------------------------
     def find_header(self):
@@ -470,38 +402,36 @@ class SheetReader:
                 self.warnings.append(
                     Problem(
                         self.title,
-                        _("dòng “Cộng” ghi %(printed)s nhưng các dòng đơn vị cộng lại %(sum)s.")
-                        % {"printed": format_int(printed), "sum": format_int(added)},
                         sheet.totals.row,
                         column.index,
                         column.header,
+                        _("dòng “Cộng” ghi %(printed)s nhưng các dòng đơn vị cộng lại %(sum)s.")
+                        % {"printed": format_int(printed), "sum": format_int(added)},
+                        severity="warning",
                     )
                 )
 
 
-def _has_header(ws) -> bool:
-    return find_header(_Grid(ws)) is not None
-
-
 def read_form(source, plan: Plan, period: Period | None = None) -> list[ParsedSheet]:
-    """Parse every sheet of the workbook at source (a path or a file object).
+    """Parse every sheet of the workbook at source (a path or a file object), streaming and
+    within core.spreadsheet's caps (at most MAX_ROWS rows a sheet).
 
     Raises ImportFailed with every problem found; otherwise returns the parsed sheets, whose
     ``warnings`` hold the totals-row differences.
     """
+    name = str(getattr(source, "name", None) or source).rsplit("/", 1)[-1]
     try:
-        workbook = load_workbook(source, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise ImportFailed(
-            [Problem(None, _("không đọc được tệp Excel (.xlsx): %(err)s") % {"err": exc})]
-        ) from exc
+        with open_workbook(source, filename=name) as workbook:
+            grids = [sheet.grid(MAX_ROWS) for sheet in workbook.sheets]
+    except SpreadsheetError as exc:
+        raise ImportFailed(exc.problems) from exc
     indicators = ordered_indicators(plan)
     units = Unit.objects.filter(pk__in=PlanUnit.objects.filter(plan=plan).values("unit_id"))
     problems: list[Problem] = []
-    chosen = _sheets_for_periods(workbook, plan, period, problems)
+    chosen = _sheets_for_periods(grids, plan, period, problems)
     sheets = []
-    for ws, sheet_period in chosen:
-        reader = SheetReader(ws, plan, sheet_period, indicators, units)
+    for grid, sheet_period in chosen:
+        reader = SheetReader(grid, plan, sheet_period, indicators, units)
         parsed = reader.read()
         problems += reader.problems
         if parsed is not None:
@@ -511,8 +441,8 @@ def read_form(source, plan: Plan, period: Period | None = None) -> list[ParsedSh
     return sheets
 
 
-def _sheets_for_periods(workbook, plan, period, problems):
-    tables = [ws for ws in workbook.worksheets if _has_header(ws)]
+def _sheets_for_periods(grids, plan, period, problems):
+    tables = [grid for grid in grids if find_header(grid) is not None]
     if period is not None:
         named = [ws for ws in tables if find_period(plan, ws.title) == period]
         if len(named) == 1:
@@ -521,8 +451,7 @@ def _sheets_for_periods(workbook, plan, period, problems):
             return [(tables[0], period)]
         problems.append(
             Problem(
-                None,
-                _(
+                message=_(
                     "tệp có %(n)s trang tính chứa biểu nhưng không trang nào mang tên đợt "
                     "“%(code)s” (hoặc “%(name)s”)."
                 )
@@ -532,7 +461,7 @@ def _sheets_for_periods(workbook, plan, period, problems):
         return []
     if not tables:
         problems.append(
-            Problem(None, _("không trang tính nào có biểu (cần có ô “TT” và ô “Đơn vị”)."))
+            Problem(message=_("không trang tính nào có biểu (cần có ô “TT” và ô “Đơn vị”)."))
         )
     chosen, seen = [], {}
     for ws in tables:
@@ -542,7 +471,7 @@ def _sheets_for_periods(workbook, plan, period, problems):
             problems.append(
                 Problem(
                     ws.title,
-                    _(
+                    message=_(
                         "tên trang tính không phải mã hay tên một đợt của kế hoạch (%(codes)s); "
                         "đổi tên trang tính hoặc chỉ rõ đợt (--period)."
                     )
@@ -553,7 +482,7 @@ def _sheets_for_periods(workbook, plan, period, problems):
             problems.append(
                 Problem(
                     ws.title,
-                    _("trang tính “%(other)s” cũng là đợt “%(name)s”.")
+                    message=_("trang tính “%(other)s” cũng là đợt “%(name)s”.")
                     % {"other": seen[found.pk], "name": found.name},
                 )
             )

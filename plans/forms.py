@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.spreadsheet import check_upload
 from core.text import NotANumber, format_int, parse_int
 from plans.models import TARGET_MAX
 
@@ -68,17 +69,12 @@ def read_grid(data, unit_names: dict[int, str], indicators) -> list[CellInput]:
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Tệp Excel (.xlsx)"),
-        help_text=gettext_lazy(
-            "Biểu giao chỉ tiêu theo mẫu của hệ thống hoặc do người gõ, tối đa 5 MB."
-        ),
+        help_text=gettext_lazy("Biểu giao chỉ tiêu theo mẫu của hệ thống hoặc do người gõ."),
     )
-
-    MAX_BYTES = 5 * 1024 * 1024
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Chỉ nhận tệp Excel .xlsx."))
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
+        check_upload(upload)
         return upload

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import restrict
+from core.spreadsheet import check_upload
 from organisation.models import Sector, Unit, UnitKind
 from progress.models import LeaveReason, PartyOutcome, RecordKind
 
@@ -56,6 +57,11 @@ class UnionChoiceForm(forms.Form):
 
 class ImportForm(UnionChoiceForm):
     file = forms.FileField(label=_("Tệp Excel danh sách đoàn viên (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload)
+        return upload
 
 
 class BatchForm(NotFuture, UnionChoiceForm):

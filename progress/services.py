@@ -118,7 +118,7 @@ MEMBER_ENTRY_PER_MINUTE = 600
 def throttle_member_entry(*, user, cccds) -> None:
     """Refuse (ProgressError) once user has submitted more than the limit of distinct CCCDs in
     the current minute, so the register cannot be probed CCCD by CCCD in bulk."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if recorded_user(user) is None:  # anonymous or a command's system actor: not throttled
         return
     limit = getattr(settings, "MEMBER_ENTRY_PER_MINUTE", MEMBER_ENTRY_PER_MINUTE)
     window = int(time.time() // 60)

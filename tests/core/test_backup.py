@@ -25,6 +25,9 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     (tmp_path / "media" / "decisions").mkdir(parents=True)
     (tmp_path / "media" / "decisions" / "qd-01.pdf").write_bytes(b"%PDF-1.4 quyet dinh")
+    # An upload left by an abandoned import: never part of a backup.
+    (tmp_path / "media" / "enterprises" / "imports").mkdir(parents=True)
+    (tmp_path / "media" / "enterprises" / "imports" / "abc.xlsx").write_bytes(b"PK left over")
     return tmp_path / "media"
 
 
@@ -37,6 +40,10 @@ def test_round_trip(demo, admin_user, officer_a, media, tmp_path, capsys):
     call_command("backup", str(out))
     assert "Đã sao lưu" in capsys.readouterr().out
     assert oct(out.stat().st_mode & 0o777) == "0o600"
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+    assert "media/decisions/qd-01.pdf" in names
+    assert not any("imports" in name for name in names)
 
     # Damage everything the backup holds.
     Target.objects.all().update(value=0)

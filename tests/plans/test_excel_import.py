@@ -277,7 +277,7 @@ def test_a_sheet_named_after_no_period_needs_the_period_option(demo, tmp_path):
 def test_a_file_that_is_not_excel_is_rejected(demo, tmp_path):
     path = tmp_path / "khong-phai.xlsx"
     path.write_text("TT;Đơn vị")
-    assert "không đọc được tệp Excel" in failed_import(path)
+    assert "không phải tệp Excel .xlsx" in failed_import(path)
 
 
 def test_unknown_plan_and_period_are_refused(demo, tmp_path):
@@ -323,3 +323,28 @@ def test_a_new_import_replaces_earlier_import_findings_but_keeps_the_source_ones
     run_import(clean_copy)
     assert not ImportFinding.objects.filter(source="bieu.xlsx").exists()
     assert ImportFinding.objects.filter(source=SOURCE_NAME).count() == 4
+
+
+def test_a_million_row_form_is_refused_within_budget(demo, tmp_path, settings):
+    """Past the zip check (cap raised), the 5 000-row cap holds while streaming."""
+    from tests.core.test_spreadsheet import _within_budget, million_rows_file
+
+    settings.IMPORT_MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+    path = tmp_path / "trieu-dong.xlsx"
+    path.write_bytes(million_rows_file())
+    before = snapshot()
+    message = _within_budget(lambda: failed_import(path, PEAK_CODE))
+    assert "quá giới hạn 5000 dòng" in message
+    assert snapshot() == before
+
+
+def test_only_a_plan_manager_may_import_targets(demo, exported, officer_a):
+    from django.core.exceptions import PermissionDenied
+
+    from plans.services import import_targets_file
+
+    plan = Plan.objects.get(number=PLAN_NUMBER)
+    before = snapshot()
+    with pytest.raises(PermissionDenied), exported.open("rb") as handle:
+        import_targets_file(source=handle, source_name="bieu.xlsx", plan=plan, user=officer_a)
+    assert snapshot() == before

@@ -68,3 +68,7 @@ class Command(BaseCommand):
         )
         for row in result.rejected_rows:
             self.stdout.write(f"  Dòng {row.row}: " + "; ".join(row.errors))
+        for row in result.warned_rows:
+            self.stdout.write(
+                f"  Dòng {row.row} (đã nhập, cần xem lại): " + "; ".join(row.warnings)
+            )

@@ -35,22 +35,28 @@ class Command(BaseCommand):
             raise CommandError(f"“{union}” không phải công đoàn cơ sở hoặc nghiệp đoàn cơ sở.")
         with path.open("rb") as handle:
             parsed = read_members(handle, path.name)
-        members, errors = validate_rows(parsed.rows, union) if parsed.rows else ([], [])
+        # Checked as the acting account: what it may be told about a CCCD elsewhere (no oracle).
+        with command_actor("import_members", options.get("as_user")) as actor:
+            members, errors = (
+                validate_rows(parsed.rows, union, user=actor) if parsed.rows else ([], [])
+            )
         errors = parsed.errors + errors
         if not errors and not members:
             raise CommandError(f"{path.name}: không có dòng đoàn viên nào.")
         if errors:
             # One message per bad row, naming every bad cell of it.
-            by_row: dict[int, list] = {}
+            by_row: dict[int | None, list] = {}
             for error in errors:
                 by_row.setdefault(error.row, []).append(error)
-            for row, row_errors in sorted(by_row.items()):
-                cells = "; ".join(
-                    f"cột “{e.column}”{f' (ô {e.cell})' if e.cell else ''}: {e.message}"
-                    for e in row_errors
-                )
-                where = f"dòng {row}" if row else "tệp"
-                self.stderr.write(f"{path.name}, trang “{parsed.sheet}”, {where}: {cells}")
+            for row, row_errors in sorted(by_row.items(), key=lambda item: item[0] or 0):
+                first = row_errors[0]
+                where = [path.name]
+                if first.sheet is not None:
+                    where.append(f"trang tính “{first.sheet}”")
+                if row is not None:
+                    where.append(f"dòng {row}")
+                cells = "; ".join(f"{_cell(e)}{e.message}" for e in row_errors)
+                self.stderr.write(f"{', '.join(where)}: {cells}")
             raise CommandError(f"{len(errors)} lỗi trong {path.name}; chưa lưu đoàn viên nào.")
         try:
             with command_actor("import_members", options.get("as_user")) as user:
@@ -58,3 +64,11 @@ class Command(BaseCommand):
         except ProgressError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"Đã kết nạp {len(created)} đoàn viên vào {union}.")
+
+
+def _cell(problem) -> str:
+    if problem.column:
+        return f"cột {problem.column} (“{problem.header}”): "
+    if problem.header:
+        return f"cột “{problem.header}”: "
+    return ""
