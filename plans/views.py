@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,9 +10,30 @@ from core.excel import XLSX_CONTENT_TYPE, workbook_bytes
 from plans import selectors
 from plans.excel_export import export_workbook
 from plans.excel_import import ImportFailed
-from plans.forms import ImportForm, cell_name, read_grid, version_name
-from plans.models import PlanUnit, Target
-from plans.services import StaleEdit, TargetError, import_targets_file, set_target
+from plans.forms import (
+    AmendmentForm,
+    CopyPlanForm,
+    ImportForm,
+    PlanForm,
+    cell_name,
+    plan_formset,
+    read_grid,
+    version_name,
+)
+from plans.models import Indicator, Period, PlanUnit, Target
+from plans.services import (
+    CellChange,
+    PlanError,
+    StaleEdit,
+    TargetError,
+    copy_plan,
+    create_plan,
+    import_targets_file,
+    issue_plan,
+    save_plan_parts,
+    save_target_cells,
+    update_plan,
+)
 from plans.table import allocation_table
 from plans.validation import all_findings
 
@@ -45,12 +65,19 @@ PERIOD_ACTIONS = [
 
 def plan_list(request):
     plans = selectors.plans_for(request.user).prefetch_related("periods")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": plans, "can_edit": can_manage_plans(request.user)},
+    )
 
 
 def plan_detail(request, pk, period=None):
     plan = selectors.get_plan_for(request.user, pk)
     current = selectors.get_period(plan, period)
+    if current is None:  # a draft without periods yet
+        require(can_manage_plans(request.user))
+        return redirect("plans:setup", pk=plan.pk)
     visible = selectors.visible_plan_unit_ids(request.user, plan)
     table = allocation_table(current, visible)
     findings = all_findings(current) if visible is None else []
@@ -87,13 +114,24 @@ def edit_targets(request, pk, period):
     existing = {(t.unit_id, t.indicator_id): t for t in Target.objects.filter(period=current)}
     errors = []
     submitted = None
+    amendment_form = None
+    if plan.is_issued:
+        amendment_form = AmendmentForm(request.POST or None)
     if request.method == "POST":
         cells = read_grid(request.POST, unit_names, indicators)
         submitted = {cell_name(c.unit_id, c.indicator_id): c for c in cells}
         errors = [c.error for c in cells if c.error]
+        if amendment_form is not None and not amendment_form.is_valid():
+            errors.append(_("Điều chỉnh chỉ tiêu: nhập ngày, số quyết định và lý do."))
         if not errors:
+            extra = amendment_form.cleaned_data if amendment_form is not None else {}
             try:
-                changed = _save_cells(request, current, cells, existing, indicators)
+                changed = save_target_cells(
+                    user=request.user,
+                    period=current,
+                    cells=_changed_cells(plan, cells, existing, indicators),
+                    **extra,
+                )
             except (StaleEdit, TargetError) as exc:
                 errors = [str(exc)]
             else:
@@ -129,33 +167,32 @@ def edit_targets(request, pk, period):
             "rows": rows,
             "errors": errors,
             "findings": all_findings(current),
+            "amendment_form": amendment_form,
         },
     )
 
 
-@transaction.atomic
-def _save_cells(request, period, cells, existing, indicators):
+def _changed_cells(plan, cells, existing, indicators) -> list[CellChange]:
+    """Grid cells whose value differs from the stored target."""
     by_id = {ind.pk: ind for ind in indicators}
     units = {
-        pu.unit_id: pu.unit
-        for pu in PlanUnit.objects.filter(plan=period.plan).select_related("unit")
+        pu.unit_id: pu.unit for pu in PlanUnit.objects.filter(plan=plan).select_related("unit")
     }
-    units[period.plan.issuing_unit_id] = period.plan.issuing_unit
-    changed = 0
+    units[plan.issuing_unit_id] = plan.issuing_unit
+    changed = []
     for cell in cells:
         target = existing.get((cell.unit_id, cell.indicator_id))
         old = target.value if target else None
         if old == cell.value and (target or cell.value is None):
             continue
-        set_target(
-            period=period,
-            unit=units[cell.unit_id],
-            indicator=by_id[cell.indicator_id],
-            value=cell.value,
-            user=request.user,
-            expected_version=cell.version if target else None,
+        changed.append(
+            CellChange(
+                unit=units[cell.unit_id],
+                indicator=by_id[cell.indicator_id],
+                value=cell.value,
+                expected_version=cell.version if target else None,
+            )
         )
-        changed += 1
     return changed
 
 
@@ -225,3 +262,137 @@ def import_targets(request, pk, period):
         },
         status=400 if problems else 200,
     )
+
+
+# Plan authoring ----------------------------------------------------------------------------
+
+
+def plan_create(request):
+    require(can_manage_plans(request.user))
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = create_plan(user=request.user, data=form.cleaned_data)
+        messages.success(request, _("Đã tạo dự thảo kế hoạch %(n)s.") % {"n": plan.number})
+        return redirect("plans:setup", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": None})
+
+
+def plan_setup(request, pk):
+    """The plan's header, and what it contains, with links to edit each part."""
+    require(can_manage_plans(request.user))
+    plan = selectors.get_plan_for(request.user, pk)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        update_plan(user=request.user, plan=plan, data=form.cleaned_data)
+        messages.success(request, _("Đã lưu thông tin kế hoạch."))
+        return redirect("plans:setup", pk=plan.pk)
+    from plans.table import ordered_indicators
+
+    return render(
+        request,
+        "plans/plan_setup.html",
+        {
+            "form": form,
+            "plan": plan,
+            "periods": plan.periods.all(),
+            "indicators": ordered_indicators(plan),
+            "plan_units": plan.plan_units.select_related("unit"),
+        },
+    )
+
+
+PARTS = {
+    "periods": (Period, gettext_lazy("Các đợt của kế hoạch")),
+    "indicators": (Indicator, gettext_lazy("Chỉ tiêu (cây chỉ tiêu)")),
+    "units": (PlanUnit, gettext_lazy("Đơn vị nhận chỉ tiêu và thứ tự dòng")),
+}
+
+
+def _plan_parts(request, pk, part):
+    require(can_manage_plans(request.user))
+    plan = selectors.get_plan_for(request.user, pk)
+    model, title = PARTS[part]
+    formset = plan_formset(model, plan, request.POST if request.method == "POST" else None)
+    error = ""
+    if plan.is_issued:
+        error = _("Kế hoạch đã ban hành: đợt, chỉ tiêu và đơn vị nhận chỉ tiêu không sửa được nữa.")
+    elif request.method == "POST" and formset.is_valid():
+        try:
+            save_plan_parts(user=request.user, plan=plan, formset=formset)
+        except PlanError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Đã lưu: %(what)s.") % {"what": title})
+            return redirect("plans:setup", pk=plan.pk)
+    return render(
+        request,
+        "plans/plan_parts.html",
+        {"plan": plan, "formset": formset, "title": title, "part": part, "error": error},
+        status=400 if error and request.method == "POST" else 200,
+    )
+
+
+def plan_periods(request, pk):
+    return _plan_parts(request, pk, "periods")
+
+
+def plan_indicators(request, pk):
+    return _plan_parts(request, pk, "indicators")
+
+
+def plan_units(request, pk):
+    return _plan_parts(request, pk, "units")
+
+
+def plan_issue(request, pk):
+    require(can_manage_plans(request.user))
+    plan = selectors.get_plan_for(request.user, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            issue_plan(user=request.user, plan=plan)
+        except PlanError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Đã ban hành kế hoạch %(n)s.") % {"n": plan.number})
+            return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request,
+        "plans/plan_issue.html",
+        {"plan": plan, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def plan_copy(request, pk):
+    """ "Tạo kế hoạch mới từ kế hoạch này"."""
+    require(can_manage_plans(request.user))
+    source = selectors.get_plan_for(request.user, pk)
+    initial = {"year": source.year + 1}
+    form = CopyPlanForm(request.POST or None, initial=initial)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = copy_plan(user=request.user, source=source, **form.cleaned_data)
+        except PlanError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                _("Đã tạo dự thảo kế hoạch %(n)s từ kế hoạch %(old)s; chỉ tiêu để trống.")
+                % {"n": plan.number, "old": source.number},
+            )
+            return redirect("plans:setup", pk=plan.pk)
+    return render(request, "plans/plan_copy.html", {"plan": source, "form": form, "error": error})
+
+
+def plan_amendments(request, pk):
+    """History of a plan's target amendments: date, decision, reason, each cell before/after."""
+    plan = selectors.get_plan_for(request.user, pk)
+    visible = selectors.visible_plan_unit_ids(request.user, plan)
+    amendments = list(selectors.amendments_of(plan))
+    for amendment in amendments:
+        amendment.shown = [
+            c for c in amendment.changes.all() if visible is None or c.target.unit_id in visible
+        ]
+    return render(request, "plans/plan_amendments.html", {"plan": plan, "amendments": amendments})
