@@ -54,10 +54,7 @@ def set_target(
             _("Chỉ tiêu %(value)s quá lớn (tối đa %(max)s).")
             % {"value": format_int(value), "max": format_int(TARGET_MAX)}
         )
-    if (
-        amendment is None
-        and Plan.objects.filter(pk=period.plan_id, status=PlanStatus.ISSUED).exists()
-    ):
+    if amendment is None and _is_issued_row(period, unit):
         raise TargetError(
             _(
                 "Kế hoạch đã ban hành: chỉ tiêu chỉ được thay đổi bằng một lần điều chỉnh "
@@ -91,6 +88,15 @@ def set_target(
             amendment=amendment, target=target, old_value=old_value, new_value=value
         )
     return target
+
+
+def _is_issued_row(period: Period, unit) -> bool:
+    """A row of an issued plan's own table (the issuer or a receiving unit), which only an
+    amendment changes. Allocations cascaded further down (a union to its CĐCS) are not."""
+    plan = Plan.objects.filter(pk=period.plan_id, status=PlanStatus.ISSUED).first()
+    if plan is None:
+        return False
+    return unit.pk == plan.issuing_unit_id or PlanUnit.objects.filter(plan=plan, unit=unit).exists()
 
 
 @transaction.atomic
@@ -511,3 +517,41 @@ def copy_plan(
         for row, unit_id in enumerate(order, start=1)
     )
     return plan
+
+
+# Cascade ----------------------------------------------------------------------------------------
+# A union allocates its own targets to the units directly below it (an upper-level union to its
+# CĐCS, a province to its upper-level unions), checked against its own target like the province's
+# table. Cascaded rows are the allocating union's, so they stay editable after the plan is issued.
+
+
+def cascade_children(period: Period, parent) -> list:
+    """The units directly below parent on the period's last day: those it allocates to."""
+    from organisation.selectors import children
+
+    return list(children(parent, period.end))
+
+
+@transaction.atomic
+def allocate_targets(*, user, period: Period, parent, cells: list[CellChange]) -> int:
+    """Set the allocations of parent's children; each child checked with
+    ``accounts.permissions.can_assign_targets``. All or nothing."""
+    from accounts.permissions import can_assign_targets
+
+    below = {u.pk for u in cascade_children(period, parent)}
+    for cell in cells:
+        if cell.unit.pk not in below:
+            raise TargetError(
+                _("%(unit)s không trực thuộc %(parent)s.")
+                % {"unit": cell.unit.name, "parent": parent.name}
+            )
+        require(can_assign_targets(user, cell.unit))
+        set_target(
+            period=period,
+            unit=cell.unit,
+            indicator=cell.indicator,
+            value=cell.value,
+            user=user,
+            expected_version=cell.expected_version,
+        )
+    return len(cells)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/export.xlsx", views.export_targets, name="export_all"),
     path("<int:pk>/<slug:period>/export.xlsx", views.export_targets, name="export"),
     path("<int:pk>/<slug:period>/import/", views.import_targets, name="import"),
+    path("<int:pk>/<slug:period>/allocate/<int:unit>/", views.allocate, name="allocate"),
 ]

@@ -94,8 +94,45 @@ def plan_detail(request, pk, period=None):
             "show_province": visible is None,
             "large_threshold": settings.LARGE_ENTERPRISE_MIN_WORKERS,
             "period_actions": period_actions(plan, current, request.user),
+            **_own_allocation(request.user, plan, current, visible),
         },
     )
+
+
+def _own_allocation(user, plan, period, visible) -> dict:
+    """For an officer: a link to allocate to the units below, and, when its unit is not a row
+    of the plan's table (a CĐCS), its own allocation with the results so far."""
+    from django.utils import timezone
+
+    from accounts.permissions import can_assign_targets
+    from plans.services import cascade_children
+    from plans.table import ordered_indicators
+
+    unit = getattr(user, "unit", None)
+    if user.is_province_level or unit is None:
+        return {}
+    context = {
+        "own_unit": unit,
+        "can_allocate": any(can_assign_targets(user, k) for k in cascade_children(period, unit)),
+    }
+    if visible is not None and unit.pk in visible:
+        return context
+    try:
+        from progress.selectors import achieved
+    except ImportError:  # progress not installed
+        achieved = None
+    as_of = min(max(timezone.localdate(), period.start), period.end)
+    indicators = ordered_indicators(plan)
+    targets = selectors.targets_in_force(period, as_of, unit_ids=[unit.pk])
+    done = achieved(period, [unit.pk], end=as_of, indicators=indicators) if achieved else {}
+    rows = []
+    for ind in indicators:
+        target = targets.get((unit.pk, ind.pk))
+        value = done.get((unit.pk, ind.pk))
+        percent = round(100 * value / target, 1) if target and value is not None else None
+        rows.append({"indicator": ind, "target": target, "achieved": value, "percent": percent})
+    context.update(own_rows=rows, own_as_of=as_of)
+    return context
 
 
 def edit_targets(request, pk, period):
@@ -396,3 +433,120 @@ def plan_amendments(request, pk):
             c for c in amendment.changes.all() if visible is None or c.target.unit_id in visible
         ]
     return render(request, "plans/plan_amendments.html", {"plan": plan, "amendments": amendments})
+
+
+# Cascade -----------------------------------------------------------------------------------
+
+
+def allocate(request, pk, period, unit):
+    """A union allocates its targets to the units directly below it, checked against its own."""
+    from django.shortcuts import get_object_or_404
+
+    from accounts.permissions import can_assign_targets, require_view
+    from organisation.models import Unit
+    from plans.services import allocate_targets, cascade_children
+    from plans.table import header_layout
+    from plans.validation import check_allocation, check_children
+
+    plan = selectors.get_plan_for(request.user, pk)
+    current = selectors.get_period(plan, period)
+    parent = get_object_or_404(Unit, pk=unit)
+    require_view(request.user, parent)
+    kids = cascade_children(current, parent)
+    require(
+        can_manage_plans(request.user) or any(can_assign_targets(request.user, k) for k in kids)
+    )
+    layout = header_layout(plan, current)
+    indicators = layout.columns
+    unit_names = {k.pk: k.name for k in kids}
+    ids = [parent.pk, *unit_names]
+    existing = {
+        (t.unit_id, t.indicator_id): t
+        for t in Target.objects.filter(period=current, unit_id__in=ids)
+    }
+    errors, submitted = [], None
+    if request.method == "POST":
+        cells = read_grid(request.POST, unit_names, indicators)
+        submitted = {cell_name(c.unit_id, c.indicator_id): c for c in cells}
+        errors = [c.error for c in cells if c.error]
+        if not errors:
+            by_id = {i.pk: i for i in indicators}
+            units = {k.pk: k for k in kids}
+            changes = []
+            for c in cells:
+                target = existing.get((c.unit_id, c.indicator_id))
+                old = target.value if target else None
+                if old == c.value and (target or c.value is None):
+                    continue
+                changes.append(
+                    CellChange(
+                        units[c.unit_id],
+                        by_id[c.indicator_id],
+                        c.value,
+                        c.version if target else None,
+                    )
+                )
+            try:
+                changed = allocate_targets(
+                    user=request.user, period=current, parent=parent, cells=changes
+                )
+            except (StaleEdit, TargetError) as exc:
+                errors = [str(exc)]
+            else:
+                messages.success(request, _("Đã lưu %(n)s ô chỉ tiêu.") % {"n": changed})
+                return redirect("plans:allocate", pk=plan.pk, period=current.code, unit=parent.pk)
+
+    def value(unit_id, ind):
+        target = existing.get((unit_id, ind.pk))
+        return target.value if target else None
+
+    rows = []
+    for number, kid in enumerate(kids, start=1):
+        cells = []
+        for ind in indicators:
+            key = cell_name(kid.pk, ind.pk)
+            target = existing.get((kid.pk, ind.pk))
+            cell = submitted.get(key) if submitted else None
+            shown = value(kid.pk, ind)
+            cells.append(
+                {
+                    "name": key,
+                    "version_name": version_name(kid.pk, ind.pk),
+                    "version": target.version if target else "",
+                    "value": cell.raw if cell else ("" if shown is None else shown),
+                    "error": cell.error if cell else "",
+                    "label": f"{kid.name} — {ind.header}",
+                }
+            )
+        rows.append({"number": number, "name": kid.name, "cells": cells})
+    parent_values = [value(parent.pk, ind) for ind in indicators]
+    totals = []
+    for ind in indicators:
+        present = [value(k.pk, ind) for k in kids if value(k.pk, ind) is not None]
+        totals.append(None if ind.is_ratio or not present else sum(present))
+    findings = []
+    for kid in kids:
+        findings += check_children(
+            {i.pk: value(kid.pk, i) for i in indicators}, indicators, kid.name
+        )
+    for ind in indicators:
+        findings += check_allocation(
+            ind, value(parent.pk, ind), [value(k.pk, ind) for k in kids], parent.name
+        )
+    return render(
+        request,
+        "plans/allocate.html",
+        {
+            "plan": plan,
+            "period": current,
+            "periods": plan.periods.all(),
+            "parent": parent,
+            "layout": layout,
+            "rows": rows,
+            "parent_values": parent_values,
+            "totals": totals,
+            "errors": errors,
+            "findings": findings,
+        },
+        status=400 if errors else 200,
+    )

@@ -123,6 +123,10 @@ MATRIX: dict[str, Url] = {
     "plans:units": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
     "plans:issue": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
     "plans:copy": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:allocate": Url(
+        args=lambda o: [o.plan.pk, o.period.code, o.unit_a.pk], get=UNIT_A_WRITERS,
+        post=UNIT_A_WRITERS, note="unit A allocates to its CĐCS",
+    ),
     "plans:amendments": Url(
         args=lambda o: [o.plan.pk], get=SIGNED_IN, post=SIGNED_IN,
         note="officers see only their rows' changes; POST renders, writes nothing",
