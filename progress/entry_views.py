@@ -137,7 +137,7 @@ def add_members(request):
             "number": i + 1,
             "values": submitted.get(i + 1, {}),
             "errors": by_row.get(i + 1, []),
-            "bad": {e.column for e in by_row.get(i + 1, [])},
+            "bad": {e.header for e in by_row.get(i + 1, [])},
         }
         for i in range(count)
     ]

@@ -2,7 +2,7 @@
 
 Each row is checked on its own (name, dates, gender, CCCD) and against the others (the same
 CCCD twice) and the register (a CCCD that is already a current member). Every problem is one
-``RowError`` naming the row and the column, in Vietnamese.
+``core.spreadsheet.Problem`` naming the row and the column, in Vietnamese.
 """
 
 import datetime
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheet import Problem
 from core.text import clean, name_key, parse_date
 from organisation.models import Unit
 from progress.models import Gender
@@ -39,24 +40,11 @@ GENDER_WORDS = {
 
 
 @dataclass
-class RowError:
-    row: int  # row number as the user sees it (spreadsheet row, or line on the page)
-    column: str  # column label
-    message: str
-    cell: str = ""  # e.g. "F7" for spreadsheets
-
-    def __str__(self):
-        where = _("dòng %(row)s") % {"row": self.row}
-        if self.cell:
-            where += f", {_('ô')} {self.cell}"
-        return f"{where}, {_('cột')} “{self.column}”: {self.message}"
-
-
-@dataclass
 class RawRow:
-    number: int
+    number: int  # row number as the user sees it (spreadsheet row, or line on the page)
     values: dict  # column key -> str | date | number | None
-    cells: dict = field(default_factory=dict)  # column key -> cell reference ("F7")
+    columns: dict = field(default_factory=dict)  # column key -> column letter ("F")
+    sheet: str | None = None
 
 
 def parse_cccd(value) -> str:
@@ -73,15 +61,15 @@ def parse_cccd(value) -> str:
 
 def validate_rows(
     rows: list[RawRow], union: Unit | None, today: datetime.date | None = None
-) -> tuple[list[dict], list[RowError]]:
+) -> tuple[list[dict], list[Problem]]:
     """Return (clean member dicts for admit_members, errors). Valid only if errors is empty."""
     today = today or timezone.localdate()
-    errors: list[RowError] = []
+    errors: list[Problem] = []
     good: list[tuple[RawRow, dict]] = []
     first_seen: dict[str, int] = {}
 
     def err(raw, key, message):
-        errors.append(RowError(raw.number, COLUMNS[key], message, raw.cells.get(key, "")))
+        errors.append(Problem(raw.sheet, raw.number, raw.columns.get(key), COLUMNS[key], message))
 
     for raw in rows:
         v = raw.values

@@ -118,7 +118,7 @@ def test_excel_import_shows_row_errors(union, client_for, officer_a, tmp_path):
             reverse("progress:import_members"), {"union": union.pk, "file": handle}
         )
     errors = [str(e) for e in response.context["preview"]["errors"]]
-    assert any("dòng 5" in e and "F5" in e and "Số CCCD" in e for e in errors)
+    assert any("dòng 5" in e and "cột F" in e and "Số CCCD" in e for e in errors)
     assert any("dòng 6" in e and "Ngày kết nạp" in e and "tương lai" in e for e in errors)
     assert any("dòng 8" in e and "trùng với dòng 7" in e for e in errors)
     assert any("dòng 9" in e and "đã là đoàn viên" in e for e in errors)
@@ -138,7 +138,7 @@ def test_import_members_command_fails_atomically(union, tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError, match="chưa lưu"):
         call_command("import_members", str(path), "--union", UNION, stderr=err)
-    assert "dòng 7" in err.getvalue() and "F7" in err.getvalue()
+    assert "dòng 7" in err.getvalue() and "cột F" in err.getvalue()
 
 
 def test_import_members_command_one_message_per_bad_row(union, tmp_path):
@@ -152,7 +152,7 @@ def test_import_members_command_one_message_per_bad_row(union, tmp_path):
         call_command("import_members", str(path), "--union", UNION, stderr=err)
     lines = [line for line in err.getvalue().splitlines() if line.strip()]
     assert len(lines) == 2
-    assert "dòng 5" in lines[0] and "F5" in lines[0] and "H5" in lines[0]
+    assert "dòng 5" in lines[0] and "cột F" in lines[0] and "cột H" in lines[0]
     assert "dòng 7" in lines[1] and "Ngày sinh" in lines[1]
     assert not Member.objects.filter(full_name__startswith="Lò Văn Thử").exists()
 
@@ -297,3 +297,30 @@ def test_entry_forms(union, client_for, officer_a, admin_user):
         reverse("progress:departure", args=[other.pk]), {"date": "20/07/2024", "reason": "withdrew"}
     )
     assert response.status_code == 403
+
+
+def test_a_member_list_typed_in_tcvn3_imports_with_names_repaired(union, tmp_path):
+    from core.vnencodings import to_tcvn3
+
+    names = ["Lò Văn Thử Dũng", "Nguyễn Thị Hường Thử", "Giàng Thị Mỷ Thử"]
+    rows = good_rows(3)
+    for row, name in zip(rows, names, strict=True):
+        row[0] = to_tcvn3(name)
+        row[3] = to_tcvn3("Thái")
+    path = member_list(tmp_path / "tcvn3.xlsx", rows)
+    call_command("import_members", str(path), "--union", UNION)
+    saved = set(
+        Member.objects.filter(union=union, full_name__contains="Thử").values_list(
+            "full_name", "ethnicity"
+        )
+    )
+    assert saved == {(name, "Thái") for name in names}
+
+
+def test_an_oversized_member_file_is_refused_with_a_message(union, tmp_path, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 2000
+    path = member_list(tmp_path / "to.xlsx", good_rows(3))
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_members", str(path), "--union", UNION, stderr=err)
+    assert "to.xlsx" in err.getvalue() and "quá giới hạn" in err.getvalue()

@@ -39,19 +39,29 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: không có dòng đoàn viên nào.")
         if errors:
             # One message per bad row, naming every bad cell of it.
-            by_row: dict[int, list] = {}
+            by_row: dict[int | None, list] = {}
             for error in errors:
                 by_row.setdefault(error.row, []).append(error)
-            for row, row_errors in sorted(by_row.items()):
-                cells = "; ".join(
-                    f"cột “{e.column}”{f' (ô {e.cell})' if e.cell else ''}: {e.message}"
-                    for e in row_errors
-                )
-                where = f"dòng {row}" if row else "tệp"
-                self.stderr.write(f"{path.name}, trang “{parsed.sheet}”, {where}: {cells}")
+            for row, row_errors in sorted(by_row.items(), key=lambda item: item[0] or 0):
+                first = row_errors[0]
+                where = [path.name]
+                if first.sheet is not None:
+                    where.append(f"trang tính “{first.sheet}”")
+                if row is not None:
+                    where.append(f"dòng {row}")
+                cells = "; ".join(f"{_cell(e)}{e.message}" for e in row_errors)
+                self.stderr.write(f"{', '.join(where)}: {cells}")
             raise CommandError(f"{len(errors)} lỗi trong {path.name}; chưa lưu đoàn viên nào.")
         try:
             created = admit_members(union=union, members=members, user=None)
         except ProgressError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"Đã kết nạp {len(created)} đoàn viên vào {union}.")
+
+
+def _cell(problem) -> str:
+    if problem.column:
+        return f"cột {problem.column} (“{problem.header}”): "
+    if problem.header:
+        return f"cột “{problem.header}”: "
+    return ""

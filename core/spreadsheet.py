@@ -1,0 +1,780 @@
+"""One bounded, streaming reader for every spreadsheet the product imports (.xlsx).
+
+``open_workbook`` refuses what is not a workbook or is too big before anything is parsed: the
+file's size, the number of zip members and the sum of their unpacked sizes are checked against
+caps first (the zip's declared sizes bound what zipfile will inflate). Sheets are then read
+row by row in openpyxl's streaming parser; the sheet's claimed dimension ("A1:XFD1048576") is
+ignored, only cells present in the file are looked at, and caps on rows, columns and cells hold
+while reading. Merged ranges are read from the sheet XML as ranges, never expanded cell by cell.
+
+``read_table`` finds a table by its header text among the first rows (title rows above are
+skipped), joins grouped header rows (a column's header text = group text + own text), skips a
+numbering row "(1) (2) …", converts each cell to its column's kind (text repaired from TCVN3,
+VNI or NFD to NFC; whole numbers written "1.100" or "1 100"; dates as Excel dates or dd/mm/yyyy)
+and ends at the first fully empty row or at a "Cộng"/"Tổng cộng" row. Every problem is one
+``Problem`` (sheet, row, column letter, header, message, severity).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from core import vnencodings
+from core.text import NotANumber, clean, name_key, parse_date, parse_int
+
+# Caps (each overridable in settings under the same name prefixed IMPORT_).
+DEFAULTS = {
+    "MAX_UPLOAD_BYTES": 5 * 1024 * 1024,  # the .xlsx file itself
+    "MAX_UNPACKED_BYTES": 40 * 1024 * 1024,  # sum of the zip members' sizes
+    "MAX_ZIP_MEMBERS": 2000,
+    "MAX_ROWS": 200_000,  # data rows of one table
+    "MAX_COLUMNS": 256,  # cells right of this column are ignored
+    "MAX_CELLS": 2_000_000,  # cells parsed in one sheet, blank ones included
+    "MAX_MERGED_RANGES": 20_000,
+}
+HEADER_SCAN_ROWS = 40
+TOTAL_PREFIXES = ("cộng", "tổng cộng")
+TOTAL_WORDS = {"cộng", "tổng cộng", "tổng", "tổng số", "cộng:"}
+_NUMBERING = re.compile(r"^\(?([0-9]{1,3}|[a-z])\)?$", re.IGNORECASE)
+_MERGE = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)\""
+)
+_CHUNK = 1 << 20
+
+ERROR = "error"
+WARNING = "warning"
+
+
+def cap(name: str) -> int:
+    return int(getattr(settings, f"IMPORT_{name}", DEFAULTS[name]))
+
+
+def human_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{max(1, round(n / 1024))} KB"
+
+
+@dataclass
+class Problem:
+    """One thing wrong in a file. ``column`` is a letter ("C") or a 1-based index."""
+
+    sheet: str | None = None
+    row: int | None = None
+    column: str | int | None = None
+    header: str = ""
+    message: str = ""
+    severity: str = ERROR
+
+    def __post_init__(self):
+        if isinstance(self.column, int):
+            self.column = get_column_letter(self.column)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.sheet is not None:
+            parts.append(_("Trang tính “%(s)s”") % {"s": self.sheet})
+        if self.row is not None:
+            parts.append(_("dòng %(r)s") % {"r": self.row})
+        if self.column:
+            column = _("cột %(c)s") % {"c": self.column}
+            if self.header:
+                column += f" (“{self.header}”)"
+            parts.append(column)
+        elif self.header:
+            parts.append(_("cột “%(h)s”") % {"h": self.header})
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "header": self.header,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Problem:
+        return cls(**data)
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be used at all; ``problems`` says why (Vietnamese)."""
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem(message=problems)]
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+# --- the workbook -------------------------------------------------------------------------------
+
+
+def _size_of(source) -> int | None:
+    if isinstance(source, str | os.PathLike):
+        return os.path.getsize(source)
+    size = getattr(source, "size", None)
+    if isinstance(size, int):
+        return size
+    try:
+        here = source.tell()
+        source.seek(0, os.SEEK_END)
+        size = source.tell()
+        source.seek(here)
+        return size
+    except (AttributeError, OSError):
+        return None
+
+
+def open_workbook(source, filename: str | None = None, *, max_bytes: int | None = None) -> Workbook:
+    """Open an .xlsx for streaming reading, or raise SpreadsheetError in well under a second."""
+    name = filename or os.path.basename(str(getattr(source, "name", None) or source))
+    max_bytes = max_bytes or cap("MAX_UPLOAD_BYTES")
+
+    def refuse(message):
+        raise SpreadsheetError(
+            [Problem(message=_("Tệp “%(f)s”: %(m)s") % {"f": name, "m": message})]
+        )
+
+    size = _size_of(source)
+    if size is not None and size > max_bytes:
+        refuse(
+            _("tệp nặng %(size)s, quá giới hạn %(max)s cho một lần nhập.")
+            % {"size": human_size(size), "max": human_size(max_bytes)}
+        )
+    if hasattr(source, "seek"):
+        source.seek(0)
+    not_xlsx = _(
+        "không phải tệp Excel .xlsx hợp lệ (tệp .xls cũ hãy mở bằng Excel và lưu lại dạng .xlsx)."
+    )
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        refuse(not_xlsx)
+    try:
+        members = archive.infolist()
+        unpacked = sum(m.file_size for m in members)
+        if len(members) > cap("MAX_ZIP_MEMBERS") or unpacked > cap("MAX_UNPACKED_BYTES"):
+            refuse(
+                _("nội dung giải nén %(size)s, quá giới hạn %(max)s (hãy tách thành nhiều tệp).")
+                % {"size": human_size(unpacked), "max": human_size(cap("MAX_UNPACKED_BYTES"))}
+            )
+        if "xl/workbook.xml" not in archive.namelist():
+            refuse(not_xlsx)
+    finally:
+        archive.close()
+    if hasattr(source, "seek"):
+        source.seek(0)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(source, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        refuse(not_xlsx)
+    return Workbook(book, name)
+
+
+class Workbook:
+    def __init__(self, book, filename: str):
+        self._book = book
+        self.filename = filename
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [ws.title for ws in self._book.worksheets]
+
+    @property
+    def sheets(self) -> list[Sheet]:
+        return [Sheet(self, ws) for ws in self._book.worksheets]
+
+    def sheet(self, name: str | None = None) -> Sheet:
+        """The named sheet, or the first one for None."""
+        worksheets = self._book.worksheets
+        if not worksheets:
+            raise SpreadsheetError(_("Tệp “%(f)s” không có trang tính nào.") % {"f": self.filename})
+        if name is None:
+            return Sheet(self, worksheets[0])
+        for ws in worksheets:
+            if ws.title == name or name_key(ws.title) == name_key(name):
+                return Sheet(self, ws)
+        raise SpreadsheetError(
+            _("Tệp “%(f)s” không có trang tính “%(s)s” (có: %(all)s).")
+            % {"f": self.filename, "s": name, "all": ", ".join(self.sheetnames)}
+        )
+
+    def close(self):
+        self._book.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+@dataclass(frozen=True)
+class Merge:
+    min_col: int
+    min_row: int
+    max_col: int
+    max_row: int
+
+    def covers(self, r: int, c: int) -> bool:
+        return self.min_row <= r <= self.max_row and self.min_col <= c <= self.max_col
+
+
+class Sheet:
+    """One worksheet, read as a stream of rows of present cells."""
+
+    def __init__(self, workbook: Workbook, ws):
+        self.workbook = workbook
+        self.ws = ws
+        self.title = ws.title
+        self._merges: list[Merge] | None = None
+
+    def problem(self, message, row=None, column=None, header="", severity=ERROR) -> Problem:
+        return Problem(self.title, row, column, header, message, severity)
+
+    def refuse(self, message, row=None):
+        raise SpreadsheetError([self.problem(message, row)])
+
+    @property
+    def merges(self) -> list[Merge]:
+        """Merged ranges, found by scanning the sheet XML (never expanded into cells)."""
+        if self._merges is None:
+            found: list[Merge] = []
+            limit = cap("MAX_MERGED_RANGES")
+            tail = b""
+            with self.ws._get_source() as src:
+                while True:
+                    chunk = src.read(_CHUNK)
+                    if not chunk:
+                        break
+                    data = tail + chunk
+                    end = 0
+                    if b"mergeCell" not in data:
+                        tail = data[-200:]
+                        continue
+                    for match in _MERGE.finditer(data):
+                        ref = match.group(1).decode("ascii").upper()
+                        if ":" not in ref:
+                            ref = f"{ref}:{ref}"
+                        found.append(Merge(*range_boundaries(ref)))
+                        end = match.end()
+                        if len(found) > limit:
+                            self.refuse(
+                                _("có hơn %(n)s vùng ô gộp; hãy bỏ gộp ô rồi nhập lại.")
+                                % {"n": limit}
+                            )
+                    tail = data[max(end, len(data) - 200) :]
+            self._merges = sorted(found, key=lambda m: (m.min_row, m.min_col))
+        return self._merges
+
+    def rows(self) -> Iterator[tuple[int, dict[int, object]]]:
+        """(row number, {column: value}) for every row element holding a non-blank cell, in
+        order; blank cells are left out and columns beyond the cap ignored."""
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        book = self.workbook._book
+        max_cells, max_cols = cap("MAX_CELLS"), cap("MAX_COLUMNS")
+        cells = 0
+        with self.ws._get_source() as src:
+            parser = WorkSheetParser(
+                src,
+                self.ws._shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for number, row in parser.parse():
+                cells += len(row)
+                if cells > max_cells:
+                    self.refuse(
+                        _("trang tính có hơn %(n)s ô; hãy tách thành nhiều tệp.")
+                        % {"n": f"{max_cells:,}".replace(",", ".")},
+                        number,
+                    )
+                values = {}
+                for cell in row:
+                    value = cell["value"]
+                    if cell["column"] > max_cols or value is None:
+                        continue
+                    if isinstance(value, str) and not value.strip():
+                        continue
+                    values[cell["column"]] = value
+                if values:
+                    yield number, values
+
+    def grid(self, max_rows: int) -> Grid:
+        """The first ``max_rows`` rows in memory, with merged ranges, for readers that look
+        around (the target form). A non-blank row below max_rows refuses the file."""
+        grid = Grid(self)
+        for number, values in self.rows():
+            if number > max_rows:
+                self.refuse(
+                    _("trang tính có dữ liệu ở dòng %(r)s, quá giới hạn %(n)s dòng.")
+                    % {"r": number, "n": max_rows},
+                    number,
+                )
+            grid.cells[number] = values
+        grid.max_row = max(grid.cells, default=0)
+        grid.max_col = max((max(v) for v in grid.cells.values()), default=0)
+        return grid
+
+
+class Grid:
+    """Cells of a sheet held in memory (sparse), with merged ranges filled from their
+    top-left cell on demand."""
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self.title = sheet.title
+        self.cells: dict[int, dict[int, object]] = {}
+        self.max_row = 0
+        self.max_col = 0
+        self.merges = [m for m in sheet.merges if m.min_row <= cap("MAX_ROWS")]
+        self._origin: dict[tuple[int, int], Merge] = {}
+        self.bottom = {(m.min_row, m.min_col): m.max_row for m in self.merges}
+
+    def merge_at(self, r: int, c: int) -> Merge | None:
+        for m in self.merges:
+            if m.min_row > r:
+                break
+            if m.covers(r, c):
+                return m
+        return None
+
+    def raw(self, r: int, c: int):
+        """The cell as written (None inside a merge but its top-left cell)."""
+        return self.cells.get(r, {}).get(c)
+
+    def origin(self, r: int, c: int) -> tuple[int, int]:
+        m = self.merge_at(r, c)
+        return (m.min_row, m.min_col) if m else (r, c)
+
+    def value(self, r: int, c: int):
+        r0, c0 = self.origin(r, c)
+        return self.raw(r0, c0)
+
+    def text(self, r: int, c: int) -> str:
+        return clean(self.value(r, c))
+
+    def is_continuation(self, r: int, c: int) -> bool:
+        return self.origin(r, c)[0] < r
+
+    def row_empty(self, r: int, first: int, last: int) -> bool:
+        row = self.cells.get(r, {})
+        return not any(first <= c <= last for c in row)
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    """A column a reader expects: its key, the header texts accepted, its kind.
+
+    kind: "text" (NFC, legacy encodings repaired), "int" (whole number, Vietnamese grouping),
+    "date" (Excel date or dd/mm/yyyy), "raw" (the value as the sheet holds it)."""
+
+    key: str
+    headers: list[str]
+    required: bool = False
+    kind: str = "text"
+    min_value: int | None = None
+    max_value: int | None = None
+
+    @property
+    def label(self) -> str:
+        return self.headers[0]
+
+
+@dataclass
+class TableRow:
+    number: int
+    values: dict
+    cells: dict = field(default_factory=dict)  # key -> original value
+    columns: dict = field(default_factory=dict)  # key -> 1-based column
+    repaired: str = ""  # "TCVN3", "VNI" or "NFD" when a text cell was converted
+
+    def letter(self, key: str) -> str:
+        column = self.columns.get(key)
+        return get_column_letter(column) if column else ""
+
+    def cell(self, key: str) -> str:
+        """The cell reference ("C12") of this row's value for key."""
+        letter = self.letter(key)
+        return f"{letter}{self.number}" if letter else ""
+
+    def raw(self, key: str) -> str:
+        value = self.cells.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime | datetime.date):
+            return value.strftime("%d/%m/%Y")
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    def is_blank(self) -> bool:
+        return all(v in (None, "") for v in self.values.values())
+
+
+@dataclass
+class Table:
+    sheet: str
+    columns: dict[str, int] = field(default_factory=dict)  # key -> 1-based column
+    headers: dict[str, str] = field(default_factory=dict)  # key -> header text as written
+    header_row: int | None = None
+    header_end: int | None = None
+    rows: list[TableRow] = field(default_factory=list)
+    total_row: TableRow | None = None
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    encoding: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    def letter(self, key: str) -> str:
+        return get_column_letter(self.columns[key]) if key in self.columns else ""
+
+    def problem(self, row, key, message, severity=ERROR) -> Problem:
+        """A problem on this table's column ``key`` (added to ``problems``)."""
+        found = Problem(
+            self.sheet, row, self.columns.get(key), self.headers.get(key, ""), message, severity
+        )
+        self.problems.append(found)
+        return found
+
+
+def header_key(text) -> str:
+    """A header text for matching: repaired, brackets and final punctuation dropped, case and
+    spacing ignored."""
+    text = re.sub(r"\(.*?\)", " ", vnencodings.repair(clean(text)))
+    return name_key(text).strip(" :*.")
+
+
+def _is_number_like(value) -> bool:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    try:
+        return parse_int(value) is not None
+    except NotANumber:
+        return False
+
+
+def is_numbering_row(values: dict) -> bool:
+    """The "(1) (2) (3)" or "A B 1 2" row printed under a header."""
+    texts = [clean(v) for v in values.values() if not isinstance(v, datetime.date)]
+    if len(texts) < 2 or len(texts) != len(values):
+        return False
+    if not all(_NUMBERING.match(t) for t in texts):
+        return False
+    if all(t.startswith("(") for t in texts):
+        return True
+    digits = [int(t.strip("()")) for t in texts if t.strip("()").isdigit()]
+    increasing = all(b == a + 1 for a, b in zip(digits, digits[1:], strict=False))
+    return len(texts) >= 3 and len(digits) >= 2 and increasing
+
+
+def is_total_label(text) -> bool:
+    key = name_key(text).rstrip(":").strip()
+    return key in TOTAL_WORDS or key.startswith(TOTAL_PREFIXES)
+
+
+class _Matcher:
+    def __init__(self, columns: list[Column]):
+        self.columns = columns
+        self.keys = {c.key: [header_key(h) for h in c.headers] for c in columns}
+
+    def matches(self, text) -> set[str]:
+        key = header_key(text)
+        if not key:
+            return set()
+        return {c.key for c in self.columns if key in self.keys[c.key]}
+
+    def rank(self, column: Column, texts: list[str]) -> int | None:
+        """How well a column's header texts (top to bottom) fit: 0 best, None not at all."""
+        aliases = self.keys[column.key]
+        own = header_key(texts[-1])
+        full = header_key(" ".join(texts))
+        if full in aliases:
+            return 0
+        if own in aliases:
+            return 1
+        if any(header_key(t) in aliases for t in texts[:-1]):
+            return 2
+        if any(len(a) > 3 and own.startswith(a + " ") for a in aliases):
+            return 3
+        return None
+
+
+def read_table(
+    sheet: Sheet,
+    columns: list[Column],
+    *,
+    max_rows: int | None = None,
+    header_scan: int = HEADER_SCAN_ROWS,
+    stop_at_total: bool = True,
+) -> Table:
+    """Read the table whose header names these columns. Never raises for a cell; raises
+    SpreadsheetError when the sheet is beyond the caps."""
+    max_rows = min(max_rows or cap("MAX_ROWS"), cap("MAX_ROWS"))
+    table = Table(sheet=sheet.title)
+    matcher = _Matcher(columns)
+    merges = sheet.merges
+    stream = sheet.rows()
+    head: dict[int, dict[int, object]] = {}
+    pending: tuple[int, dict] | None = None
+    for number, values in stream:
+        if number > header_scan:
+            pending = (number, values)
+            break
+        head[number] = values
+
+    def filled(r, c):
+        for m in merges:
+            if m.min_row > r:
+                break
+            if m.covers(r, c):
+                return head.get(m.min_row, {}).get(m.min_col)
+        return head.get(r, {}).get(c)
+
+    # The header row: the one whose cells name the most expected columns.
+    best, best_row = 0, None
+    for r, values in sorted(head.items()):
+        found = set()
+        for value in values.values():
+            if isinstance(value, str):
+                found |= matcher.matches(value)
+        if len(found) > best:
+            best, best_row = len(found), r
+    if best_row is None:
+        wanted = [c for c in columns if c.required] or columns
+        table.problems.append(
+            sheet.problem(
+                _("không tìm thấy dòng tiêu đề có cột %(cols)s trong %(n)s dòng đầu.")
+                % {"cols": ", ".join(f"“{c.label}”" for c in wanted), "n": header_scan}
+            )
+        )
+        return table
+    first = best_row
+    last = max(
+        [first] + [m.max_row for m in merges if m.min_row == first and m.max_row <= header_scan]
+    )
+    covered_groups = [m for m in merges if m.min_row <= last and m.max_col > m.min_col]
+    r = last + 1
+    while r in head:
+        values = head[r]
+        texts = list(values.values())
+        if not texts or any(not isinstance(v, str) or _is_number_like(v) for v in texts):
+            break
+        if is_numbering_row(values):
+            break
+        named = sum(1 for v in texts if matcher.matches(v))
+        under_group = all(any(m.min_col <= c <= m.max_col for m in covered_groups) for c in values)
+        if not named and not under_group:
+            break
+        last = r
+        r += 1
+    table.header_row, table.header_end = first, last
+    span = [c for r in range(first, last + 1) for c in head.get(r, {})]
+    span += [m.max_col for m in merges if first <= m.min_row <= last]
+    left, right = min(span), max(span)
+    texts_by_col: dict[int, list[str]] = {}
+    for c in range(left, right + 1):
+        texts: list[str] = []
+        for r in range(first, last + 1):
+            text = clean(filled(r, c))
+            if text and (not texts or texts[-1] != text):
+                texts.append(text)
+        if texts:
+            texts_by_col[c] = texts
+    taken: dict[int, str] = {}
+    for rank in range(4):
+        for column in columns:
+            if column.key in table.columns:
+                continue
+            for c, texts in texts_by_col.items():
+                if c not in taken and matcher.rank(column, texts) == rank:
+                    table.columns[column.key] = c
+                    table.headers[column.key] = texts[-1]
+                    taken[c] = column.key
+                    break
+    missing = [c for c in columns if c.required and c.key not in table.columns]
+    for column in missing:
+        table.problems.append(
+            sheet.problem(
+                _("thiếu cột “%(col)s” (tên cột được chấp nhận: %(names)s).")
+                % {"col": column.label, "names": ", ".join(f"“{h}”" for h in column.headers)},
+                first,
+            )
+        )
+    if missing:
+        return table
+
+    # Data rows.
+    def data_rows():
+        for r in sorted(head):
+            if r > last:
+                yield r, head[r]
+        if pending:
+            yield pending
+            yield from stream
+
+    top_values: dict[tuple[int, int], object] = {
+        (m.min_row, m.min_col): head.get(m.min_row, {}).get(m.min_col)
+        for m in merges
+        if m.min_row <= header_scan
+    }
+    by_key = {c.key: c for c in columns}
+    raw_rows: list[tuple[int, dict]] = []
+    previous = last
+    started = False
+    active: list[Merge] = []
+    merge_index = 0
+    for number, values in data_rows():
+        inside = {c: v for c, v in values.items() if left <= c <= right}
+        if started and number > previous + 1:
+            break  # an empty row ends the table
+        if not inside:
+            if started:
+                break
+            previous = number
+            continue
+        if not started and is_numbering_row(inside):
+            previous = number
+            continue
+        started = True
+        previous = number
+        while merge_index < len(merges) and merges[merge_index].min_row <= number:
+            m = merges[merge_index]
+            if m.min_row > last or m.max_row > last:
+                active.append(m)
+            merge_index += 1
+        active = [m for m in active if m.max_row >= number]
+        for m in active:
+            if m.min_row == number:
+                top_values[(m.min_row, m.min_col)] = values.get(m.min_col)
+        row_values = {}
+        for key, c in table.columns.items():
+            value = values.get(c)
+            if value is None:
+                for m in active:
+                    if m.covers(number, c) and (m.min_row, m.min_col) != (number, c):
+                        value = top_values.get((m.min_row, m.min_col))
+                        break
+            row_values[key] = value
+        labels = [v for c, v in sorted(inside.items()) if isinstance(v, str)]
+        if labels and is_total_label(labels[0]):
+            if stop_at_total:
+                table.total_row = TableRow(number, {}, row_values, dict(table.columns))
+                break
+            table.skipped.append((number, _("dòng tổng cộng")))
+            continue
+        if len(raw_rows) >= max_rows:
+            sheet.refuse(
+                _("bảng có hơn %(n)s dòng dữ liệu; hãy tách thành nhiều tệp.")
+                % {"n": f"{max_rows:,}".replace(",", ".")},
+                number,
+            )
+        raw_rows.append((number, row_values))
+    stream.close()
+
+    texts = [v for _n, vals in raw_rows for v in vals.values() if isinstance(v, str)]
+    table.encoding = vnencodings.detect_many(texts)
+    for number, raw in raw_rows:
+        row = TableRow(number, {}, raw, dict(table.columns))
+        for key, value in raw.items():
+            row.values[key] = _convert(table, row, by_key[key], value)
+        table.rows.append(row)
+    if table.total_row is not None:
+        total = table.total_row
+        for key, value in total.cells.items():
+            total.values[key] = _convert(table, total, by_key[key], value, quiet=True)
+    return table
+
+
+def _convert(table: Table, row: TableRow, column: Column, value, quiet=False):
+    def fail(message):
+        if not quiet:
+            table.problem(row.number, column.key, message)
+        return None
+
+    if column.kind == "raw":
+        if isinstance(value, str):
+            return clean(vnencodings.repair(value, hint=table.encoding))
+        return value
+    if column.kind == "text":
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime | datetime.date):
+            return value.strftime("%d/%m/%Y")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, str):
+            return str(value)
+        fixed = vnencodings.repair(value, hint=table.encoding)
+        if fixed != value and not row.repaired:
+            nfc = unicodedata.normalize("NFC", value)
+            if fixed != nfc:
+                row.repaired = (vnencodings.detect(nfc) or table.encoding or "").upper()
+            elif nfc != value:
+                row.repaired = "NFD"
+        return clean(fixed)
+    if column.kind == "int":
+        try:
+            number = parse_int(value)
+        except NotANumber:
+            return fail(_("“%(v)s” không phải số nguyên.") % {"v": clean(value)})
+        if number is None:
+            return None
+        if column.min_value is not None and number < column.min_value:
+            return fail(
+                _("%(v)s nhỏ hơn giá trị nhỏ nhất %(min)s.")
+                % {"v": number, "min": column.min_value}
+            )
+        if column.max_value is not None and number > column.max_value:
+            return fail(
+                _("%(v)s quá lớn (tối đa %(max)s).")
+                % {"v": number, "max": f"{column.max_value:,}".replace(",", ".")}
+            )
+        return number
+    if column.kind == "date":
+        try:
+            return parse_date(value)
+        except ValueError:
+            return fail(_("“%(v)s” không phải ngày (dd/mm/yyyy).") % {"v": clean(value)})
+    raise ValueError(column.kind)
