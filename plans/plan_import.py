@@ -76,6 +76,7 @@ class Reading:
 
 _SIZE = re.compile(
     r"(?:dn|doanh nghiep)\s*(?:co\s*)?(tu|tren|duoi|>=|≥|<)\s*(\d+)\s*(?:ld|lao dong)"
+    r"(?:\s*tro len)?"
 )
 
 
@@ -526,6 +527,35 @@ def _read_tree(layout: SheetPlan, problems: list[Problem]) -> list[str]:
     return lines
 
 
+ALL_SECTORS = {
+    Sector.STATE_ADMIN,
+    Sector.PUBLIC_SERVICE,
+    Sector.ENTERPRISE_SMALL,
+    Sector.ENTERPRISE_LARGE,
+    Sector.INFORMAL,
+}
+
+
+def _relation(column: HeaderColumn, layout: SheetPlan) -> str:
+    """ "Of which" parts are a split when, women aside, they are disjoint by sector and together
+    cover their total's sectors (HCSN, SNCL, DN <25 | DN ≥25 | informal under a total of every
+    sector); otherwise (women, or parts covering only some sectors) each is a subset."""
+    if column.reading.measure == Measure.WOMEN_ADMITTED:
+        return Relation.SUBSET
+    siblings = [
+        c
+        for c in layout.columns
+        if c.parent is column.parent and c.reading.measure != Measure.WOMEN_ADMITTED
+    ]
+    sets = [set(c.reading.sectors) for c in siblings]
+    if any(not s for s in sets):
+        return Relation.SUBSET
+    union = set().union(*sets)
+    disjoint = sum(len(s) for s in sets) == len(union)
+    whole = set(column.parent.reading.sectors) or ALL_SECTORS
+    return Relation.SPLIT if disjoint and union == whole else Relation.SUBSET
+
+
 def _create_indicators(plan: Plan, layout: SheetPlan) -> list[Indicator]:
     created: dict[int, Indicator] = {}
     codes: set[str] = set()
@@ -539,9 +569,7 @@ def _create_indicators(plan: Plan, layout: SheetPlan) -> list[Indicator]:
             n += 1
         codes.add(code)
         parent = created.get(column.parent.index) if column.parent else None
-        relation = Relation.SPLIT
-        if parent is not None and reading.measure == Measure.WOMEN_ADMITTED:
-            relation = Relation.SUBSET  # women cut across the other parts
+        relation = _relation(column, layout) if parent is not None else Relation.SPLIT
         indicator = Indicator.objects.create(
             plan=plan,
             code=code,
