@@ -262,3 +262,49 @@ class CopyPlanForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class PlanImportForm(forms.Form):
+    """The wizard's first step: the form file and the plan's header."""
+
+    file = forms.FileField(label=gettext_lazy("Biểu giao chỉ tiêu (.xlsx)"), required=False)
+    number = forms.CharField(label=gettext_lazy("Số kế hoạch"), max_length=50)
+    issued_on = forms.DateField(label=gettext_lazy("Ngày ban hành"), widget=DateInput())
+    issuer = forms.ModelChoiceField(label=gettext_lazy("Đơn vị ban hành"), queryset=None)
+    title = forms.CharField(
+        label=gettext_lazy("Trích yếu"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from organisation.models import Unit, UnitKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = Unit.objects.exclude(
+            kind__in=UnitKind.grassroots_level()
+        ).order_by("kind", "sort_order", "name")
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Chỉ nhận tệp Excel .xlsx."))
+        if upload.size > ImportForm.MAX_BYTES:
+            raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
+        return upload
+
+
+def parse_period_dates(text: str):
+    """ "DD/MM/YYYY-DD/MM/YYYY" → (start, end), or None if it is not that."""
+    import datetime
+
+    start, dash, end = (text or "").strip().partition("-")
+    if not dash:
+        return None
+    try:
+        return (
+            datetime.datetime.strptime(start.strip(), "%d/%m/%Y").date(),
+            datetime.datetime.strptime(end.strip(), "%d/%m/%Y").date(),
+        )
+    except ValueError:
+        return None

@@ -342,9 +342,11 @@ def import_plan_file(
     for name in sorted(unknown):
         problems.append(Problem(name, _("không có trang tính này (--period).")))
     seen_dates: dict[tuple, str] = {}
+    missing_dates = []
     for _ws, layout in layouts:
         dates = periods.get(layout.title) or read_dates([layout.title, *layout.texts_above])
         if dates is None:
+            missing_dates.append(layout.title)
             problems.append(
                 Problem(
                     layout.title,
@@ -373,7 +375,9 @@ def import_plan_file(
             )
         seen_dates[dates] = layout.title
     if not layouts or problems:
-        raise ImportFailed(problems)
+        failed = ImportFailed(problems)
+        failed.missing_dates = missing_dates  # the sheets whose dates the wizard asks for
+        raise failed
 
     # The indicator tree from the first sheet's header tree; meanings from the words.
     first_ws, base = layouts[0]

@@ -7,6 +7,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("new/", views.plan_create, name="create"),
+    path("new/from-excel/", views.import_plan, name="import_plan"),
     path("setup/<int:pk>/", views.plan_setup, name="setup"),
     path("setup/<int:pk>/periods/", views.plan_periods, name="periods"),
     path("setup/<int:pk>/indicators/", views.plan_indicators, name="indicators"),

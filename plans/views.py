@@ -20,7 +20,7 @@ from plans.forms import (
     read_grid,
     version_name,
 )
-from plans.models import Indicator, Period, PlanUnit, Target
+from plans.models import Indicator, Period, Plan, PlanUnit, Target
 from plans.services import (
     CellChange,
     PlanError,
@@ -550,3 +550,101 @@ def allocate(request, pk, period, unit):
         },
         status=400 if errors else 200,
     )
+
+
+# A plan from the federation's own form (the wizard of ``import_plan``) ---------------------
+
+
+def _upload_dir():
+    from pathlib import Path
+
+    path = Path(settings.MEDIA_ROOT) / "plan_imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_plan(request):
+    """Upload → the system's reading of every column (and the dates it could not read, asked
+    for) → confirm. The file is kept under a random name between the steps."""
+    import re
+    import uuid
+
+    from plans.excel_import import ImportFailed
+    from plans.forms import PlanImportForm, parse_period_dates
+    from plans.plan_import import import_plan_file
+
+    require(can_manage_plans(request.user))
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "problems": [], "readings": [], "date_fields": [], "token": ""}
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "plans/import_plan.html", context)
+    token = request.POST.get("token", "")
+    upload = form.cleaned_data["file"]
+    if upload is not None:
+        token = uuid.uuid4().hex
+        with open(_upload_dir() / f"{token}.xlsx", "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        form.add_error("file", _("Chọn tệp Excel."))
+        return render(request, "plans/import_plan.html", context, status=400)
+    path = _upload_dir() / f"{token}.xlsx"
+    if not path.is_file():
+        form.add_error("file", _("Tệp đã tải lên không còn; hãy chọn lại tệp."))
+        return render(request, "plans/import_plan.html", context, status=400)
+    periods, bad_dates = {}, []
+    for key, sheet in request.POST.items():
+        if key.startswith("sheet-"):
+            text = request.POST.get("dates-" + key[len("sheet-") :], "")
+            dates = parse_period_dates(text)
+            if dates:
+                periods[sheet] = dates
+            elif text.strip():
+                bad_dates.append(
+                    _("Trang tính “%(s)s”: “%(t)s” không đúng dạng DD/MM/YYYY-DD/MM/YYYY.")
+                    % {"s": sheet, "t": text}
+                )
+    confirm = request.POST.get("action") == "confirm" and not bad_dates
+    data = form.cleaned_data
+    try:
+        result = import_plan_file(
+            source=path,
+            number=data["number"],
+            issued_on=data["issued_on"],
+            issuer_name=data["issuer"].name,
+            title=data["title"],
+            periods=periods,
+            user=request.user,
+            dry_run=not confirm,
+        )
+    except ImportFailed as exc:
+        asked = [s for s in getattr(exc, "missing_dates", []) if s not in periods]
+        context.update(
+            problems=[*bad_dates, *[str(p) for p in exc.problems]],
+            date_fields=[(s, "") for s in asked] + _given(periods),
+            token=token,
+        )
+        return render(request, "plans/import_plan.html", context, status=400)
+    if confirm:
+        path.unlink(missing_ok=True)
+        messages.success(
+            request,
+            _("Đã tạo dự thảo kế hoạch %(n)s từ biểu: %(c)s ô chỉ tiêu.")
+            % {"n": result.plan.number, "c": result.changed_targets},
+        )
+        plan = Plan.objects.get(number=result.plan.number)
+        return redirect("plans:setup", pk=plan.pk)
+    context.update(
+        readings=result.readings,
+        warnings=[str(w) for w in result.warnings],
+        token=token,
+        ask_dates=[],
+        given_dates=[(sheet, f"{a:%d/%m/%Y}-{b:%d/%m/%Y}") for sheet, (a, b) in periods.items()],
+        ready=not bad_dates,
+        problems=bad_dates,
+    )
+    return render(request, "plans/import_plan.html", context)
+
+
+def _given(periods) -> list[tuple[str, str]]:
+    return [(sheet, f"{a:%d/%m/%Y}-{b:%d/%m/%Y}") for sheet, (a, b) in periods.items()]

@@ -117,6 +117,7 @@ MATRIX: dict[str, Url] = {
     "plans:export": Url(args=plan_period, get=SIGNED_IN, post=SIGNED_IN),
     "plans:import": Url(args=plan_period, get=ONLY_ADMIN, post=ONLY_ADMIN),
     "plans:create": Url(get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:import_plan": Url(get=ONLY_ADMIN, post=ONLY_ADMIN),
     "plans:setup": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
     "plans:periods": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
     "plans:indicators": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),

@@ -294,3 +294,53 @@ def test_a_campaign_without_dates_needs_them(db, tmp_path):
     assert '--period "Cao điểm=DD/MM/YYYY-DD/MM/YYYY"' in _failed(path)
     plan = _import(path, "04/KH", fed.province.name, "--period", "Cao điểm=01/07/2026-31/07/2026")
     assert plan.periods.get().start == D(2026, 7, 1)
+
+
+def test_the_wizard_reads_asks_for_missing_dates_and_creates_on_confirm(
+    db, tmp_path, client, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from accounts.services import create_user
+    from tests.conftest import PASSWORD
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    fed = federation()
+    admin = create_user(
+        username="t.wizard",
+        password=PASSWORD,
+        role=Role.PROVINCE_ADMIN,
+        unit=fed.province,
+        validate=False,
+    )
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    path = _year_form(tmp_path / "f.xlsx", [(fed.d1.name, [10, 5, 1, 1, 1])], title="Cao điểm")
+    book = load_workbook(path)
+    book.active.title = "Tháng cao điểm"
+    book.save(path)
+    url = reverse("plans:import_plan")
+    header = {"number": "07/KH-LĐLĐ", "issued_on": "05/01/2026", "issuer": fed.province.pk}
+    upload = SimpleUploadedFile("bieu.xlsx", path.read_bytes())
+    response = client.post(url, {**header, "file": upload, "action": "preview"})
+    assert response.status_code == 400
+    assert response.context["date_fields"] == [("Tháng cao điểm", "")]
+    token = response.context["token"]
+    step = {
+        **header,
+        "token": token,
+        "sheet-1": "Tháng cao điểm",
+        "dates-1": "01/07/2026-31/07/2026",
+    }
+    response = client.post(url, {**step, "action": "preview"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“Nữ (người)”: Đoàn viên nữ kết nạp mới" in page and 'id="confirm"' in page
+    assert not Plan.objects.filter(number="07/KH-LĐLĐ").exists()
+    response = client.post(url, {**step, "action": "confirm"})
+    plan = Plan.objects.get(number="07/KH-LĐLĐ")
+    assert response.status_code == 302
+    assert plan.periods.get().name == "Tháng cao điểm 2026"
+    assert _targets(plan)[("Tháng cao điểm 2026", fed.d1.name, "Tổng số (người)")] == 10
+    assert not list((tmp_path / "media" / "plan_imports").iterdir())
