@@ -638,8 +638,7 @@ def import_plan(request):
         readings=result.readings,
         warnings=[str(w) for w in result.warnings],
         token=token,
-        ask_dates=[],
-        given_dates=[(sheet, f"{a:%d/%m/%Y}-{b:%d/%m/%Y}") for sheet, (a, b) in periods.items()],
+        date_fields=_given(periods),
         ready=not bad_dates,
         problems=bad_dates,
     )
