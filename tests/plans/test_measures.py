@@ -206,3 +206,16 @@ def test_dashboard_shows_target_achieved_percent_and_chart_for_new_measures(worl
         chart = cumulative_chart(period, fed.province, ind, target, D(2026, 12, 31))
         expected = selectors.achieved(period, [fed.province.pk], indicators=[ind])
         assert chart.final == pytest.approx(expected[fed.province.pk, ind.pk])
+
+
+def test_results_export_does_not_sum_averages_over_units(world):
+    from progress.export import results_workbook
+
+    fed, plan, period = world
+    indicator(plan, "bq", Measure.PARTY_INTRODUCTIONS_PER_UNION, unit="người/CĐCS")
+    ws = results_workbook(period, today=D(2026, 12, 31)).active
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    totals = next(r for r in rows if r[0] == "Cộng:")
+    assert totals[2:5] == [None, None, None]
+    province = next(r for r in rows if str(r[0]).startswith("Toàn tỉnh"))
+    assert province[3] == 0.5
