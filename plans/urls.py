@@ -22,4 +22,14 @@ urlpatterns = [
     path("<int:pk>/<slug:period>/export.xlsx", views.export_targets, name="export"),
     path("<int:pk>/<slug:period>/import/", views.import_targets, name="import"),
     path("<int:pk>/<slug:period>/allocate/<int:unit>/", views.allocate, name="allocate"),
+    path(
+        "<int:pk>/<slug:period>/allocate/<int:unit>/export.xlsx",
+        views.allocate_export,
+        name="allocate_export",
+    ),
+    path(
+        "<int:pk>/<slug:period>/allocate/<int:unit>/import/",
+        views.allocate_import,
+        name="allocate_import",
+    ),
 ]

@@ -438,15 +438,13 @@ def plan_amendments(request, pk):
 # Cascade -----------------------------------------------------------------------------------
 
 
-def allocate(request, pk, period, unit):
-    """A union allocates its targets to the units directly below it, checked against its own."""
+def _allocator(request, pk, period, unit):
+    """(plan, period, the allocating union, its units below) if the user allocates for it."""
     from django.shortcuts import get_object_or_404
 
     from accounts.permissions import can_assign_targets, require_view
     from organisation.models import Unit
-    from plans.services import allocate_targets, cascade_children
-    from plans.table import header_layout
-    from plans.validation import check_allocation, check_children
+    from plans.services import cascade_children
 
     plan = selectors.get_plan_for(request.user, pk)
     current = selectors.get_period(plan, period)
@@ -456,6 +454,57 @@ def allocate(request, pk, period, unit):
     require(
         can_manage_plans(request.user) or any(can_assign_targets(request.user, k) for k in kids)
     )
+    return plan, current, parent, kids
+
+
+def allocate_export(request, pk, period, unit):
+    """The union's own allocation form as .xlsx."""
+    from urllib.parse import quote
+
+    from plans.cascade_excel import cascade_workbook
+
+    plan, current, parent, _kids = _allocator(request, pk, period, unit)
+    workbook = cascade_workbook(current, parent)
+    filename = f"giao-chi-tieu-{parent.pk}-{current.code}.xlsx"
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+def allocate_import(request, pk, period, unit):
+    """Upload the union's filled-in form; all or nothing, every problem listed."""
+    from plans.cascade_excel import import_cascade
+
+    plan, current, parent, _kids = _allocator(request, pk, period, unit)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = import_cascade(
+                source=form.cleaned_data["file"], period=current, parent=parent, user=request.user
+            )
+        except ImportFailed as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, _("Đã nhập %(n)s ô chỉ tiêu.") % {"n": changed})
+            return redirect("plans:allocate", pk=plan.pk, period=current.code, unit=parent.pk)
+    return render(
+        request,
+        "plans/allocate_import.html",
+        {"plan": plan, "period": current, "parent": parent, "form": form, "problems": problems},
+        status=400 if problems else 200,
+    )
+
+
+def allocate(request, pk, period, unit):
+    """A union allocates its targets to the units directly below it, checked against its own."""
+    from plans.services import allocate_targets
+    from plans.table import header_layout
+    from plans.validation import check_allocation, check_children
+
+    plan, current, parent, kids = _allocator(request, pk, period, unit)
     layout = header_layout(plan, current)
     indicators = layout.columns
     unit_names = {k.pk: k.name for k in kids}

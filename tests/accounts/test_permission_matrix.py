@@ -128,6 +128,14 @@ MATRIX: dict[str, Url] = {
         args=lambda o: [o.plan.pk, o.period.code, o.unit_a.pk], get=UNIT_A_WRITERS,
         post=UNIT_A_WRITERS, note="unit A allocates to its CĐCS",
     ),
+    "plans:allocate_export": Url(
+        args=lambda o: [o.plan.pk, o.period.code, o.unit_a.pk], get=UNIT_A_WRITERS,
+        post=UNIT_A_WRITERS,
+    ),
+    "plans:allocate_import": Url(
+        args=lambda o: [o.plan.pk, o.period.code, o.unit_a.pk], get=UNIT_A_WRITERS,
+        post=UNIT_A_WRITERS,
+    ),
     "plans:amendments": Url(
         args=lambda o: [o.plan.pk], get=SIGNED_IN, post=SIGNED_IN,
         note="officers see only their rows' changes; POST renders, writes nothing",

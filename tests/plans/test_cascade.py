@@ -93,3 +93,64 @@ def test_the_grassroots_officer_sees_its_allocation_and_results(world, client):
     rows = response.context["own_rows"]
     assert [(r["target"], r["achieved"], r["percent"]) for r in rows] == [(8, 4, 50.0)]
     assert "Chỉ tiêu được giao và kết quả: CĐCS Trường Một" in response.content.decode()
+
+
+def test_the_unions_own_form_round_trips_and_refuses_bad_input(world, tmp_path):
+    from openpyxl import load_workbook
+
+    from plans.cascade_excel import cascade_workbook, import_cascade
+    from plans.excel_import import ImportFailed
+
+    fed, plan, period, net, g1, g2 = world
+    officer = _user("t.off.d1c", Role.UNIT_OFFICER, fed.d1)
+    allocate_targets(
+        user=officer,
+        period=period,
+        parent=fed.d1,
+        cells=[CellChange(g1, net, 7), CellChange(g2, net, 3)],
+    )
+    path = tmp_path / "d1.xlsx"
+    cascade_workbook(period, fed.d1).save(path)
+    ws = load_workbook(path).active
+    rows = [
+        r for r in ws.iter_rows(values_only=True) if r[1] in ("CĐCS Trường Một", "CĐCS Trường Hai")
+    ]
+    assert [r[:3] for r in rows] == [(1, "CĐCS Trường Một", 7), (2, "CĐCS Trường Hai", 3)]
+    # Change a figure in the file and read it back.
+    book = load_workbook(path)
+    sheet = book.active
+    for row in sheet.iter_rows():
+        if row[1].value == "CĐCS Trường Hai":
+            row[2].value = "4"
+    book.save(path)
+    assert import_cascade(source=path, period=period, parent=fed.d1, user=officer) == 1
+    assert Target.objects.get(period=period, unit=g2, indicator=net).value == 4
+    # An unknown unit and a number that is not whole: nothing changes.
+    for row in sheet.iter_rows():
+        if row[1].value == "CĐCS Trường Một":
+            row[1].value = "CĐCS Không Có"
+        if row[1].value == "CĐCS Trường Hai":
+            row[2].value = "4,5"
+    book.save(path)
+    with pytest.raises(ImportFailed) as caught:
+        import_cascade(source=path, period=period, parent=fed.d1, user=officer)
+    messages = " ".join(str(p) for p in caught.value.problems)
+    assert "CĐCS Không Có" in messages and "“4,5”" in messages
+    assert Target.objects.get(period=period, unit=g1, indicator=net).value == 7
+    assert Target.objects.get(period=period, unit=g2, indicator=net).value == 4
+
+
+def test_the_allocation_form_pages(world, client):
+    fed, plan, period, net, g1, g2 = world
+    officer = _user("t.off.d1d", Role.UNIT_OFFICER, fed.d1)
+    client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+    args = [plan.pk, period.code, fed.d1.pk]
+    response = client.get(reverse("plans:allocate_export", args=args))
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("d1.xlsx", response.content)
+    response = client.post(reverse("plans:allocate_import", args=args), {"file": upload})
+    assert response.status_code == 302
