@@ -219,3 +219,30 @@ def test_results_export_does_not_sum_averages_over_units(world):
     assert totals[2:5] == [None, None, None]
     province = next(r for r in rows if str(r[0]).startswith("Toàn tỉnh"))
     assert province[3] == 0.5
+
+
+def test_drill_down_pages_of_an_average_and_a_share(world, client):
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from accounts.services import create_user
+    from tests.conftest import PASSWORD
+
+    fed, plan, period = world
+    admin = create_user(
+        username="t.admin.m",
+        password=PASSWORD,
+        role=Role.PROVINCE_ADMIN,
+        unit=fed.province,
+        validate=False,
+    )
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    ratio = indicator(plan, "bq", Measure.PARTY_INTRODUCTIONS_PER_UNION, unit="người/CĐCS")
+    share = indicator(plan, "tl", Measure.SIZED_ENTERPRISES_UNIONISED, unit="%")
+    url = reverse("progress:records", args=[plan.pk, period.code, fed.province.pk, ratio.pk])
+    response = client.get(url)
+    assert response.context["figure"] == 0.5 and response.context["total"] == 2
+    url = reverse("progress:records", args=[plan.pk, period.code, fed.province.pk, share.pk])
+    response = client.get(url)
+    assert response.context["figure"] == 66.7 and response.context["covered"] == 2
+    assert [e.name for e in response.context["enterprises"]] == ["E1", "E2", "E4"]
