@@ -450,3 +450,56 @@ def test_describe_plan_prints_periods_tree_threshold_and_relation(fed, capsys):
     assert "ngưỡng: từ 20 lao động trở lên" in out
     assert "quan hệ: Tập con" in out
     assert "2. Công đoàn xã Hai" in out
+
+
+def test_two_periods_with_one_code_are_refused_not_a_server_error(admin_client, fed):
+    plan = plan_for(fed)
+    existing = plan.periods.get()
+    row = {
+        "name": "X",
+        "start": "01/01/2026",
+        "end": "31/12/2026",
+        "header_suffix": "",
+        "table_title": "",
+        "sort_order": "0",
+    }
+    response = admin_client.post(
+        reverse("plans:periods", args=[plan.pk]),
+        _formset(
+            "periods",
+            [{**row, "code": existing.code, "id": existing.pk}, {**row, "code": existing.code}],
+            initial=1,
+        ),
+    )
+    assert response.status_code == 200
+    assert plan.periods.count() == 1
+
+
+def test_a_bad_indicator_threshold_and_dates_are_form_errors(admin_client, fed):
+    plan = plan_for(fed)
+    response = admin_client.post(
+        reverse("plans:indicators", args=[plan.pk]),
+        _formset(
+            "indicators", [_indicator_row("a", "a", "net_members", "người", min_workers="20")]
+        ),
+    )
+    assert response.status_code == 200
+    assert "Ngưỡng số lao động chỉ dùng" in response.content.decode()
+    response = admin_client.post(
+        reverse("plans:periods", args=[plan.pk]),
+        _formset(
+            "periods",
+            [
+                {
+                    "code": "b",
+                    "name": "B",
+                    "start": "31/12/2026",
+                    "end": "01/01/2026",
+                    "header_suffix": "",
+                    "table_title": "",
+                    "sort_order": "0",
+                }
+            ],
+        ),
+    )
+    assert "Ngày bắt đầu phải trước ngày kết thúc" in response.content.decode()
