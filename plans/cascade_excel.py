@@ -7,12 +7,13 @@ nothing, each unit's permission checked). The union's own target is not a row of
 """
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from core.excel import OfficialSheet, write_official_sheet
 from plans.excel_export import TITLE, attached_line, sheet_name
 from plans.excel_import import ImportFailed, Problem, SheetReader
 from plans.models import Period, Target
+from plans.plan_import import load_bounded
 from plans.table import header_layout
 
 
@@ -62,12 +63,7 @@ def import_cascade(*, source, period: Period, parent, user) -> int:
     from plans.services import CellChange, TargetError, allocate_targets, cascade_children
     from plans.table import ordered_indicators
 
-    try:
-        workbook = load_workbook(source, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise ImportFailed(
-            [Problem(None, _("không đọc được tệp Excel (.xlsx): %(err)s") % {"err": exc})]
-        ) from exc
+    workbook = load_bounded(source)
     kids = cascade_children(period, parent)
     units = Unit.objects.filter(pk__in=[k.pk for k in kids])
     indicators = ordered_indicators(period.plan)

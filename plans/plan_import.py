@@ -323,12 +323,7 @@ def import_plan_file(
     issuer = find_unit_by_name(issuer_name)
     if issuer is None:
         problems.append(Problem(None, _("không có đơn vị ban hành “%(n)s”.") % {"n": issuer_name}))
-    try:
-        workbook = load_workbook(source, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise ImportFailed(
-            [Problem(None, _("không đọc được tệp Excel (.xlsx): %(err)s") % {"err": exc})]
-        ) from exc
+    workbook = load_bounded(source)
     layouts = []
     for ws in workbook.worksheets:
         layout = read_sheet_layout(ws, problems)
@@ -445,6 +440,25 @@ def import_plan_file(
         if dry_run:
             transaction.set_rollback(True)
     return PlanImportResult(plan, readings, changed, warnings)
+
+
+def load_bounded(source):
+    """The workbook at source (path or file), after ``core.spreadsheet``'s caps (bytes, unpacked
+    size, a real .xlsx) so an oversized or foreign file is refused at once; ImportFailed if not."""
+    from core.spreadsheet import SpreadsheetError, open_workbook
+
+    try:
+        open_workbook(source).close()
+    except SpreadsheetError as exc:
+        raise ImportFailed([Problem(None, m) for m in exc.messages]) from exc
+    if hasattr(source, "seek"):
+        source.seek(0)
+    try:
+        return load_workbook(source, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
+        raise ImportFailed(
+            [Problem(None, _("không đọc được tệp Excel (.xlsx): %(err)s") % {"err": exc})]
+        ) from exc
 
 
 def plan_units_of(plan):
