@@ -630,6 +630,7 @@ def import_plan(request):
     token = request.POST.get("token", "")
     upload = form.cleaned_data["file"]
     if upload is not None:
+        _forget_old_uploads()
         token = uuid.uuid4().hex
         with open(_upload_dir() / f"{token}.xlsx", "wb") as out:
             for chunk in upload.chunks():
@@ -692,6 +693,16 @@ def import_plan(request):
         problems=bad_dates,
     )
     return render(request, "plans/import_plan.html", context)
+
+
+def _forget_old_uploads(max_age_hours: int = 24) -> None:
+    """Files of wizards left half-way are removed a day later."""
+    import time
+
+    limit = time.time() - max_age_hours * 3600
+    for old in _upload_dir().glob("*.xlsx"):
+        if old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
 
 
 def _given(periods) -> list[tuple[str, str]]:
