@@ -18,6 +18,13 @@ from organisation.models import Sector, Unit
 TARGET_MAX = 10_000_000
 
 
+class PlanStatus(models.TextChoices):
+    """A draft is written freely; once issued, targets change only by an amendment."""
+
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+
+
 class Plan(models.Model):
     """A plan (kế hoạch) such as 78/KH-LĐLĐ of the Lai Châu federation."""
 
@@ -33,6 +40,17 @@ class Plan(models.Model):
     year = models.PositiveIntegerField(_("năm"))
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    # "Doanh nghiệp từ N lao động trở lên": N for this plan's size-based measures (10, 20, 25 …);
+    # an indicator may set its own.
+    enterprise_min_workers = models.PositiveIntegerField(
+        _("ngưỡng doanh nghiệp (số lao động trở lên)"),
+        default=25,
+        validators=[MinValueValidator(1)],
+        help_text=_("Doanh nghiệp có từ N lao động trở lên (≥ N)."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -42,6 +60,10 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"{self.number} ({self.issued_on:%d/%m/%Y})"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == PlanStatus.ISSUED
 
 
 class Period(models.Model):
@@ -81,10 +103,37 @@ class Measure(models.TextChoices):
     ADMITTED_MEMBERS = "admitted_members", _("Đoàn viên kết nạp mới (số gộp)")
     NEW_UNIONS = "new_unions", _("CĐCS thành lập mới")
     PARTY_INTRODUCTIONS = "party_introductions", _("Đoàn viên ưu tú giới thiệu cho Đảng")
+    WOMEN_ADMITTED = "women_admitted", _("Đoàn viên nữ kết nạp mới (theo giới tính đoàn viên)")
+    PARTY_ADMISSIONS = (
+        "party_admissions",
+        _("Đoàn viên được kết nạp Đảng (giới thiệu có kết quả đã kết nạp)"),
+    )
+    NEW_UNIONS_SIZED = (
+        "new_unions_sized",
+        _("CĐCS thành lập mới tại doanh nghiệp từ N lao động trở lên"),
+    )
+    PARTY_INTRODUCTIONS_PER_UNION = (
+        "party_introductions_per_union",
+        _("Bình quân số đoàn viên giới thiệu cho Đảng trên một CĐCS"),
+    )
+    SIZED_ENTERPRISES_UNIONISED = (
+        "sized_enterprises_unionised",
+        _("Tỷ lệ doanh nghiệp từ N lao động trở lên có tổ chức công đoàn (%)"),
+    )
 
     @classmethod
     def is_net(cls, measure):
         return measure == cls.NET_MEMBERS
+
+    @classmethod
+    def uses_threshold(cls, measure) -> bool:
+        """Measures that count enterprises "từ N lao động trở lên"."""
+        return measure in (cls.NEW_UNIONS_SIZED, cls.SIZED_ENTERPRISES_UNIONISED)
+
+    @classmethod
+    def is_ratio(cls, measure) -> bool:
+        """Measures whose figure is an average or a percentage, not a count (never summed)."""
+        return measure in (cls.PARTY_INTRODUCTIONS_PER_UNION, cls.SIZED_ENTERPRISES_UNIONISED)
 
 
 class Relation(models.TextChoices):
@@ -97,6 +146,8 @@ class Relation(models.TextChoices):
 class UnitOfMeasure(models.TextChoices):
     PERSON = "người", _("người")
     UNIT = "đơn vị", _("đơn vị")
+    PER_UNION = "người/CĐCS", _("người/CĐCS")
+    PERCENT = "%", _("%")
 
 
 class Indicator(models.Model):
@@ -140,7 +191,15 @@ class Indicator(models.Model):
         default=False,
         help_text=_("Chỉ tiêu ghi “trở lên”: đạt khi bằng hoặc vượt."),
     )
-    sort_order = models.PositiveIntegerField(default=0)
+    # N of "doanh nghiệp từ N lao động trở lên"; empty = the plan's.
+    min_workers = models.PositiveIntegerField(
+        _("ngưỡng số lao động (từ N trở lên)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Để trống để dùng ngưỡng của kế hoạch."),
+    )
+    sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("chỉ tiêu")
@@ -164,6 +223,17 @@ class Indicator(models.Model):
     @property
     def is_net(self) -> bool:
         return Measure.is_net(self.measure)
+
+    @property
+    def is_ratio(self) -> bool:
+        return Measure.is_ratio(self.measure)
+
+    @property
+    def threshold(self) -> int | None:
+        """N workers for size-based measures (the indicator's, else the plan's), else None."""
+        if not Measure.uses_threshold(self.measure):
+            return None
+        return self.min_workers or self.plan.enterprise_min_workers
 
     def alias_list(self) -> list[str]:
         return [self.header, self.name, *[a for a in self.aliases.splitlines() if a.strip()]]
@@ -258,3 +328,40 @@ class ImportFinding(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class Amendment(models.Model):
+    """An amendment (điều chỉnh chỉ tiêu) of an issued plan's targets, in force from a date."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="amendments")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="amendments")
+    effective_on = models.DateField(_("ngày điều chỉnh (có hiệu lực)"))
+    decision_number = models.CharField(_("số quyết định"), max_length=50)
+    reason = models.TextField(_("lý do"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("điều chỉnh chỉ tiêu")
+        verbose_name_plural = _("điều chỉnh chỉ tiêu")
+        ordering = ["plan", "effective_on", "id"]
+
+    def __str__(self):
+        return f"{self.decision_number} ({self.effective_on:%d/%m/%Y})"
+
+
+class AmendmentChange(models.Model):
+    """One target cell changed by an amendment: the value before and after."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="changes")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="amendment_changes")
+    old_value = models.PositiveIntegerField(null=True, blank=True)
+    new_value = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["amendment", "id"]
+
+    def __str__(self):
+        return f"{self.target_id}: {self.old_value} → {self.new_value}"

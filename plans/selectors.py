@@ -52,3 +52,46 @@ def find_period(plan: Plan, text: str) -> Period | None:
         if clean(text) == period.code or wanted in {name_key(period.code), name_key(period.name)}:
             return period
     return None
+
+
+def targets_in_force(period: Period, on_date, unit_ids=None) -> dict[tuple[int, int], int | None]:
+    """(unit_id, indicator_id) -> the target in force on on_date.
+
+    Today's value, except where an amendment effective after on_date changed it: then the value
+    before the earliest such amendment. Figures and reports dated before an amendment therefore
+    keep the target they were measured against. Two queries.
+    """
+    from plans.models import AmendmentChange, Target
+
+    targets = Target.objects.filter(period=period)
+    if unit_ids is not None:
+        targets = targets.filter(unit_id__in=list(unit_ids))
+    values = {
+        (t["unit_id"], t["indicator_id"]): t["value"]
+        for t in targets.values("unit_id", "indicator_id", "value")
+    }
+    later = AmendmentChange.objects.filter(
+        target__period=period, amendment__effective_on__gt=on_date
+    )
+    if unit_ids is not None:
+        later = later.filter(target__unit_id__in=list(unit_ids))
+    seen = set()
+    for unit_id, indicator_id, old in later.order_by("amendment__effective_on", "id").values_list(
+        "target__unit_id", "target__indicator_id", "old_value"
+    ):
+        key = (unit_id, indicator_id)
+        if key not in seen:
+            seen.add(key)
+            values[key] = old
+    return values
+
+
+def amendments_of(plan: Plan):
+    from plans.models import Amendment
+
+    return (
+        Amendment.objects.filter(plan=plan)
+        .select_related("period", "created_by")
+        .prefetch_related("changes__target__unit", "changes__target__indicator")
+        .order_by("-effective_on", "-id")
+    )

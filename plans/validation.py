@@ -86,6 +86,49 @@ def check_children(
     return findings
 
 
+def check_allocation(
+    indicator: Indicator, parent_value: int | None, child_values, parent_label: str
+) -> list[Finding]:
+    """The allocations to the units below against the target of the unit above, for one
+    indicator: under the target is an error, over it a warning (none for a "trở lên" minimum).
+    An average or a percentage (``Indicator.is_ratio``) is each unit's own and is not summed."""
+    assigned = [v for v in child_values if v is not None]
+    if indicator.is_ratio or parent_value is None or not assigned:
+        return []
+    total = sum(assigned)
+    values = {
+        "ind": indicator.header,
+        "total": format_int(total),
+        "pv": format_int(parent_value),
+        "parent": parent_label,
+    }
+    if total < parent_value:
+        return [
+            Finding(
+                ERROR,
+                _(
+                    "“%(ind)s”: tổng giao cho các đơn vị là %(total)s, "
+                    "thấp hơn chỉ tiêu %(parent)s %(pv)s."
+                )
+                % values,
+                indicator_id=indicator.pk,
+            )
+        ]
+    if total > parent_value and not indicator.is_minimum:
+        return [
+            Finding(
+                WARNING,
+                _(
+                    "“%(ind)s”: tổng giao cho các đơn vị là %(total)s, "
+                    "cao hơn chỉ tiêu %(parent)s %(pv)s."
+                )
+                % values,
+                indicator_id=indicator.pk,
+            )
+        ]
+    return []
+
+
 def validate_period(period: Period) -> list[Finding]:
     plan = period.plan
     indicators = list(plan.indicators.all())
@@ -124,44 +167,10 @@ def validate_period(period: Period) -> list[Finding]:
         )
 
     for indicator in indicators:
-        province_value = values.get((province_id, indicator.pk))
         unit_values = [values.get((pu.unit_id, indicator.pk)) for pu in plan_units]
-        assigned = [v for v in unit_values if v is not None]
-        if province_value is None or not assigned:
-            continue
-        total = sum(assigned)
-        if total < province_value:
-            findings.append(
-                Finding(
-                    ERROR,
-                    _(
-                        "“%(ind)s”: tổng giao cho các đơn vị là %(total)s, "
-                        "thấp hơn chỉ tiêu toàn tỉnh %(pv)s."
-                    )
-                    % {
-                        "ind": indicator.header,
-                        "total": format_int(total),
-                        "pv": format_int(province_value),
-                    },
-                    indicator_id=indicator.pk,
-                )
-            )
-        elif total > province_value and not indicator.is_minimum:
-            findings.append(
-                Finding(
-                    WARNING,
-                    _(
-                        "“%(ind)s”: tổng giao cho các đơn vị là %(total)s, "
-                        "cao hơn chỉ tiêu toàn tỉnh %(pv)s."
-                    )
-                    % {
-                        "ind": indicator.header,
-                        "total": format_int(total),
-                        "pv": format_int(province_value),
-                    },
-                    indicator_id=indicator.pk,
-                )
-            )
+        findings += check_allocation(
+            indicator, values.get((province_id, indicator.pk)), unit_values, _("toàn tỉnh")
+        )
     return findings
 
 

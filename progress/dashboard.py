@@ -5,15 +5,17 @@ aggregate for every unit's figures, one per-day aggregate for the chart.
 """
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Unit
-from plans.models import Indicator, Period, PlanUnit, Target
+from plans.models import Indicator, Period, PlanUnit
+from plans.selectors import targets_in_force
 from plans.table import Layout, header_layout
-from progress.selectors import achieved, daily_sums, indicator_value
+from progress.selectors import MEASURE_KINDS, achieved, daily_sums, daily_values, indicator_value
 
 
 class Pace:
@@ -159,12 +161,7 @@ def build(
     if total_unit is not None and total_unit.pk not in ids:
         ids.append(total_unit.pk)
     figures = achieved(period, ids, end=as_of, indicators=indicators)
-    targets = {
-        (t.unit_id, t.indicator_id): t.value
-        for t in Target.objects.filter(period=period, unit_id__in=ids).only(
-            "unit_id", "indicator_id", "value"
-        )
-    }
+    targets = targets_in_force(period, as_of, unit_ids=ids)
 
     def row(number, unit, is_province=False):
         cells = [
@@ -223,18 +220,30 @@ def cumulative_chart(
     period: Period, unit: Unit, indicator: Indicator, target: int | None, as_of: datetime.date
 ) -> Chart:
     """One query (daily_sums); the rest is arithmetic on at most one row per day."""
-    days = daily_sums(period.start, as_of, unit.pk)
+    if indicator.measure in MEASURE_KINDS:
+        days = daily_sums(period.start, as_of, unit.pk)
+
+        def day_value(d):
+            return indicator_value(indicator, days.get(d, {}))
+    else:
+        special = daily_values(indicator, period.start, as_of, unit.pk)
+
+        def day_value(d):
+            return special.get(d, 0)
+
     width, height, left, bottom, top = 720, 260, 48, 24, 10
     span = (period.end - period.start).days or 1
     series = []
     running = 0
     day = period.start
     while day <= as_of:
-        running += indicator_value(indicator, days.get(day, {}))
+        running += day_value(day)
         series.append((day, running))
         day += datetime.timedelta(days=1)
-    peak = max([target or 0, *[v for _, v in series], 1])
-    low = min([0, *[v for _, v in series]])
+    if indicator.is_ratio:
+        series = [(d, round(v, 2)) for d, v in series]
+    peak = math.ceil(max([target or 0, *[v for _, v in series], 1]))
+    low = math.floor(min([0, *[v for _, v in series]]))
     plot_w, plot_h = width - left - 30, height - bottom - top
 
     def x(d):

@@ -46,7 +46,10 @@ def results_workbook(period: Period, visible_unit_ids=None, today=None) -> Workb
     totals, extra = None, []
     if board.province is not None:
         totals = []
-        for index in range(len(board.layout.columns)):
+        for index, indicator in enumerate(board.layout.columns):
+            if indicator.is_ratio:  # an average or a share is not summed over units
+                totals += [None, None, None]
+                continue
             targets = [
                 r.cells[index].target for r in board.rows if r.cells[index].target is not None
             ]

@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from organisation.models import Unit, UnitPath
 from plans.models import Indicator, Measure, Period, PlanUnit
@@ -97,8 +97,9 @@ def daily_sums(start: datetime.date, end: datetime.date, unit_id: int) -> dict:
 
 
 def indicator_value(indicator: Indicator, sums: dict[tuple[str, str], int]) -> int:
-    """Signed sum of the grouped rows the indicator counts."""
-    weights = MEASURE_KINDS[indicator.measure]
+    """Signed sum of the grouped rows the indicator counts (0 for measures computed apart,
+    see ``special_values``)."""
+    weights = MEASURE_KINDS.get(indicator.measure, {})
     sectors = set(indicator.sector_list)
     return sum(
         weights[kind] * total
@@ -125,21 +126,194 @@ def achieved(
     if unit_ids is None:
         unit_ids = default_unit_ids(period)
     if indicators is None:
-        indicators = list(Indicator.objects.filter(plan_id=period.plan_id))
+        indicators = list(Indicator.objects.filter(plan_id=period.plan_id).select_related("plan"))
     last = min(period.end, end) if end else period.end
+    unit_ids = list(unit_ids)
     sums = grouped_sums(period.start, last, unit_ids)
-    return {
+    result = {
         (unit_id, indicator.pk): indicator_value(indicator, sums[unit_id])
         for unit_id in sums
         for indicator in indicators
+        if indicator.measure in MEASURE_KINDS
     }
+    for indicator in indicators:
+        if indicator.measure not in MEASURE_KINDS:
+            values = special_values(indicator, period.start, last, unit_ids)
+            result.update({(unit_id, indicator.pk): values[unit_id] for unit_id in unit_ids})
+    return result
+
+
+# Measures beyond the record kinds ----------------------------------------------------------
+# Each is still one aggregate query over the records (or the enterprise register) joined to the
+# closure table, kept apart from ``grouped_sums`` because it needs a column the per-kind rollup
+# does not carry (the member's gender, the Party outcome, the enterprise's workforce).
+
+
+def _special_records(indicator: Indicator, start: datetime.date, end: datetime.date):
+    """(records counted by a record-based special measure, the date field they are dated by)."""
+    from enterprises.models import Enterprise
+    from progress.models import Gender, PartyOutcome
+
+    measure = indicator.measure
+    date_field = "date"
+    if measure == Measure.WOMEN_ADMITTED:
+        condition = Q(kind=RecordKind.ADMITTED, member__gender=Gender.FEMALE)
+    elif measure == Measure.PARTY_ADMISSIONS:
+        # Counted on the day the Party admitted the member, not the day of the introduction.
+        condition = Q(kind=RecordKind.PARTY_INTRODUCED, party_outcome=PartyOutcome.ADMITTED)
+        date_field = "party_outcome_on"
+    elif measure == Measure.NEW_UNIONS_SIZED:
+        sized = Enterprise.objects.filter(
+            workers__gte=indicator.threshold, grassroots_union__isnull=False
+        ).values("grassroots_union_id")
+        condition = Q(kind=RecordKind.UNION_FOUNDED, union_id__in=sized)
+    elif measure == Measure.PARTY_INTRODUCTIONS_PER_UNION:
+        condition = Q(kind=RecordKind.PARTY_INTRODUCED)
+    else:
+        return None, date_field
+    queryset = Record.objects.filter(
+        condition, **{f"{date_field}__gte": start, f"{date_field}__lte": end}
+    )
+    if indicator.sector_list:
+        queryset = queryset.filter(sector__in=indicator.sector_list)
+    return queryset, date_field
+
+
+def _sum_by_ancestor(queryset, unit_ids, date_field="date") -> dict[int, int]:
+    """SUM(count) per ancestor in unit_ids, over the path valid on each record's date."""
+    rows = (
+        queryset.filter(
+            union__ancestor_paths__ancestor_id__in=list(unit_ids),
+            union__ancestor_paths__valid_from__lte=F(date_field),
+            union__ancestor_paths__valid_to__gte=F(date_field),
+        )
+        .order_by()
+        .values("union__ancestor_paths__ancestor_id")
+        .annotate(total=Sum("count"))
+    )
+    totals = {unit_id: 0 for unit_id in unit_ids}
+    for row in rows:
+        totals[row["union__ancestor_paths__ancestor_id"]] = int(row["total"] or 0)
+    return totals
+
+
+def grassroots_counts(unit_ids, on_date: datetime.date) -> dict[int, int]:
+    """Number of grassroots unions (CĐCS, nghiệp đoàn) alive in each unit's subtree on a date."""
+    from organisation.models import UnitKind
+
+    rows = (
+        UnitPath.objects.filter(
+            ancestor_id__in=list(unit_ids),
+            valid_from__lte=on_date,
+            valid_to__gte=on_date,
+            descendant__kind__in=UnitKind.grassroots_level(),
+            descendant__founded_on__lte=on_date,
+        )
+        .filter(Q(descendant__dissolved_on__isnull=True) | Q(descendant__dissolved_on__gt=on_date))
+        .order_by()
+        .values("ancestor_id")
+        .annotate(n=Count("descendant_id", distinct=True))
+    )
+    counts = {unit_id: 0 for unit_id in unit_ids}
+    for row in rows:
+        counts[row["ancestor_id"]] = row["n"]
+    return counts
+
+
+def sized_enterprise_counts(unit_ids, min_workers: int, on_date: datetime.date) -> dict:
+    """unit -> (enterprises with ≥ min_workers workers in its subtree, those with a union)."""
+    from enterprises.models import Enterprise
+
+    rows = (
+        Enterprise.objects.filter(
+            workers__gte=min_workers,
+            unit__ancestor_paths__ancestor_id__in=list(unit_ids),
+            unit__ancestor_paths__valid_from__lte=on_date,
+            unit__ancestor_paths__valid_to__gte=on_date,
+        )
+        .order_by()
+        .values("unit__ancestor_paths__ancestor_id")
+        .annotate(
+            total=Count("id", distinct=True),
+            covered=Count("id", distinct=True, filter=Q(grassroots_union__isnull=False)),
+        )
+    )
+    counts = {unit_id: (0, 0) for unit_id in unit_ids}
+    for row in rows:
+        counts[row["unit__ancestor_paths__ancestor_id"]] = (row["total"], row["covered"])
+    return counts
+
+
+def special_values(
+    indicator: Indicator, start: datetime.date, end: datetime.date, unit_ids
+) -> dict[int, int | float]:
+    """unit -> figure for a measure outside ``MEASURE_KINDS`` over start..end.
+
+    - women admitted, Party admissions, CĐCS founded in enterprises of ≥ N workers: counts;
+    - Party introductions per CĐCS: introductions ÷ grassroots unions alive on ``end`` (2 d.p.;
+      0 for a subtree without any CĐCS);
+    - share of enterprises with ≥ N workers that have a union: a percentage (1 d.p.) of the
+      register as it stands (the register keeps no dated history of union coverage).
+    """
+    unit_ids = list(unit_ids)
+    measure = indicator.measure
+    if measure == Measure.SIZED_ENTERPRISES_UNIONISED:
+        counts = sized_enterprise_counts(unit_ids, indicator.threshold, end)
+        return {
+            unit_id: round(100 * covered / total, 1) if total else 0.0
+            for unit_id, (total, covered) in counts.items()
+        }
+    queryset, date_field = _special_records(indicator, start, end)
+    if queryset is None:
+        raise ValueError(f"Unknown measure {measure!r}")
+    totals = _sum_by_ancestor(queryset, unit_ids, date_field)
+    if measure == Measure.PARTY_INTRODUCTIONS_PER_UNION:
+        unions = grassroots_counts(unit_ids, end)
+        return {
+            unit_id: round(totals[unit_id] / unions[unit_id], 2) if unions[unit_id] else 0.0
+            for unit_id in unit_ids
+        }
+    return totals
+
+
+def daily_values(
+    indicator: Indicator, start: datetime.date, end: datetime.date, unit_id: int
+) -> dict[datetime.date, int | float]:
+    """date -> the day's contribution to a special measure's figure (for the cumulative chart).
+
+    The contributions add up to ``special_values(...)[unit_id]``; a share of enterprises is a
+    state, not a flow, so it is one step on ``start``.
+    """
+    measure = indicator.measure
+    if measure == Measure.SIZED_ENTERPRISES_UNIONISED:
+        return {start: special_values(indicator, start, end, [unit_id])[unit_id]}
+    queryset, date_field = _special_records(indicator, start, end)
+    rows = (
+        queryset.filter(
+            union__ancestor_paths__ancestor_id=unit_id,
+            union__ancestor_paths__valid_from__lte=F(date_field),
+            union__ancestor_paths__valid_to__gte=F(date_field),
+        )
+        .order_by()
+        .values(date_field)
+        .annotate(total=Sum("count"))
+    )
+    days = {row[date_field]: int(row["total"]) for row in rows}
+    if measure == Measure.PARTY_INTRODUCTIONS_PER_UNION:
+        unions = grassroots_counts([unit_id], end)[unit_id]
+        return {day: (total / unions if unions else 0.0) for day, total in days.items()}
+    return days
 
 
 def records_behind(period: Period, unit: Unit, indicator: Indicator) -> QuerySet[Record]:
     """The records an achieved figure is summed from, each annotated with its signed ``share``.
 
-    SUM(share * count) over this queryset equals ``achieved(period, [unit])[unit, indicator]``.
+    SUM(share * count) over this queryset equals ``achieved(period, [unit])[unit, indicator]``
+    for the count measures; for Party introductions per CĐCS it is the numerator (the
+    introductions), and a share of enterprises has no records (see ``enterprises_behind``).
     """
+    if indicator.measure not in MEASURE_KINDS:
+        return _special_records_behind(period, unit, indicator)
     weights = MEASURE_KINDS[indicator.measure]
     queryset = Record.objects.filter(
         date__gte=period.start,
@@ -159,6 +333,40 @@ def records_behind(period: Period, unit: Unit, indicator: Indicator) -> QuerySet
         queryset.annotate(share=share)
         .select_related("union", "member", "other_union", "entered_by")
         .order_by("date", "id")
+    )
+
+
+def _special_records_behind(period: Period, unit: Unit, indicator: Indicator):
+    queryset, date_field = _special_records(indicator, period.start, period.end)
+    if queryset is None:
+        return Record.objects.none().annotate(share=Value(1, output_field=IntegerField()))
+    ids = queryset.filter(
+        union__ancestor_paths__ancestor=unit,
+        union__ancestor_paths__valid_from__lte=F(date_field),
+        union__ancestor_paths__valid_to__gte=F(date_field),
+    ).values("id")
+    return (
+        Record.objects.filter(id__in=ids)
+        .annotate(share=Value(1, output_field=IntegerField()))
+        .select_related("union", "member", "other_union", "entered_by")
+        .order_by("date", "id")
+    )
+
+
+def enterprises_behind(unit: Unit, indicator: Indicator, on_date: datetime.date):
+    """The enterprises with ≥ N workers under unit counted by a share-of-enterprises figure."""
+    from enterprises.models import Enterprise
+
+    return (
+        Enterprise.objects.filter(
+            workers__gte=indicator.threshold,
+            unit__ancestor_paths__ancestor=unit,
+            unit__ancestor_paths__valid_from__lte=on_date,
+            unit__ancestor_paths__valid_to__gte=on_date,
+        )
+        .select_related("unit", "grassroots_union")
+        .distinct()
+        .order_by("name")
     )
 
 

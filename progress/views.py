@@ -137,8 +137,25 @@ def records(request, pk, period, unit, indicator):
             "as_of": as_of,
             "can_correct": can_correct_records(request.user),
             "correctable_kinds": services.CORRECTABLE_KINDS,
+            **_ratio_drill_down(current, unit, indicator, as_of),
         },
     )
+
+
+def _ratio_drill_down(period, unit, indicator, as_of) -> dict:
+    """An average or a share is not the sum of its records: its figure, and for a share of
+    enterprises the enterprises behind it."""
+    from plans.models import Measure
+    from progress.selectors import achieved, enterprises_behind
+
+    if not indicator.is_ratio:
+        return {}
+    figure = achieved(period, [unit.pk], end=as_of, indicators=[indicator])[unit.pk, indicator.pk]
+    extra = {"figure": figure}
+    if indicator.measure == Measure.SIZED_ENTERPRISES_UNIONISED:
+        extra["enterprises"] = list(enterprises_behind(unit, indicator, as_of))
+        extra["covered"] = sum(1 for e in extra["enterprises"] if e.grassroots_union_id)
+    return extra
 
 
 def export(request, pk, period):

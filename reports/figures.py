@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from organisation.models import Unit
-from plans.models import PlanUnit, Target
+from plans.models import PlanUnit
+from plans.selectors import targets_in_force
 from plans.table import HeaderCell, header_layout, ordered_indicators
 from progress import selectors as progress_selectors
 
@@ -185,10 +186,8 @@ def live_figures(deadline, unit_ids: list[int], *, today: datetime.date | None =
     columns = [
         Column(i.pk, i.code, i.header, i.name, i.unit_of_measure, i.parent_id) for i in indicators
     ]
-    targets = {
-        (t.unit_id, t.indicator_id): t.value
-        for t in Target.objects.filter(period=period, unit_id__in=unit_ids)
-    }
+    # The target in force on the report's date: a later amendment leaves this report unchanged.
+    targets = targets_in_force(period, min(today, deadline.end), unit_ids=unit_ids)
     start = min(period.start, deadline.start)
     cumulative = achieved_over(plan, start, deadline.end, unit_ids)
     quarterly = deadline.is_quarterly

@@ -122,6 +122,30 @@ MATRIX: dict[str, Url] = {
     "plans:export_all": Url(args=lambda o: [o.plan.pk], get=SIGNED_IN, post=SIGNED_IN),
     "plans:export": Url(args=plan_period, get=SIGNED_IN, post=SIGNED_IN),
     "plans:import": Url(args=plan_period, get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:create": Url(get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:import_plan": Url(get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:setup": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:periods": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:indicators": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:units": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:issue": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:copy": Url(args=lambda o: [o.plan.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "plans:allocate": Url(
+        args=lambda o: [o.plan.pk, o.period.code, o.unit_a.pk], get=UNIT_A_WRITERS,
+        post=UNIT_A_WRITERS, note="unit A allocates to its CĐCS",
+    ),
+    "plans:allocate_export": Url(
+        args=lambda o: [o.plan.pk, o.period.code, o.unit_a.pk], get=UNIT_A_WRITERS,
+        post=UNIT_A_WRITERS,
+    ),
+    "plans:allocate_import": Url(
+        args=lambda o: [o.plan.pk, o.period.code, o.unit_a.pk], get=UNIT_A_WRITERS,
+        post=UNIT_A_WRITERS,
+    ),
+    "plans:amendments": Url(
+        args=lambda o: [o.plan.pk], get=SIGNED_IN, post=SIGNED_IN,
+        note="officers see only their rows' changes; POST renders, writes nothing",
+    ),
     # progress --------------------------------------------------------------------------------
     "progress:dashboard_home": Url(get=SIGNED_IN, post=SIGNED_IN),
     "progress:dashboard": Url(args=plan_period, get=SIGNED_IN, post=SIGNED_IN),
