@@ -36,7 +36,7 @@ def test_admin_opens_the_tree_and_a_unit(page, transactional_db):
     )
     sign_in(page, "b.admin", PASSWORD)
     page.goto(f"{page.base_url}/")
-    page.get_by_role("link", name="Cơ cấu tổ chức").click()
+    page.get_by_role("link", name="Cơ cấu tổ chức", exact=True).click()
     page.fill("#id_on", "15/07/2024")
     page.get_by_role("button", name="Xem").click()
     page.wait_for_url("**/units/?on=15%2F07%2F2024")
