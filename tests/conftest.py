@@ -4,8 +4,8 @@ import pytest
 
 from accounts.models import Role
 from accounts.services import create_user
-from core.demo import load_demo
 from organisation.models import Unit
+from tests.demo_snapshot import load_demo_for_test
 
 PASSWORD = "Mat-khau-th3-test!"
 
@@ -21,7 +21,8 @@ def _plain_static_storage(settings):
 
 @pytest.fixture
 def demo(db):
-    load_demo()
+    """The whole demo data set (seconds through the loader; replayed as rows after the first)."""
+    load_demo_for_test()
 
 
 @pytest.fixture
