@@ -6,8 +6,7 @@ from accounts.models import Role
 from accounts.services import create_user
 from organisation.models import Unit
 from tests.demo_snapshot import load_demo_for_test
-
-PASSWORD = "Mat-khau-th3-test!"
+from tests.factories import PASSWORD  # noqa: F401  (tests import it from here)
 
 
 @pytest.fixture(autouse=True)

@@ -22,10 +22,33 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.middleware import REFRESHED_KEY
-from tests.conftest import PASSWORD
+from accounts.models import Role
+from tests.factories import PASSWORD, make_user, small_tree
 from tests.project_copy import copy_project, manage
 
 BASE_DIR = Path(settings.BASE_DIR)
+
+
+# Sign-in, sessions and headers need a province, two districts and their accounts, not the
+# whole demo data set: the conftest's fixtures, rebuilt small.
+@pytest.fixture
+def tree(db):
+    return small_tree()
+
+
+@pytest.fixture
+def admin_user(tree):
+    return make_user("t.admin", Role.PROVINCE_ADMIN, tree.province)
+
+
+@pytest.fixture
+def officer_a(tree):
+    return make_user("t.officer.a", Role.UNIT_OFFICER, tree.unit_a)
+
+
+@pytest.fixture
+def officer_b(tree):
+    return make_user("t.officer.b", Role.UNIT_OFFICER, tree.unit_b)
 
 
 def _login(client, username, password):
