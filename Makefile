@@ -1,12 +1,32 @@
 # Two front-door commands: `make run` serves the demo, `make test` runs every test.
-# Both go through `make setup`, which works on a fresh machine.
+# Both go through `make setup`, which works on a fresh machine (it checks what it needs first).
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export SECRET_KEY_FILE ?= $(CURDIR)/.secret-key
+# `make bench`: a scratch database of its own (never db.sqlite3) and the quick sizes.
+BENCH_DATABASE_URL ?= sqlite:////tmp/union-bench-quick.sqlite3
+BENCH_SCALE ?= 0.01
 
-.PHONY: setup run test lint format bench clean messages
+.PHONY: prerequisites setup run test lint format bench clean messages
+
+# Say what to install instead of failing halfway with a cryptic error.
+prerequisites:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "Thiếu Python 3.11 ($(PYTHON)). Cài: sudo apt-get install python3.11 python3.11-venv"; \
+	  echo "Missing Python 3.11 ($(PYTHON)); install python3.11 and python3.11-venv (or set PYTHON=...)."; \
+	  exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+	  echo "$(PYTHON) không phải Python 3.11 — $(PYTHON) is not Python 3.11 (set PYTHON=python3.11)."; \
+	  exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  echo "Python 3.11 thiếu venv. Cài: sudo apt-get install python3.11-venv"; \
+	  echo "Python 3.11 has no venv/ensurepip; install python3.11-venv."; \
+	  exit 1; }
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "Thiếu gettext (msgfmt, để dịch giao diện). Cài: sudo apt-get install gettext"; \
+	  echo "Missing gettext (msgfmt, compiles the translations); install gettext."; \
+	  exit 1; }
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +34,16 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $@
 
-.secret-key:
-	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
-	chmod 600 $@
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
 
-setup: $(VENV)/.installed .secret-key
+# Readable by its owner only; settings read it when the environment names no secret key.
+.secret-key:
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+setup: prerequisites $(VENV)/.installed .secret-key
+	chmod 600 .secret-key $(wildcard db.sqlite3 db.sqlite3-wal db.sqlite3-shm .demo-admin-password)
 	if [ -d locale/en ]; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
@@ -29,15 +54,20 @@ run: setup
 	@echo "Mở http://127.0.0.1:$(PORT) — Serving http://127.0.0.1:$(PORT)"
 	$(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --timeout 60 --access-logfile -
 
-test: setup
+test: setup $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint:
+# The quick benchmarks of bench/ (a few minutes); the full sizes are in the README.
+bench: setup
+	rm -f $(patsubst sqlite:///%,%,$(filter sqlite:///%,$(BENCH_DATABASE_URL)))*
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/progress_bench.py --scale $(BENCH_SCALE)
+
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format:
+format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 

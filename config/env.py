@@ -45,3 +45,12 @@ def envsecret(name: str, default: str | None = None) -> str:
     if default is None:
         raise ImproperlyConfigured(f"Set the environment variable {name} (or {name}_FILE).")
     return default
+
+
+def read_secret_file(path) -> str | None:
+    """The stripped contents of a secret file, or None when it is missing or empty."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip() or None
+    except FileNotFoundError:
+        return None

@@ -10,15 +10,19 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import envbool, envint, envlist, envsecret
+from config.env import envbool, envint, envlist, envsecret, read_secret_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DEBUG", False)
 TESTING = "pytest" in sys.modules
-# A development key is only accepted when DEBUG is on or under tests; production must set one.
+# SECRET_KEY or SECRET_KEY_FILE from the environment (production names its own file); else the
+# `.secret-key` that `make setup` wrote beside manage.py, so `python manage.py …` works as the
+# README writes it, in a shell or from cron. A development key only with DEBUG on or under tests.
 SECRET_KEY = envsecret(
-    "SECRET_KEY", default="dev-insecure-key-change-me" if (DEBUG or TESTING) else None
+    "SECRET_KEY",
+    default=read_secret_file(BASE_DIR / ".secret-key")
+    or ("dev-insecure-key-change-me" if (DEBUG or TESTING) else None),
 )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -53,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.SessionRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -81,7 +86,7 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-# SQLite by default (WAL mode, set in core.apps on connection); PostgreSQL with DATABASE_URL.
+# SQLite by default (WAL mode, set on every connection below); PostgreSQL with DATABASE_URL.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -89,11 +94,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, except that a database file it creates is 0600 (personal data).
+    DATABASES["default"]["ENGINE"] = "config.sqlite3"
     DATABASES["default"].setdefault("OPTIONS", {})
-    # Wait for a competing writer instead of failing with "database is locked".
+    # Readers never wait (WAL) and a writer waits up to SQLITE_BUSY_TIMEOUT seconds for a
+    # competing one instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"].update(
         {
-            "timeout": 30,
+            "timeout": envint("SQLITE_BUSY_TIMEOUT", 60),
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
@@ -111,11 +119,12 @@ if TESTING:
     # Tests create many users; the real hasher is deliberately slow.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Django's four rules, with their messages in Vietnamese (accounts/password_validation.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.password_validation.NumericPasswordValidator"},
 ]
 
 LOGIN_URL = "accounts:login"
@@ -155,10 +164,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
-# Sessions end after 8 idle hours and when the browser closes.
+# Sessions end after 8 idle hours and when the browser closes. A request does not write the
+# session (on SQLite a write per GET queued every page behind a long import): the idle clock is
+# pushed forward at most every SESSION_REFRESH_INTERVAL seconds (accounts.middleware).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_INTERVAL = envint("SESSION_REFRESH_INTERVAL", 300)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # no script reads the token: every form posts {% csrf_token %}
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -189,15 +201,18 @@ if envbool("SECURE_SSL", False):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Login throttling (django-axes): five failures lock the user name for 15 minutes.
+# Login throttling (django-axes), by user name and by address (accounts/lockout.py), 15 minutes:
+# five failures for one user name from one address lock that user name from that address (so
+# nobody elsewhere can lock the administrator out), and AXES_ADDRESS_FAILURE_LIMIT failures
+# from one address lock that address (one machine trying many user names); a district office
+# behind one shared NAT address gets the larger allowance.
+AXES_HANDLER = "accounts.lockout.UserAndAddressHandler"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Locking by user name, not IP address: a district office reaches us through one shared NAT
-# address, and one officer's typos must not lock the whole office out.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # The audit trail (django-simple-history) is read-only: the admin's "revert" is switched off.
 SIMPLE_HISTORY_REVERT_DISABLED = True

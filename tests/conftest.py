@@ -1,13 +1,38 @@
 """Shared fixtures: the demo data set and one user per role (healthchecks-style)."""
 
 import pytest
+from django.db import connections
 
 from accounts.models import Role
 from accounts.services import create_user
-from core.demo import load_demo
 from organisation.models import Unit
+from tests.demo_snapshot import load_demo_for_test
+from tests.factories import PASSWORD  # noqa: F401  (tests import it from here)
 
-PASSWORD = "Mat-khau-th3-test!"
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, dropped cleanly on PostgreSQL.
+
+    A thread still alive at the end of the session (the live server's request threads, a worker
+    a test started) keeps its own connection, and PostgreSQL then refuses to drop the test
+    database ("is being accessed by other users"), leaving it behind for the next run. Before
+    pytest-django drops it, close this thread's connections and end every other session on it.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            conn = connections[alias]
+            if conn.vendor != "postgresql":
+                continue
+            name = conn.settings_dict["NAME"]
+            with conn.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [name],
+                )
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +46,8 @@ def _plain_static_storage(settings):
 
 @pytest.fixture
 def demo(db):
-    load_demo()
+    """The whole demo data set (seconds through the loader; replayed as rows after the first)."""
+    load_demo_for_test()
 
 
 @pytest.fixture
