@@ -10,6 +10,7 @@ from accounts.models import Role, User
 from accounts.services import create_user
 from organisation.models import Sector, Unit, UnitKind
 from organisation.services import create_unit
+from tests.actors import SYSTEM
 
 PASSWORD = "Mat-khau-th3-test!"
 PROVINCE_NAME = "Liên đoàn Lao động tỉnh Lai Châu"
@@ -18,11 +19,13 @@ UNIT_B_NAME = "LĐLĐ huyện Tam Đường"
 
 
 def make_unit(name: str, kind: str = UnitKind.DISTRICT, parent: Unit | None = None, **extra):
-    return create_unit(name=name, kind=kind, parent=parent, **extra)
+    return create_unit(name=name, kind=kind, parent=parent, user=SYSTEM, **extra)
 
 
 def make_grassroots(parent: Unit, name: str, sector: str = Sector.ENTERPRISE_LARGE) -> Unit:
-    return create_unit(name=name, kind=UnitKind.GRASSROOTS, parent=parent, sector=sector)
+    return create_unit(
+        name=name, kind=UnitKind.GRASSROOTS, parent=parent, sector=sector, user=SYSTEM
+    )
 
 
 def make_user(username: str, role: str, unit: Unit | None = None, **extra) -> User:
