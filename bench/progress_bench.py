@@ -374,7 +374,7 @@ def main():
     from progress import rollup
     from progress.models import DayTotal, Record
 
-    if not rollup.is_fresh():
+    if not rollup.is_built():
         t0 = time.perf_counter()
         rows = rollup.rebuild()
         with connection.cursor() as cursor:

@@ -171,6 +171,9 @@ def rebuild_paths(units=None) -> int:
                 )
             )
     UnitPath.objects.bulk_create(rows, batch_size=5000)
+    from progress import rollup  # the figures' rollup follows the new paths, same transaction
+
+    rollup.reorganised(None if units is None else affected)
     return len(rows)
 
 

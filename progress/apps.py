@@ -7,7 +7,6 @@ class ProgressConfig(AppConfig):
 
     def ready(self):
         from organisation.services import sector_changed
-        from progress import rollup  # noqa: F401  (registers the rollup's signal handlers)
         from progress.services import restamp_on_sector_change
 
         # A unit's sector changed: re-stamp the sector on its progress records.

@@ -128,6 +128,17 @@ class Dashboard:
         return round(100 * self.share, 1)
 
 
+def _share_parents(indicators) -> None:
+    """Give each "of which" column its parent object once (the template reads ind.parent)."""
+    by_id = {i.pk: i for i in indicators}
+    missing = {i.parent_id for i in indicators if i.parent_id and i.parent_id not in by_id}
+    if missing:
+        by_id.update(Indicator.objects.in_bulk(missing))
+    for indicator in indicators:
+        if indicator.parent_id in by_id:
+            indicator.parent = by_id[indicator.parent_id]
+
+
 def build(
     period: Period,
     *,
@@ -150,6 +161,7 @@ def build(
     plan = period.plan
     layout = header_layout(plan, period)
     indicators = layout.columns
+    _share_parents(indicators)
     if parent is not None:
         units = [(None, u) for u in children(parent, as_of)]
         total_unit = parent

@@ -22,7 +22,7 @@ import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -104,6 +104,67 @@ class Member(models.Model):
         return self.left_on is None
 
 
+# The fields the per-day rollup (``progress.rollup``) sums by: a write that changes one of them
+# must go through the rollup, or the figures drift from the records.
+ROLLUP_FIELDS = frozenset({"union", "union_id", "date", "sector", "kind", "count"})
+
+
+class RollupBypassError(RuntimeError):
+    """A write to records that would leave the per-day rollup behind."""
+
+
+class RecordQuerySet(models.QuerySet):
+    """Refuses bulk writes that would bypass the rollup; offers the sanctioned ones.
+
+    ``update()`` of fields the rollup does not read (note, party outcome…) stays allowed.
+    ``update_with_rollup(**fields)`` and ``delete_with_rollup()`` change the records and the
+    rollup in one transaction (one rollup write for the whole set).
+    """
+
+    def update(self, **kwargs):
+        touched = ROLLUP_FIELDS & set(kwargs)
+        if touched:
+            raise RollupBypassError(
+                f"Record.objects…update() of {sorted(touched)} would leave the per-day rollup "
+                "behind; use .update_with_rollup(...) (or a progress service)."
+            )
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        raise RollupBypassError(
+            "Record.objects…delete() would leave the per-day rollup behind; use "
+            ".delete_with_rollup() (or a progress service)."
+        )
+
+    delete.queryset_only = True
+
+    def update_with_rollup(self, **kwargs) -> int:
+        from progress import rollup
+
+        with transaction.atomic():
+            pks = list(self.order_by("pk").values_list("pk", flat=True))
+            if not pks:
+                return 0
+            base = Record.objects.filter(pk__in=pks).order_by("pk")
+            before = rollup.states(base.select_for_update())
+            changed = super(RecordQuerySet, base).update(**kwargs)
+            rollup.replace(before, rollup.states(base))
+        return changed
+
+    def delete_with_rollup(self) -> int:
+        from progress import rollup
+
+        with transaction.atomic():
+            rows = list(self.order_by("pk").select_for_update())
+            if not rows:
+                return 0
+            super(RecordQuerySet, Record.objects.filter(pk__in=[r.pk for r in rows])).delete()
+            rollup.remove_records(rows)
+        return len(rows)
+
+
 class Record(models.Model):
     """One event at a grassroots union on a date, counted toward the figures."""
 
@@ -158,6 +219,8 @@ class Record(models.Model):
     is_simulated = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
     history = HistoricalRecords()
 
+    objects = RecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("bản ghi tiến độ")
         verbose_name_plural = _("bản ghi tiến độ")
@@ -170,6 +233,9 @@ class Record(models.Model):
                 fields=["union", "date", "kind", "sector", "count"], name="record_union_agg"
             ),
             models.Index(fields=["transfer_key"], name="record_transfer"),
+            # The dashboard's "simulated data" banner: an index of the (few) simulated rows, so
+            # the check never scans the real ones.
+            models.Index(fields=["date"], name="record_simulated", condition=Q(is_simulated=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(count__gte=1), name="record_count_positive"),
@@ -186,6 +252,32 @@ class Record(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} · {self.union} · {self.date:%d/%m/%Y} · {self.count}"
 
+    def save(self, *args, **kwargs):
+        """Creating is free (the service then calls ``rollup.add_records``); changing a field
+        the rollup sums by on a saved record is refused (use ``update_with_rollup``)."""
+        fields = kwargs.get("update_fields")
+        if self.pk is not None and not self._state.adding:
+            if fields is None or ROLLUP_FIELDS & set(fields):
+                saved = (
+                    Record.objects.filter(pk=self.pk)
+                    .values_list("union_id", "date", "sector", "kind", "count")
+                    .first()
+                )
+                mine = (self.union_id, self.date, self.sector, self.kind, self.count)
+                if saved is not None and tuple(saved) != mine:
+                    raise RollupBypassError(
+                        "Record.save() changing union/date/sector/kind/count would leave the "
+                        "per-day rollup behind; use Record.objects.filter(pk=…)"
+                        ".update_with_rollup(...)."
+                    )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RollupBypassError(
+            "Record.delete() would leave the per-day rollup behind; use "
+            "Record.objects.filter(pk=…).delete_with_rollup()."
+        )
+
     @staticmethod
     def new_transfer_key():
         return uuid.uuid4()
@@ -193,8 +285,7 @@ class Record(models.Model):
 
 class DayTotal(models.Model):
     """Rollup: SUM(count) of the records under ``ancestor`` (an upper-level or higher unit) on one
-    day, by sector and kind. An accelerator only (see ``progress.rollup``): figures read it when
-    its stamp says it is current, and otherwise aggregate the records directly.
+    day, by sector and kind, kept exact by the write services (see ``progress.rollup``).
     """
 
     ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
@@ -219,12 +310,35 @@ class DayTotal(models.Model):
         return f"{self.ancestor_id} {self.date} {self.sector} {self.kind}: {self.total}"
 
 
-class RollupStamp(models.Model):
-    """One row: what the rollup was last made consistent with (highest ids seen)."""
+class RollupPath(models.Model):
+    """The closure rows (ancestor above grassroots level) the rollup is currently built on.
 
-    record_max = models.BigIntegerField(default=0)
-    path_max = models.BigIntegerField(default=0)
-    rebuilt_at = models.DateTimeField(null=True)
+    A copy of part of ``organisation.UnitPath``: writers spread a record over these rows, and
+    ``rollup.reorganised`` compares them with ``UnitPath`` after a change of the hierarchy to move
+    exactly the affected records between ancestors, then copies the new rows here.
+    """
+
+    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    descendant = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["descendant", "valid_from", "valid_to"], name="rolluppath_desc"),
+            models.Index(fields=["ancestor"], name="rolluppath_anc"),
+        ]
 
     def __str__(self):
-        return f"records ≤ {self.record_max}, paths ≤ {self.path_max}"
+        return f"{self.ancestor_id} ⊇ {self.descendant_id} ({self.valid_from}–{self.valid_to})"
+
+
+class RollupState(models.Model):
+    """One row, read by the figures and written only by ``rollup.rebuild``: whether the rollup
+    has been built (until then figures aggregate the records directly). Writers never lock it.
+    """
+
+    built_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"built {self.built_at}"

@@ -1,84 +1,446 @@
-"""A per-day rollup of the figures for national-scale ranges, kept safe by a freshness stamp.
+"""A per-day rollup of the figures, kept exact by the writes themselves, with no global lock.
 
 ``DayTotal`` holds SUM(count) per (ancestor, day, sector, kind) for every ancestor above the
 grassroots level, so a national whole-year figure reads ~1 row per ancestor, day and category
 instead of joining millions of records to their paths.
 
-Correctness never depends on it: ``achieved()`` reads the rollup only while ``RollupStamp`` matches
-the data (highest record id and highest path id), and aggregates the records directly otherwise.
-- Records written through the ORM (services, ``Model.save``/``delete``) update the rollup in the
-  same transaction (signals below) and move the stamp along only if it was current.
-- A change of the hierarchy (``organisation.services`` rebuilds paths) or a bulk insert leaves the
-  stamp behind, so the figures fall back to the direct aggregate until ``rebuild()`` (command
-  ``refresh_progress_rollup``, for a nightly timer and after bulk loads) runs. Founding a union
-  (``found_grassroots_union``) only adds paths of a new unit and keeps the stamp current.
-- Writes that bypass signals *and* keep the highest ids (``QuerySet.update`` of records) must be
-  followed by ``rebuild()``.
+Invariant (in every committed state): ``DayTotal`` = the records spread over ``RollupPath`` (the
+closure rows the rollup is built on, a copy of ``UnitPath`` above grassroots level). Each write
+keeps it in its own transaction:
+
+- record writes: the progress services (and bulk imports) call ``add_records`` /
+  ``remove_records`` / ``replace`` once, at the end of the write. The changes are added up per
+  (ancestor, day, sector, kind) in Python and written with ONE upsert per key
+  (``INSERT … ON CONFLICT DO UPDATE SET total = total + excluded.total``, PostgreSQL and SQLite).
+  Writers lock only the rollup rows they touch (and share-lock their unions), never a row common
+  to every write. ``Record``'s queryset refuses bulk ``update()``/``delete()`` that would bypass
+  this (``update_with_rollup`` / ``delete_with_rollup`` are the sanctioned ways);
+- hierarchy changes: ``organisation.services.rebuild_paths`` (create, move, merge, end, the
+  unit import) calls ``reorganised`` at its end. It compares the new ``UnitPath`` rows of the
+  changed subtree with ``RollupPath`` interval by interval, moves exactly the records of the
+  changed date ranges from the old ancestors to the new ones, and copies the new rows. Idempotent:
+  a second call finds nothing to do;
+- ``rebuild`` (command ``refresh_progress_rollup``) repairs the rollup after writes that
+  bypassed the services (raw SQL, ``bulk_create`` without ``add_records``, a restore). It never
+  empties the table: see ``rebuild`` for why writers are not blocked and it cannot deadlock.
+
+Lock order (why nothing here can deadlock with itself): a transaction takes unit row locks
+(ascending id) before rollup row locks, and rollup rows in ascending ``lock_key`` order — every
+upsert sorts its rows, and a service writes the rollup once (``found_grassroots_union`` writes its
+"union founded" row first, whose kind sorts first, then its members').
+
+Figures (``progress.selectors``) read the rollup once ``RollupState`` says it was built; before
+the first build they aggregate the records directly.
 """
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.db.models import F, Sum
-from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.db import OperationalError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from organisation.models import Unit, UnitKind, UnitPath
-from progress.models import DayTotal, Record, RollupStamp
+from progress.models import DayTotal, Record, RecordKind, RollupPath, RollupState
 
 GRASSROOTS = tuple(UnitKind.grassroots_level())
+BATCH = 500  # rows per upsert statement (5 parameters each)
+IDS_PER_QUERY = 5000
+
+# Rollup rows are locked in this order by every writer, reorganisation and rebuild.
+KIND_RANK = {
+    kind: rank
+    for rank, kind in enumerate(
+        [
+            RecordKind.UNION_FOUNDED,
+            RecordKind.ADMITTED,
+            RecordKind.LEFT,
+            RecordKind.TRANSFER_IN,
+            RecordKind.TRANSFER_OUT,
+            RecordKind.PARTY_INTRODUCED,
+        ]
+    )
+}
+
+State = tuple[int, datetime.date, str, str, int]  # union_id, date, sector, kind, count
+Key = tuple[int, datetime.date, str, str]  # ancestor_id, date, sector, kind
 
 
-def max_ids() -> tuple[int, int]:
+def lock_key(key: Key):
+    ancestor_id, day, sector, kind = key
+    return (KIND_RANK.get(kind, len(KIND_RANK)), ancestor_id, day, sector, kind)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _date(value) -> datetime.date:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _lock_units(ids: Iterable[int], *, share: bool) -> None:
+    """Row locks on units in ascending id (PostgreSQL; SQLite serialises writers anyway)."""
+    if connection.vendor != "postgresql":
+        return
+    ids = sorted(set(ids))
+    mode = "FOR SHARE" if share else "FOR UPDATE"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {Record._meta.db_table}),"
-            f" (SELECT MAX(id) FROM {UnitPath._meta.db_table})"
+        for chunk in _chunks(ids, IDS_PER_QUERY):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id FROM {_table(Unit)} WHERE id IN ({marks}) ORDER BY id {mode}", chunk
+            )
+
+
+def upsert(deltas: dict[Key, int]) -> int:
+    """Add each delta to its rollup row (created if missing): one upsert per key, keys sorted."""
+    keys = sorted((k for k, v in deltas.items() if v), key=lock_key)
+    table = _table(DayTotal)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(keys, BATCH):
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            params = [p for key in chunk for p in (*key, deltas[key])]
+            cursor.execute(
+                f"INSERT INTO {table} (ancestor_id, date, sector, kind, total) VALUES {values} "
+                "ON CONFLICT (ancestor_id, date, sector, kind) "
+                f"DO UPDATE SET total = {table}.total + excluded.total",
+                params,
+            )
+    return len(keys)
+
+
+def states(records: Iterable[Record]) -> list[State]:
+    return [(r.union_id, r.date, r.sector, r.kind, r.count) for r in records]
+
+
+def _spread(plus: list[State], minus: list[State]) -> dict[Key, int]:
+    """(ancestor, day, sector, kind) -> signed total of the states, over the rollup's paths."""
+    deltas: dict[Key, int] = defaultdict(int)
+    signed = [(s, 1) for s in plus] + [(s, -1) for s in minus]
+    if not signed:
+        return deltas
+    unions = sorted({s[0] for s, _sign in signed})
+    _lock_units(unions, share=True)  # waits for a reorganisation of these unions to commit
+    first = min(s[1] for s, _sign in signed)
+    last = max(s[1] for s, _sign in signed)
+    paths = defaultdict(list)
+    for chunk in _chunks(unions, IDS_PER_QUERY):
+        rows = RollupPath.objects.filter(
+            descendant_id__in=chunk, valid_from__lte=last, valid_to__gte=first
+        ).values_list("descendant_id", "ancestor_id", "valid_from", "valid_to")
+        for descendant_id, ancestor_id, start, end in rows:
+            paths[descendant_id].append((ancestor_id, start, end))
+    for (union_id, day, sector, kind, count), sign in signed:
+        for ancestor_id, start, end in paths.get(union_id, ()):
+            if start <= day <= end:
+                deltas[ancestor_id, day, sector, kind] += sign * count
+    return deltas
+
+
+def add_records(records: Iterable[Record]) -> int:
+    """New records (already saved) into the rollup: one upsert per key touched. Returns keys."""
+    return upsert(_spread(states(records), []))
+
+
+def remove_records(records: Iterable[Record]) -> int:
+    """Records deleted (or voided: no longer counted) out of the rollup."""
+    return upsert(_spread([], states(records)))
+
+
+def replace(before: list[State], after: list[State]) -> int:
+    """Records whose counted fields changed from ``before`` to ``after`` (one rollup write)."""
+    return upsert(_spread(after, before))
+
+
+# Reorganisations ------------------------------------------------------------------------------
+
+
+def _scope(unit_ids) -> list[int] | None:
+    """The units whose upward paths may have changed: unit_ids and everything ever below them."""
+    if unit_ids is None:
+        return None
+    ids = set(unit_ids)
+    for chunk in _chunks(sorted(ids), IDS_PER_QUERY):
+        ids.update(
+            UnitPath.objects.filter(ancestor_id__in=chunk).values_list("descendant_id", flat=True)
         )
-        record_max, path_max = cursor.fetchone()
-    return record_max or 0, path_max or 0
+        ids.update(
+            RollupPath.objects.filter(ancestor_id__in=chunk).values_list("descendant_id", flat=True)
+        )
+    return sorted(ids)
 
 
-def _stamp() -> RollupStamp | None:
-    return RollupStamp.objects.filter(pk=1).first()
+def _rows(queryset, scope):
+    if scope is None:
+        yield from queryset
+        return
+    for chunk in _chunks(scope, IDS_PER_QUERY):
+        yield from queryset.filter(descendant_id__in=chunk)
 
 
-def is_fresh() -> bool:
-    stamp = _stamp()
-    return stamp is not None and (stamp.record_max, stamp.path_max) == max_ids()
+def _coverage_changes(old, new) -> list[tuple[int, int, datetime.date, datetime.date, int]]:
+    """(ancestor, descendant, from, to, weight): where the number of path rows covering a day
+    differs between old and new (weight = new − old). A move on D gives [D, end] −1 for the old
+    ancestors and +1 for the new ones; unchanged ranges give nothing."""
+    events: dict[tuple[int, int], dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
+    for rows, sign in ((new, 1), (old, -1)):
+        for ancestor_id, descendant_id, start, end in rows:
+            points = events[ancestor_id, descendant_id]
+            points[_date(start)] += sign
+            end = _date(end)
+            if end < datetime.date.max:
+                points[end + datetime.timedelta(days=1)] -= sign
+    changes = []
+    for (ancestor_id, descendant_id), points in events.items():
+        level, since = 0, None
+        for day in sorted(points):
+            if level and since is not None:
+                changes.append(
+                    (ancestor_id, descendant_id, since, day - datetime.timedelta(days=1), level)
+                )
+            level += points[day]
+            since = day
+        if level and since is not None:
+            changes.append((ancestor_id, descendant_id, since, datetime.date.max, level))
+    return changes
+
+
+def _records_over(changes) -> dict[Key, int]:
+    """SUM(weight × count) of the records in each changed (descendant, date range)."""
+    deltas: dict[Key, int] = defaultdict(int)
+    table = _table(Record)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(changes, BATCH):
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            if connection.vendor == "postgresql":
+                values = ", ".join(
+                    ["(%s::bigint, %s::bigint, %s::date, %s::date, %s::int)"] * len(chunk)
+                )
+            cursor.execute(
+                f"""
+                WITH c (ancestor_id, descendant_id, valid_from, valid_to, weight) AS (
+                    VALUES {values}
+                )
+                SELECT c.ancestor_id, r.date, r.sector, r.kind, SUM(c.weight * r.count)
+                FROM c JOIN {table} r
+                  ON r.union_id = c.descendant_id
+                 AND r.date >= c.valid_from AND r.date <= c.valid_to
+                GROUP BY c.ancestor_id, r.date, r.sector, r.kind
+                """,
+                [p for change in chunk for p in change],
+            )
+            for ancestor_id, day, sector, kind, total in cursor.fetchall():
+                deltas[ancestor_id, _date(day), sector, kind] += int(total)
+    return deltas
+
+
+def _copy_paths(scope) -> None:
+    """RollupPath := UnitPath (ancestor above grassroots level) for the units in scope."""
+    grassroots = ", ".join(["%s"] * len(GRASSROOTS))
+    select = f"""
+        INSERT INTO {_table(RollupPath)} (ancestor_id, descendant_id, valid_from, valid_to)
+        SELECT p.ancestor_id, p.descendant_id, p.valid_from, p.valid_to
+        FROM {_table(UnitPath)} p JOIN {_table(Unit)} a ON a.id = p.ancestor_id
+        WHERE a.kind NOT IN ({grassroots})
+    """
+    with connection.cursor() as cursor:
+        if scope is None:
+            cursor.execute(f"DELETE FROM {_table(RollupPath)}")
+            cursor.execute(select, list(GRASSROOTS))
+            return
+        for chunk in _chunks(scope, IDS_PER_QUERY):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"DELETE FROM {_table(RollupPath)} WHERE descendant_id IN ({marks})", chunk
+            )
+            cursor.execute(f"{select} AND p.descendant_id IN ({marks})", [*GRASSROOTS, *chunk])
+
+
+def _path_rows(scope):
+    new = list(
+        _rows(
+            UnitPath.objects.exclude(ancestor__kind__in=GRASSROOTS).values_list(
+                "ancestor_id", "descendant_id", "valid_from", "valid_to"
+            ),
+            scope,
+        )
+    )
+    old = list(
+        _rows(
+            RollupPath.objects.values_list(
+                "ancestor_id", "descendant_id", "valid_from", "valid_to"
+            ),
+            scope,
+        )
+    )
+    return old, new
 
 
 @transaction.atomic
-def rebuild() -> int:
-    """Recompute the whole rollup from the records, in the database. Returns the rows made."""
-    table = DayTotal._meta.db_table
+def reorganised(unit_ids=None, from_date: datetime.date | None = None) -> int:
+    """After the paths of unit_ids' subtrees changed (None = anywhere), in the same transaction:
+    move the affected records between ancestors so the rollup stays exact. Returns rows touched.
+
+    ``from_date`` is accepted from callers that know it; it is not needed, since the comparison
+    of old and new paths finds the changed date ranges itself (and cannot be wrong about them).
+    """
+    scope = _scope(unit_ids)
+    _lock_units(
+        scope if scope is not None else Unit.objects.values_list("id", flat=True), share=False
+    )
+    old, new = _path_rows(scope)
+    if sorted(old) == sorted(new):
+        return 0
+    changes = _coverage_changes(old, new)
+    touched = upsert(_records_over(changes)) if changes else 0
+    _copy_paths(scope)
+    return touched
+
+
+# Rebuild --------------------------------------------------------------------------------------
+
+
+def is_built() -> bool:
+    return RollupState.objects.filter(pk=1, built_at__isnull=False).exists()
+
+
+def _paths_differ() -> list[int]:
+    """Descendants whose RollupPath rows differ from UnitPath (above grassroots level)."""
+    grassroots = ", ".join(["%s"] * len(GRASSROOTS))
+    expected = f"""
+        SELECT p.ancestor_id, p.descendant_id, p.valid_from, p.valid_to
+        FROM {_table(UnitPath)} p JOIN {_table(Unit)} a ON a.id = p.ancestor_id
+        WHERE a.kind NOT IN ({grassroots})
+    """
+    mirror = f"SELECT ancestor_id, descendant_id, valid_from, valid_to FROM {_table(RollupPath)}"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Writers update the rollup in their own transaction; wait for them, block new ones.
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-        record_max, path_max = max_ids()
-        cursor.execute(f"DELETE FROM {table}")
-        kinds = ", ".join(["%s"] * len(GRASSROOTS))
+        cursor.execute(
+            f"SELECT DISTINCT descendant_id FROM ({expected} EXCEPT {mirror}) x "
+            f"UNION SELECT DISTINCT descendant_id FROM ({mirror} EXCEPT {expected}) y",
+            [*GRASSROOTS, *GRASSROOTS],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _correct(start: datetime.date, end: datetime.date) -> int:
+    """One statement: add (records over RollupPath − DayTotal) to every rollup row of the days.
+
+    Records, paths and rollup are read from one snapshot, and the difference is added (not
+    written over), so a writer committing meanwhile keeps its own addition. Rows are written in
+    lock order.
+    """
+    table = _table(DayTotal)
+    rank = " ".join(f"WHEN '{kind}' THEN {r}" for kind, r in KIND_RANK.items())
+    with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {table} (ancestor_id, date, sector, kind, total)
-            SELECT p.ancestor_id, r.date, r.sector, r.kind, SUM(r.count)
-            FROM {Record._meta.db_table} r
-            JOIN {UnitPath._meta.db_table} p
-              ON p.descendant_id = r.union_id AND p.valid_from <= r.date AND p.valid_to >= r.date
-            JOIN {Unit._meta.db_table} a ON a.id = p.ancestor_id
-            WHERE a.kind NOT IN ({kinds}) AND r.id <= %s
-            GROUP BY p.ancestor_id, r.date, r.sector, r.kind
+            SELECT ancestor_id, date, sector, kind, SUM(t) FROM (
+                SELECT p.ancestor_id, r.date, r.sector, r.kind, r.count AS t
+                FROM {_table(Record)} r JOIN {_table(RollupPath)} p
+                  ON p.descendant_id = r.union_id AND p.valid_from <= r.date
+                 AND p.valid_to >= r.date
+                WHERE r.date >= %s AND r.date <= %s
+                UNION ALL
+                SELECT ancestor_id, date, sector, kind, -total
+                FROM {table} WHERE date >= %s AND date <= %s
+            ) x
+            WHERE 1 = 1
+            GROUP BY ancestor_id, date, sector, kind
+            HAVING SUM(t) <> 0
+            ORDER BY CASE kind {rank} ELSE {len(KIND_RANK)} END, ancestor_id, date, sector, kind
+            ON CONFLICT (ancestor_id, date, sector, kind)
+            DO UPDATE SET total = {table}.total + excluded.total
             """,
-            [*GRASSROOTS, record_max],
+            [start, end, start, end],
         )
-        made = cursor.rowcount
-    RollupStamp.objects.update_or_create(
-        pk=1,
-        defaults={"record_max": record_max, "path_max": path_max, "rebuilt_at": timezone.now()},
-    )
-    return made
+        return cursor.rowcount
+
+
+def _drop_zero_rows(start: datetime.date, end: datetime.date) -> None:
+    """Rows brought back to 0; rows a writer holds are skipped (never waited for)."""
+    table = _table(DayTotal)
+    skip = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} "
+            f"WHERE total = 0 AND date >= %s AND date <= %s{skip})",
+            [start, end],
+        )
+
+
+def _retrying(fn, *args):
+    """Run fn in its own short transaction; retried if the database picked it as a victim
+    (only possible against a writer that broke the lock order)."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                return fn(*args)
+        except OperationalError:
+            if attempt == 4:
+                raise
+
+
+def _date_range() -> tuple[datetime.date, datetime.date] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MIN(date), MAX(date) FROM {_table(Record)} "
+            f"UNION ALL SELECT MIN(date), MAX(date) FROM {_table(DayTotal)}"
+        )
+        days = [_date(d) for row in cursor.fetchall() for d in row if d is not None]
+    return (min(days), max(days)) if days else None
+
+
+def rebuild(*, days_per_step: int = 7, progress=None) -> int:
+    """Make the rollup equal the records again, while writers keep writing. Returns rows fixed.
+
+    1. If RollupPath differs from UnitPath (first build, or a hierarchy change that bypassed
+       ``reorganised``), copy the paths of the differing units (a short transaction holding
+       their unit locks, which writers of those units wait for) and mark the rollup unbuilt, so
+       figures aggregate the records directly until step 2 ends.
+    2. Day range by day range, one statement each in its own transaction, add the difference
+       between the records and the rollup (``_correct``).
+
+    Not blocking: step 2 takes no table lock and no lock on a shared row; it locks only the rollup
+    rows it changes (none when the rollup is already exact), for one short statement.
+    Cannot deadlock: every transaction of step 2 holds rollup row locks only, taken in
+    ``lock_key`` order within a single statement, and writers and reorganisations take rollup
+    rows in the same order (and any unit locks before them), so no cycle of waits can include it.
+    Step 1 takes unit locks in ascending id then RollupPath rows, as reorganisations do.
+    """
+    differing = _paths_differ()
+    if differing:
+
+        def sync():
+            _lock_units(differing, share=False)
+            _copy_paths(differing)
+            RollupState.objects.update_or_create(pk=1, defaults={"built_at": None})
+
+        _retrying(sync)
+    span = _date_range()
+    fixed = 0
+    if span is not None:
+        start, last = span
+        step = datetime.timedelta(days=days_per_step)
+        while start <= last:
+            end = min(start + step - datetime.timedelta(days=1), last)
+            fixed += _retrying(_correct, start, end) or 0
+            _retrying(_drop_zero_rows, start, end)
+            if progress:
+                progress(start, end)
+            start = end + datetime.timedelta(days=1)
+    RollupState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now()})
+    return fixed
+
+
+# Reading and checking -------------------------------------------------------------------------
 
 
 def grouped_sums(start: datetime.date, end: datetime.date, unit_ids) -> dict:
@@ -97,65 +459,42 @@ def grouped_sums(start: datetime.date, end: datetime.date, unit_ids) -> dict:
     return result
 
 
-def _apply(union_id, day, sector, kind, delta) -> None:
-    ancestors = UnitPath.objects.filter(
-        descendant_id=union_id, valid_from__lte=day, valid_to__gte=day
-    ).exclude(ancestor__kind__in=GRASSROOTS)
-    for ancestor_id in ancestors.values_list("ancestor_id", flat=True):
-        key = dict(ancestor_id=ancestor_id, date=day, sector=sector, kind=kind)
-        if not DayTotal.objects.filter(**key).update(total=F("total") + delta):
-            DayTotal.objects.create(**key, total=delta)
+def daily_sums(start: datetime.date, end: datetime.date, unit_id: int) -> dict:
+    """date -> (sector, kind) -> SUM(total) for one unit above grassroots level (the chart)."""
+    days: dict = defaultdict(dict)
+    rows = DayTotal.objects.filter(ancestor_id=unit_id, date__gte=start, date__lte=end).values_list(
+        "date", "sector", "kind", "total"
+    )
+    for day, sector, kind, total in rows:
+        if total:
+            days[day][(sector, kind)] = days[day].get((sector, kind), 0) + int(total)
+    return dict(days)
 
 
-def _state(record):
-    return (record.union_id, record.date, record.sector, record.kind, record.count)
-
-
-@receiver(pre_save, sender=Record)
-def _remember_old(sender, instance, raw=False, **kwargs):
-    instance._rollup_old = None
-    if instance.pk and not raw:
-        old = Record.objects.filter(pk=instance.pk).first()
-        instance._rollup_old = _state(old) if old else None
-
-
-@receiver(post_save, sender=Record)
-def _on_save(sender, instance, created, raw=False, **kwargs):
-    if raw:
-        return
-    with transaction.atomic():
-        stamp = RollupStamp.objects.select_for_update().filter(pk=1).first()
-        if stamp is None:
-            return  # no rollup yet: nothing to keep up to date
-        old = getattr(instance, "_rollup_old", None)
-        new = _state(instance)
-        if old == new:
-            return
-        if old:
-            _apply(*old[:4], -old[4])
-        _apply(*new[:4], new[4])
-        if created:
-            others = (
-                Record.objects.exclude(pk=instance.pk)
-                .order_by("-id")
-                .values_list("id", flat=True)
-                .first()
-                or 0
-            )
-            if stamp.record_max == others:
-                stamp.record_max = instance.pk
-                stamp.save(update_fields=["record_max"])
-
-
-@receiver(post_delete, sender=Record)
-def _on_delete(sender, instance, **kwargs):
-    if RollupStamp.objects.filter(pk=1).exists():
-        _apply(*_state(instance)[:4], -instance.count)
-
-
-def note_new_unit_paths(path_max_before: int) -> None:
-    """A brand-new unit's paths change no existing figure: keep a current stamp current."""
-    stamp = RollupStamp.objects.select_for_update().filter(pk=1).first()
-    if stamp is not None and stamp.path_max == path_max_before:
-        stamp.path_max = max_ids()[1]
-        stamp.save(update_fields=["path_max"])
+def differences() -> list[tuple[Key, int, int]]:
+    """(key, rollup, records) wherever the rollup and the direct aggregate over UnitPath differ."""
+    grassroots = ", ".join(["%s"] * len(GRASSROOTS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT ancestor_id, date, sector, kind, SUM(rolled), SUM(direct) FROM (
+                SELECT ancestor_id, date, sector, kind, total AS rolled, 0 AS direct
+                FROM {_table(DayTotal)}
+                UNION ALL
+                SELECT p.ancestor_id, r.date, r.sector, r.kind, 0, r.count
+                FROM {_table(Record)} r JOIN {_table(UnitPath)} p
+                  ON p.descendant_id = r.union_id AND p.valid_from <= r.date
+                 AND p.valid_to >= r.date
+                JOIN {_table(Unit)} a ON a.id = p.ancestor_id
+                WHERE a.kind NOT IN ({grassroots})
+            ) x
+            GROUP BY ancestor_id, date, sector, kind
+            HAVING SUM(rolled) <> SUM(direct)
+            ORDER BY ancestor_id, date, sector, kind
+            """,
+            list(GRASSROOTS),
+        )
+        return [
+            ((a, _date(d), s, k), int(rolled), int(direct))
+            for a, d, s, k, rolled, direct in cursor.fetchall()
+        ]

@@ -10,11 +10,11 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from organisation.models import Unit, UnitPath
 from plans.models import Indicator, Measure, Period, PlanUnit
-from progress.models import Member, Record, RecordKind
+from progress.models import DayTotal, Member, Record, RecordKind, RollupState
 
 # Which record kinds a measure counts, and with which sign.
 MEASURE_KINDS: dict[str, dict[str, int]] = {
@@ -39,20 +39,24 @@ def _placeholders(values) -> str:
 def grouped_sums(start: datetime.date, end: datetime.date, unit_ids) -> Grouped:
     """SUM(count) per (ancestor, sector, kind) over records dated start..end.
 
-    Read from the per-day rollup for units above grassroots level while it is current
-    (``progress.rollup``), else (and for grassroots unions) straight from the records.
+    Read from the per-day rollup (``progress.rollup``, exact on every write) for units above
+    grassroots level once it has been built; straight from the records for grassroots unions
+    (a few rows each) and before the first build.
     """
     from progress import rollup
 
     unit_ids = list(unit_ids)
-    kinds = dict(Unit.objects.filter(pk__in=unit_ids).values_list("id", "kind"))
-    upper = [u for u in unit_ids if kinds.get(u) not in rollup.GRASSROOTS]
-    if upper and rollup.is_fresh():
-        result = rollup.grouped_sums(start, end, upper)
-        rest = [u for u in unit_ids if u not in result]
-        result.update(direct_sums(start, end, rest))
-        return result
-    return direct_sums(start, end, unit_ids)
+    built = Exists(RollupState.objects.filter(pk=1, built_at__isnull=False))
+    rows = list(
+        Unit.objects.filter(pk__in=unit_ids)
+        .annotate(built=built)
+        .values_list("id", "kind", "built")
+        .order_by()
+    )
+    upper = {pk for pk, kind, is_built in rows if is_built and kind not in rollup.GRASSROOTS}
+    result = rollup.grouped_sums(start, end, [u for u in unit_ids if u in upper]) if upper else {}
+    result.update(direct_sums(start, end, [u for u in unit_ids if u not in upper]))
+    return result
 
 
 def direct_sums(start: datetime.date, end: datetime.date, unit_ids) -> Grouped:
@@ -77,22 +81,41 @@ def direct_sums(start: datetime.date, end: datetime.date, unit_ids) -> Grouped:
 
 
 def daily_sums(start: datetime.date, end: datetime.date, unit_id: int) -> dict:
-    """One query: date -> (sector, kind) -> SUM(count) for one subtree (for the chart)."""
+    """One query: date -> (sector, kind) -> SUM(count) for one subtree (for the chart).
+
+    From the rollup for a unit above grassroots level once it is built, else from the records:
+    both branches are in the one statement, each behind a one-time condition.
+    """
+    from progress import rollup
+
+    grassroots = _placeholders(rollup.GRASSROOTS)
+    applies = f"""(EXISTS (SELECT 1 FROM {RollupState._meta.db_table}
+                           WHERE id = 1 AND built_at IS NOT NULL)
+                   AND EXISTS (SELECT 1 FROM {Unit._meta.db_table}
+                               WHERE id = %s AND kind NOT IN ({grassroots})))"""
     sql = f"""
+        SELECT d.date, d.sector, d.kind, SUM(d.total)
+        FROM {DayTotal._meta.db_table} d
+        WHERE d.ancestor_id = %s AND d.date >= %s AND d.date <= %s AND {applies}
+        GROUP BY d.date, d.sector, d.kind
+        UNION ALL
         SELECT r.date, r.sector, r.kind, SUM(r.count)
         FROM {Record._meta.db_table} r
         JOIN {UnitPath._meta.db_table} p
           ON p.descendant_id = r.union_id AND p.valid_from <= r.date AND p.valid_to >= r.date
-        WHERE r.date >= %s AND r.date <= %s AND p.ancestor_id = %s
+        WHERE r.date >= %s AND r.date <= %s AND p.ancestor_id = %s AND NOT {applies}
         GROUP BY r.date, r.sector, r.kind
     """
+    condition = [unit_id, *rollup.GRASSROOTS]
+    params = [unit_id, start, end, *condition, start, end, unit_id, *condition]
     days: dict = defaultdict(dict)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [start, end, unit_id])
+        cursor.execute(sql, params)
         for day, sector, kind, total in cursor.fetchall():
             if isinstance(day, str):  # SQLite returns text dates from raw SQL
                 day = datetime.date.fromisoformat(day)
-            days[day][(sector, kind)] = int(total)
+            if total:
+                days[day][(sector, kind)] = int(total)
     return dict(days)
 
 

@@ -23,6 +23,7 @@ from core.text import clean
 from organisation.models import Sector, Unit, UnitKind
 from organisation.selectors import sector_as_of
 from organisation.services import create_unit
+from progress import rollup
 from progress.models import (
     RECORD_COUNT_MAX,
     Gender,
@@ -183,7 +184,7 @@ def admit_members(*, union: Unit, members: list[dict], user, simulated=False) ->
     )
     if existing:
         raise ProgressError(_capital(duplicate_cccd_message(user, existing)))
-    created = []
+    created, records = [], []
     for person in people:
         member = Member.objects.create(
             union=union,
@@ -191,15 +192,18 @@ def admit_members(*, union: Unit, members: list[dict], user, simulated=False) ->
             **{f: getattr(person, f) for f in MEMBER_FIELDS},
             admitted_on=person.admitted_on,
         )
-        _record(
-            kind=RecordKind.ADMITTED,
-            union=union,
-            on_date=person.admitted_on,
-            user=user,
-            member=member,
-            simulated=simulated,
+        records.append(
+            _record(
+                kind=RecordKind.ADMITTED,
+                union=union,
+                on_date=person.admitted_on,
+                user=user,
+                member=member,
+                simulated=simulated,
+            )
         )
         created.append(member)
+    rollup.add_records(records)
     return created
 
 
@@ -226,7 +230,7 @@ def record_batch(
     _check_date(on_date)
     _check_union(union, on_date)
     check_batch_count(union=union, on_date=on_date, count=count)
-    return _record(
+    record = _record(
         kind=kind,
         union=union,
         on_date=on_date,
@@ -236,6 +240,8 @@ def record_batch(
         leave_reason=reason if kind == RecordKind.LEFT else "",
         simulated=simulated,
     )
+    rollup.add_records([record])
+    return record
 
 
 # Bounds on a counted batch, from the database's integer range down to the domain: never more
@@ -326,7 +332,7 @@ def record_departure(
     _check_date(on_date)
     member.left_on = on_date
     member.save(update_fields=["left_on"])
-    return _record(
+    record = _record(
         kind=RecordKind.LEFT,
         union=member.union,
         on_date=on_date,
@@ -336,6 +342,8 @@ def record_departure(
         note=note,
         simulated=simulated,
     )
+    rollup.add_records([record])
+    return record
 
 
 @transaction.atomic
@@ -379,6 +387,7 @@ def transfer_member(
     )
     member.union = to_union
     member.save(update_fields=["union"])
+    rollup.add_records([out, into])
     return out, into
 
 
@@ -396,7 +405,7 @@ def introduce_to_party(
         raise ProgressError(
             _("%(n)s đã được giới thiệu và đang chờ kết quả.") % {"n": member.full_name}
         )
-    return _record(
+    record = _record(
         kind=RecordKind.PARTY_INTRODUCED,
         union=member.union,
         on_date=on_date,
@@ -406,6 +415,8 @@ def introduce_to_party(
         note=note,
         simulated=simulated,
     )
+    rollup.add_records([record])
+    return record
 
 
 @transaction.atomic
@@ -456,9 +467,6 @@ def found_grassroots_union(
     _check_date(founded_on)
     if parent.kind in UnitKind.grassroots_level():
         raise ProgressError(_("Đơn vị cấp trên không thể là một CĐCS."))
-    from progress import rollup
-
-    path_max_before = rollup.max_ids()[1]
     union = create_unit(
         name=name,
         kind=kind,
@@ -468,8 +476,7 @@ def found_grassroots_union(
         is_simulated=simulated,
         user=user,
     )
-    rollup.note_new_unit_paths(path_max_before)
-    _record(
+    founded = _record(
         kind=RecordKind.UNION_FOUNDED,
         union=union,
         on_date=founded_on,
@@ -477,6 +484,7 @@ def found_grassroots_union(
         note=f"enterprise:{enterprise_id}" if enterprise_id else "",
         simulated=simulated,
     )
+    rollup.add_records([founded])  # before the members': its kind comes first in lock order
     if founding_members:
         admit_members(
             union=union,
@@ -502,8 +510,7 @@ def restamp_sectors(*, union: Unit, user) -> int:
     for record in Record.objects.filter(union=union):
         sector = sector_as_of(union, record.date)
         if sector != record.sector:
-            record.sector = sector
-            record.save(update_fields=["sector"])
+            Record.objects.filter(pk=record.pk).update_with_rollup(sector=sector)
             changed += 1
     return changed
 
@@ -533,7 +540,8 @@ def _correctable(record: Record, *, user, reason: str) -> str:
 
 @transaction.atomic
 def correct_record(*, record: Record, count, reason: str, user) -> Record:
-    """Set a counted batch's count to count (bounded like a new batch), with a reason."""
+    """Set a counted batch's count to count (bounded like a new batch), with a reason. The
+    rollup follows (``update_with_rollup``); the history row carries the reason and the user."""
     from accounts.audit import acting_as
 
     record = Record.objects.select_for_update().get(pk=record.pk)
@@ -541,27 +549,23 @@ def correct_record(*, record: Record, count, reason: str, user) -> Record:
     check_batch_count(union=record.union, on_date=record.date, count=count)
     if count == record.count:
         raise ProgressError(_("Số lượng mới trùng số lượng đang ghi."))
-    record.count = count
+    Record.objects.filter(pk=record.pk).update_with_rollup(count=count)
+    record.refresh_from_db()
     record._change_reason = _("Sửa số lượng: %(r)s") % {"r": reason}
     with acting_as(user):
-        record.save(update_fields=["count"])
+        record.save(update_fields=["count"])  # no rollup field changes now: writes the history
     return record
 
 
 @transaction.atomic
 def void_record(*, record: Record, reason: str, user) -> None:
-    """Delete a counted batch, with a reason; its history row keeps what it was and why."""
+    """Delete a counted batch, with a reason; its history row keeps what it was and why, and
+    the rollup subtracts it (``delete_with_rollup``)."""
     from accounts.audit import acting_as
-    from progress import rollup
-    from progress.models import RollupStamp
 
     record = Record.objects.select_for_update().get(pk=record.pk)
     reason = _correctable(record, user=user, reason=reason)
-    stamp = RollupStamp.objects.select_for_update().filter(pk=1).first()
-    fresh = stamp is not None and (stamp.record_max, stamp.path_max) == rollup.max_ids()
-    record._change_reason = _("Huỷ bản ghi: %(r)s") % {"r": reason}
     with acting_as(user):
-        record.delete()  # the rollup subtracts it (progress.rollup._on_delete)
-    if fresh:
-        stamp.record_max = rollup.max_ids()[0]
-        stamp.save(update_fields=["record_max"])
+        Record.objects.filter(pk=record.pk).delete_with_rollup()
+    deleted = record.history.model.objects.filter(id=record.pk, history_type="-")
+    deleted.update(history_change_reason=_("Huỷ bản ghi: %(r)s") % {"r": reason})

@@ -1,7 +1,9 @@
-"""python manage.py refresh_progress_rollup: rebuild the per-day rollup of the figures.
+"""python manage.py refresh_progress_rollup: repair the per-day rollup of the figures.
 
-Run it from a nightly timer, after a reorganisation of units and after bulk loads. Until it runs,
-figures are still right (they fall back to aggregating the records directly), only slower.
+The write services keep the rollup exact, reorganisations included, so this is needed only after
+writes that bypassed them (raw SQL, bulk inserts without ``rollup.add_records``, a restore) and
+once after the first deployment. Writers keep writing while it runs, and it cannot deadlock with
+them (see ``progress.rollup.rebuild``). Safe to run at any time, any number of times.
 """
 
 import time
@@ -12,11 +14,17 @@ from progress import rollup
 
 
 class Command(BaseCommand):
-    help = "Tính lại bảng tổng hợp theo ngày dùng cho số liệu tiến độ (an toàn chạy nhiều lần)."
+    help = (
+        "Sửa bảng tổng hợp theo ngày cho khớp với các bản ghi tiến độ, theo từng khoảng ngày, "
+        "không chặn người đang nhập (an toàn chạy nhiều lần)."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=7, help="Số ngày mỗi bước (mặc định 7).")
+
+    def handle(self, *args, days, **options):
         started = time.perf_counter()
-        rows = rollup.rebuild()
+        rows = rollup.rebuild(days_per_step=max(1, days))
         self.stdout.write(
-            f"Đã tính lại {rows} dòng tổng hợp trong {time.perf_counter() - started:.1f} giây."
+            f"Đã sửa {rows} dòng tổng hợp trong {time.perf_counter() - started:.1f} giây."
         )
