@@ -33,6 +33,11 @@ MAX_DEPTH = 12  # far deeper than any real hierarchy; guards against a cycle in 
 # imports them: the dependency points from progress to organisation only.
 sector_changed = Signal()
 
+# Sent inside rebuild_paths' transaction, with unit_ids= (None = the whole tree), after the
+# paths of those units' subtrees changed, so apps that keep figures per ancestor (progress's
+# rollup) move them in the same transaction.
+paths_rebuilt = Signal()
+
 
 def _require_create(user, parent: Unit | None, kind: str) -> None:
     if parent is None:
@@ -171,9 +176,7 @@ def rebuild_paths(units=None) -> int:
                 )
             )
     UnitPath.objects.bulk_create(rows, batch_size=5000)
-    from progress import rollup  # the figures' rollup follows the new paths, same transaction
-
-    rollup.reorganised(None if units is None else affected)
+    paths_rebuilt.send(sender=Unit, unit_ids=None if units is None else affected)
     return len(rows)
 
 

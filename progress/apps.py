@@ -6,8 +6,11 @@ class ProgressConfig(AppConfig):
     name = "progress"
 
     def ready(self):
-        from organisation.services import sector_changed
+        from organisation.services import paths_rebuilt, sector_changed
+        from progress.rollup import reorganised_receiver
         from progress.services import restamp_on_sector_change
 
         # A unit's sector changed: re-stamp the sector on its progress records.
         sector_changed.connect(restamp_on_sector_change, dispatch_uid="progress_restamp")
+        # A reorganisation changed paths: the rollup follows them in the same transaction.
+        paths_rebuilt.connect(reorganised_receiver, dispatch_uid="progress_rollup_paths")

@@ -284,6 +284,11 @@ def _path_rows(scope):
 
 
 @transaction.atomic
+def reorganised_receiver(sender, unit_ids=None, **kwargs) -> int:
+    """organisation.services.paths_rebuilt's receiver (see ProgressConfig.ready)."""
+    return reorganised(unit_ids)
+
+
 def reorganised(unit_ids=None, from_date: datetime.date | None = None) -> int:
     """After the paths of unit_ids' subtrees changed (None = anywhere), in the same transaction:
     move the affected records between ancestors so the rollup stays exact. Returns rows touched.
