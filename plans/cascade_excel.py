@@ -11,9 +11,9 @@ from openpyxl import Workbook
 
 from core.excel import OfficialSheet, write_official_sheet
 from plans.excel_export import TITLE, attached_line, sheet_name
-from plans.excel_import import ImportFailed, Problem, SheetReader
+from plans.excel_import import ImportFailed, SheetReader
 from plans.models import Period, Target
-from plans.plan_import import load_bounded
+from plans.plan_import import load_grids, sheet_problem
 from plans.table import header_layout
 
 
@@ -63,12 +63,11 @@ def import_cascade(*, source, period: Period, parent, user) -> int:
     from plans.services import CellChange, TargetError, allocate_targets, cascade_children
     from plans.table import ordered_indicators
 
-    workbook = load_bounded(source)
     kids = cascade_children(period, parent)
     units = Unit.objects.filter(pk__in=[k.pk for k in kids])
     indicators = ordered_indicators(period.plan)
     problems, parsed = [], None
-    for ws in workbook.worksheets:
+    for ws in load_grids(source):
         reader = SheetReader(ws, period.plan, period, indicators, units)
         if reader.find_header() is None:
             continue
@@ -77,11 +76,11 @@ def import_cascade(*, source, period: Period, parent, user) -> int:
         break
     if parsed is None and not problems:
         problems.append(
-            Problem(None, _("không trang tính nào có biểu (cần có ô “TT” và ô “Đơn vị”)."))
+            sheet_problem(None, _("không trang tính nào có biểu (cần có ô “TT” và ô “Đơn vị”)."))
         )
     if parsed is not None and parsed.province is not None:
         problems.append(
-            Problem(
+            sheet_problem(
                 parsed.title,
                 _("biểu của đơn vị không có dòng chỉ tiêu toàn tỉnh."),
                 parsed.province.row,
@@ -103,4 +102,4 @@ def import_cascade(*, source, period: Period, parent, user) -> int:
     try:
         return allocate_targets(user=user, period=period, parent=parent, cells=cells)
     except TargetError as exc:
-        raise ImportFailed([Problem(parsed.title, str(exc))]) from exc
+        raise ImportFailed([sheet_problem(parsed.title, str(exc))]) from exc

@@ -16,22 +16,21 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from accounts.permissions import can_manage_plans, require
+from core.spreadsheet import Problem, SpreadsheetError, open_workbook
 from core.text import clean, name_key
 from organisation.models import Sector
 from organisation.selectors import find_unit_by_name, subtree
 from plans.excel_import import (
+    MAX_ROWS,
     NOTE_KEYS,
     OF_WHICH_PREFIX,
     PROVINCE_PREFIXES,
     TOTAL_PREFIXES,
     ImportFailed,
-    Problem,
     SheetReader,
-    _Grid,
     find_header,
 )
 from plans.models import (
@@ -53,6 +52,11 @@ KNOWN_WORDS = (
     "(người) / (đơn vị); trở lên"
 )
 _NUMBERING = re.compile(r"^\(?([0-9]{1,2}|[a-z])\)?$")
+
+
+def sheet_problem(sheet, message, row=None, column=None, header="") -> Problem:
+    """A problem in this module's argument order (sheet and message first)."""
+    return Problem(sheet=sheet, row=row, column=column, header=header, message=message)
 
 
 def plain(text) -> str:
@@ -181,13 +185,14 @@ def _split_suffix(group: str) -> tuple[str, str]:
     return group[: found.start()].strip(), found.group(1)
 
 
-def read_sheet_layout(ws, problems: list[Problem]) -> SheetPlan | None:
-    grid = _Grid(ws)
+def read_sheet_layout(grid, problems: list[Problem]) -> SheetPlan | None:
+    """The layout of one sheet (a ``core.spreadsheet.Grid``), or None if it has no table."""
+    ws = grid
     header = find_header(grid)
     if header is None:
         return None
     first, tt_col, unit_col = header
-    reader = SheetReader(ws, None, None, [], None)
+    reader = SheetReader(grid, None, None, [], None)
     last = reader.header_end(first, tt_col, unit_col)
     columns: list[HeaderColumn] = []
     note_col = None
@@ -206,7 +211,9 @@ def read_sheet_layout(ws, problems: list[Problem]) -> SheetPlan | None:
         own = [t for t in texts if not name_key(t).startswith(OF_WHICH_PREFIX)]
         leaf = own[-1] if own else re.sub(r"(?i)^trong đó\s*:?\s*", "", texts[-1]).strip()
         if not leaf:
-            problems.append(Problem(ws.title, _("cột không có tiêu đề."), first, c, texts[-1]))
+            problems.append(
+                sheet_problem(ws.title, _("cột không có tiêu đề."), first, c, texts[-1])
+            )
             continue
         group = own[0] if len(own) > 1 else ""
         columns.append(HeaderColumn(c, group, leaf, is_part))
@@ -221,7 +228,7 @@ def read_sheet_layout(ws, problems: list[Problem]) -> SheetPlan | None:
                 break
         if column.parent is None:
             problems.append(
-                Problem(
+                sheet_problem(
                     ws.title,
                     _("mục “Trong đó” không có cột tổng đứng trước trong cùng nhóm."),
                     first,
@@ -304,38 +311,37 @@ def import_plan_file(
     periods: dict[str, tuple[datetime.date, datetime.date]] | None = None,
     user=None,
     dry_run: bool = False,
-    check_user: bool = True,
 ) -> PlanImportResult:
     """Build a draft plan from the form at source and import its targets; ImportFailed lists
     every problem (nothing saved). ``periods`` maps a sheet name to its dates when the sheet
     does not say them."""
     from plans.services import _apply_sheet, _replace_findings
 
-    if check_user:
-        require(can_manage_plans(user))
+    require(can_manage_plans(user))
     periods = periods or {}
     problems: list[Problem] = []
     number = clean(number)
     if not number:
-        problems.append(Problem(None, _("thiếu số kế hoạch (--number).")))
+        problems.append(sheet_problem(None, _("thiếu số kế hoạch (--number).")))
     elif Plan.objects.filter(number=number).exists():
-        problems.append(Problem(None, _("kế hoạch số %(n)s đã có.") % {"n": number}))
+        problems.append(sheet_problem(None, _("kế hoạch số %(n)s đã có.") % {"n": number}))
     issuer = find_unit_by_name(issuer_name)
     if issuer is None:
-        problems.append(Problem(None, _("không có đơn vị ban hành “%(n)s”.") % {"n": issuer_name}))
-    workbook = load_bounded(source)
+        problems.append(
+            sheet_problem(None, _("không có đơn vị ban hành “%(n)s”.") % {"n": issuer_name})
+        )
     layouts = []
-    for ws in workbook.worksheets:
+    for ws in load_grids(source):
         layout = read_sheet_layout(ws, problems)
         if layout is not None:
             layouts.append((ws, layout))
     if not layouts:
         problems.append(
-            Problem(None, _("không trang tính nào có biểu (cần có ô “TT” và ô “Đơn vị”)."))
+            sheet_problem(None, _("không trang tính nào có biểu (cần có ô “TT” và ô “Đơn vị”)."))
         )
     unknown = set(periods) - {layout.title for _ws, layout in layouts}
     for name in sorted(unknown):
-        problems.append(Problem(name, _("không có trang tính này (--period).")))
+        problems.append(sheet_problem(name, _("không có trang tính này (--period).")))
     seen_dates: dict[tuple, str] = {}
     missing_dates = []
     for _ws, layout in layouts:
@@ -343,7 +349,7 @@ def import_plan_file(
         if dates is None:
             missing_dates.append(layout.title)
             problems.append(
-                Problem(
+                sheet_problem(
                     layout.title,
                     _(
                         "không đọc được ngày của đợt từ tên hay tiêu đề trang tính; cho biết "
@@ -355,10 +361,10 @@ def import_plan_file(
             continue
         layout.start, layout.end = dates
         if layout.start > layout.end:
-            problems.append(Problem(layout.title, _("ngày bắt đầu sau ngày kết thúc.")))
+            problems.append(sheet_problem(layout.title, _("ngày bắt đầu sau ngày kết thúc.")))
         if dates in seen_dates:
             problems.append(
-                Problem(
+                sheet_problem(
                     layout.title,
                     _("trang tính “%(other)s” cũng là đợt %(a)s–%(b)s.")
                     % {
@@ -386,7 +392,7 @@ def import_plan_file(
             unit = find_unit_by_name(label, among=among) if label else None
             if unit is None:
                 missing.append(
-                    Problem(
+                    sheet_problem(
                         layout.title,
                         _("không có đơn vị “%(name)s” trực thuộc %(issuer)s.")
                         % {"name": label, "issuer": issuer.name},
@@ -442,23 +448,16 @@ def import_plan_file(
     return PlanImportResult(plan, readings, changed, warnings)
 
 
-def load_bounded(source):
-    """The workbook at source (path or file), after ``core.spreadsheet``'s caps (bytes, unpacked
-    size, a real .xlsx) so an oversized or foreign file is refused at once; ImportFailed if not."""
-    from core.spreadsheet import SpreadsheetError, open_workbook
-
+def load_grids(source) -> list:
+    """Every sheet of the workbook at source (path or file) as a ``core.spreadsheet.Grid``,
+    read streaming within the shared reader's caps (bytes, unpacked size, cells, MAX_ROWS rows a
+    sheet), so an oversized or foreign file is refused at once; ImportFailed if not."""
+    name = str(getattr(source, "name", None) or source).rsplit("/", 1)[-1]
     try:
-        open_workbook(source).close()
+        with open_workbook(source, filename=name) as workbook:
+            return [sheet.grid(MAX_ROWS) for sheet in workbook.sheets]
     except SpreadsheetError as exc:
-        raise ImportFailed([Problem(None, m) for m in exc.messages]) from exc
-    if hasattr(source, "seek"):
-        source.seek(0)
-    try:
-        return load_workbook(source, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise ImportFailed(
-            [Problem(None, _("không đọc được tệp Excel (.xlsx): %(err)s") % {"err": exc})]
-        ) from exc
+        raise ImportFailed(exc.problems) from exc
 
 
 def plan_units_of(plan):
@@ -509,7 +508,7 @@ def _read_tree(layout: SheetPlan, problems: list[Problem]) -> list[str]:
             reading.problem = _("không hiểu tiêu đề")
         if reading.problem:
             problems.append(
-                Problem(
+                sheet_problem(
                     layout.title,
                     _("%(why)s; các từ hệ thống hiểu: %(words)s.")
                     % {"why": reading.problem, "words": KNOWN_WORDS},
