@@ -107,7 +107,9 @@ def world(db):
     set_party_outcome(
         record=second, outcome=PartyOutcome.NOT_YET, on_date=D(2026, 6, 15), user=SYSTEM
     )
-    set_party_outcome(record=old, outcome=PartyOutcome.ADMITTED, on_date=D(2026, 2, 10), user=SYSTEM)
+    set_party_outcome(
+        record=old, outcome=PartyOutcome.ADMITTED, on_date=D(2026, 2, 10), user=SYSTEM
+    )
     plan = plan_for(fed, min_workers=20)
     return fed, plan, plan.periods.get()
 
