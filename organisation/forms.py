@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import creatable_kind, restrict
+from accounts.permissions import can_manage_structure, creatable_kind, restrict
 from organisation import services
 from organisation.models import Sector, Unit, UnitKind
 
@@ -83,7 +83,8 @@ class UnitCreateForm(ProblemsMixin, forms.Form):
     parent = UnitChoiceField(
         label=_("Đơn vị cấp trên"),
         queryset=Unit.objects.none(),
-        error_messages={"required": _("Chưa chọn đơn vị cấp trên.")},
+        required=False,  # empty only for a top unit (a provincial federation); see clean()
+        help_text=_("Bỏ trống khi tạo liên đoàn lao động tỉnh (đơn vị cấp cao nhất)."),
     )
     name = forms.CharField(
         label=_("Tên đơn vị"),
@@ -100,7 +101,7 @@ class UnitCreateForm(ProblemsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["parent"].queryset = possible_parents(user)
-        kinds = [k for k in UnitKind if k != UnitKind.PROVINCE]
+        kinds = [k for k in UnitKind if k != UnitKind.PROVINCE or can_manage_structure(user)]
         kinds = [k for k in kinds if creatable_kind(user, k)]
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
 

@@ -238,9 +238,16 @@ def create_problems(
     """Why a unit named name cannot be created under parent from valid_from."""
     problems = []
     if kind == UnitKind.PROVINCE:
-        problems.append(_("Không tạo liên đoàn lao động tỉnh trên trang này."))
+        # A provincial federation is a top unit (its parent, the national federation, is not
+        # kept): how a federation that is not the demo starts on an empty database.
+        if parent is not None:
+            return [_("Liên đoàn lao động tỉnh là đơn vị cấp cao nhất: bỏ trống đơn vị cấp trên.")]
+        twin = Unit.objects.filter(kind=UnitKind.PROVINCE, name_key=name_key(name)).first()
+        if twin is not None:
+            problems.append(_("Đã có đơn vị “%(name)s”.") % {"name": twin.name})
+        return problems
     if parent is None:
-        return [*problems, _("Chưa chọn đơn vị cấp trên.")]
+        return [_("Chưa chọn đơn vị cấp trên.")]
     problems += _parent_problems(parent, valid_from)
     from organisation.selectors import children
 

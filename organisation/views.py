@@ -185,7 +185,8 @@ def unit_create(request):
     form = UnitCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        require(can_create_unit_under(request.user, data["parent"], data["kind"]))
+        if data["parent"] is not None:  # a top unit: create_unit checks can_manage_structure
+            require(can_create_unit_under(request.user, data["parent"], data["kind"]))
         unit, ok = _run(
             form,
             lambda: services.create_unit_checked(
