@@ -1,0 +1,151 @@
+"""import_units: a federation's own unit list, from an empty database, moves, ends, merges."""
+
+import datetime
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from organisation.models import Unit, UnitKind
+from organisation.selectors import children, parent_of
+
+D = datetime.date
+HEADER = ["STT", "Tên đơn vị", "Cấp trên trực tiếp", "Loại đơn vị", "Khu vực", "Trạng thái"]
+PROVINCE = "Liên đoàn Lao động tỉnh Điện Biên"
+TREE = [
+    # a CĐCS before its parent: parents may come later in the file
+    ["CĐCS Trường THCS Thanh Xương", "Công đoàn xã Thanh Xương", "", "SNCL", ""],
+    [PROVINCE, "Tổng Liên đoàn Lao động Việt Nam", "LĐLĐ tỉnh", "", ""],
+    ["Công đoàn xã Thanh Xương", PROVINCE, "", "", ""],
+    ["Công đoàn phường Him Lam", PROVINCE, "công đoàn phường", "", ""],
+    [
+        "CĐCS Công ty Cổ phần Cà phê Mường Ảng",
+        "Công đoàn phường Him Lam",
+        "CĐCS",
+        "DN ngoài nhà nước",
+        "",
+    ],
+]
+
+
+def _file(tmp_path, rows, name="don-vi.xlsx"):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["LIÊN ĐOÀN LAO ĐỘNG TỈNH ĐIỆN BIÊN"])
+    ws.append(["DANH SÁCH ĐƠN VỊ"])
+    ws.append([])
+    ws.append(HEADER)
+    for n, row in enumerate(rows, start=1):
+        ws.append([n, *row])
+    path = tmp_path / name
+    wb.save(path)
+    return str(path)
+
+
+def _run(path, date="01/07/2025", *extra):
+    call_command("import_units", path, "--date", date, *extra)
+
+
+@pytest.fixture
+def loaded(db, tmp_path):
+    assert not Unit.objects.exists()
+    _run(_file(tmp_path, TREE))
+    return tmp_path
+
+
+def test_an_empty_database_starts_from_the_federations_file(loaded):
+    province = Unit.objects.get(name=PROVINCE)
+    assert province.kind == UnitKind.PROVINCE and parent_of(province, D(2025, 7, 1)) is None
+    commune = Unit.objects.get(name="Công đoàn xã Thanh Xương")
+    assert commune.kind == UnitKind.COMMUNE  # inferred from the name
+    assert parent_of(commune, D(2025, 7, 1)) == province
+    school = Unit.objects.get(name="CĐCS Trường THCS Thanh Xương")
+    assert school.kind == UnitKind.GRASSROOTS and school.sector == "sncl"
+    assert parent_of(school, D(2025, 7, 1)) == commune
+    coffee = Unit.objects.get(name__startswith="CĐCS Công ty")
+    assert coffee.sector == "dn_small"
+    assert set(children(province, D(2025, 7, 2))) == {
+        commune,
+        Unit.objects.get(name__contains="Him"),
+    }
+
+
+def test_the_same_file_twice_changes_nothing(loaded, capsys):
+    before = list(Unit.objects.values_list("pk", "name", "sector"))
+    _run(_file(loaded, [[r[0].upper(), *r[1:]] for r in TREE], "again.xlsx"))
+    assert list(Unit.objects.values_list("pk", "name", "sector")) == before
+    assert "giữ nguyên: 5" in capsys.readouterr().out
+
+
+def test_a_move_an_end_and_a_merge_from_a_later_date(loaded):
+    rows = [
+        ["CĐCS Trường THCS Thanh Xương", "Công đoàn phường Him Lam", "", "", ""],
+        ["CĐCS Công ty Cổ phần Cà phê Mường Ảng", "", "", "", "Giải thể"],
+        ["Công đoàn xã Thanh Xương", PROVINCE, "", "", "Sáp nhập vào Công đoàn phường Him Lam"],
+    ]
+    _run(_file(loaded, rows, "2026.xlsx"), "01/01/2026")
+    school = Unit.objects.get(name="CĐCS Trường THCS Thanh Xương")
+    him_lam = Unit.objects.get(name="Công đoàn phường Him Lam")
+    assert parent_of(school, D(2026, 1, 5)) == him_lam
+    assert parent_of(school, D(2025, 12, 31)).name == "Công đoàn xã Thanh Xương"  # the past stays
+    assert Unit.objects.get(name__startswith="CĐCS Công ty").dissolved_on == D(2026, 1, 1)
+    assert Unit.objects.get(name="Công đoàn xã Thanh Xương").dissolved_on == D(2026, 1, 1)
+
+
+def test_a_dry_run_saves_nothing(db, tmp_path, capsys):
+    _run(_file(tmp_path, TREE), "01/07/2025", "--dry-run")
+    assert not Unit.objects.exists()
+    assert "tạo mới: 5" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "rows, words",
+    [
+        ([["CĐCS A", "Công đoàn xã Không Có", "CĐCS", "", ""]], "không có đơn vị cấp trên"),
+        (
+            [
+                ["Công đoàn xã A", "Công đoàn xã B", "", "", ""],
+                ["Công đoàn xã B", "Công đoàn xã A", "", "", ""],
+            ],
+            "vòng lặp cấp trên",
+        ),
+        (
+            [
+                [PROVINCE, "", "LĐLĐ tỉnh", "", ""],
+                ["Công đoàn xã A", PROVINCE, "", "", ""],
+                ["Công đoàn xã A", "Công đoàn xã C", "", "", ""],
+            ],
+            "với đơn vị cấp trên khác",
+        ),
+        ([[PROVINCE, "", "liên minh", "", ""]], "không hiểu loại đơn vị “liên minh”"),
+        ([[PROVINCE, "", "LĐLĐ tỉnh", "ngân hàng", ""]], "không hiểu khu vực “ngân hàng”"),
+    ],
+)
+def test_bad_input_names_row_and_column_and_saves_nothing(db, tmp_path, rows, words):
+    with pytest.raises(CommandError) as error:
+        _run(_file(tmp_path, rows))
+    message = str(error.value)
+    assert words in message and re.search(r"dòng \d+, cột [A-F]", message)
+    assert "không có gì được lưu" in message
+    assert not Unit.objects.exists()
+
+
+def test_ending_a_unit_with_live_children_is_refused(loaded):
+    rows = [["Công đoàn phường Him Lam", PROVINCE, "", "", "Kết thúc hoạt động"]]
+    with pytest.raises(CommandError):
+        _run(_file(loaded, rows, "end.xlsx"), "01/01/2026")
+    assert Unit.objects.get(name="Công đoàn phường Him Lam").dissolved_on is None
+
+
+def test_a_date_before_the_units_founding_is_refused(loaded):
+    rows = [["CĐCS Trường THCS Thanh Xương", "Công đoàn phường Him Lam", "", "", ""]]
+    with pytest.raises(CommandError, match="trước ngày thành lập"):
+        _run(_file(loaded, rows, "early.xlsx"), "01/01/2025")
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(db, tmp_path):
+    path = tmp_path / "don-vi.xlsx"
+    path.write_text("Tên đơn vị;Cấp trên\n")
+    with pytest.raises(CommandError, match="không có gì được lưu"):
+        _run(str(path))
