@@ -149,3 +149,39 @@ def test_a_file_that_is_not_a_workbook_is_refused(db, tmp_path):
     path.write_text("Tên đơn vị;Cấp trên\n")
     with pytest.raises(CommandError, match="không có gì được lưu"):
         _run(str(path))
+
+
+def _tree(on):
+    return {
+        (u.name, u.kind, u.sector, getattr(parent_of(u, on), "name", None))
+        for u in Unit.objects.all()
+        if u.founded_on <= on and (u.dissolved_on is None or u.dissolved_on >= on)
+    }
+
+
+def test_export_units_round_trips(loaded, capsys):
+    on = D(2025, 7, 1)
+    out = str(loaded / "export.xlsx")
+    call_command("export_units", "--date", "01/07/2025", "--out", out)
+    before = _tree(on)
+    assert len(before) == 5
+    _run(out)  # on the same database: nothing changes
+    assert "giữ nguyên: 5" in capsys.readouterr().out and _tree(on) == before
+    Unit.objects.all().delete()  # on an empty database: the same tree
+    _run(out)
+    assert _tree(on) == before
+
+
+def test_export_units_under_one_unit(loaded):
+    out = str(loaded / "under.xlsx")
+    call_command(
+        "export_units", "--under", "Công đoàn phường Him Lam", "--date", "01/07/2025", "--out", out
+    )
+    from openpyxl import load_workbook
+
+    rows = [r for r in load_workbook(out).active.iter_rows(min_row=5, values_only=True) if r[1]]
+    assert [r[1] for r in rows] == [
+        "Công đoàn phường Him Lam",
+        "CĐCS Công ty Cổ phần Cà phê Mường Ảng",
+    ]
+    assert rows[0][2] == PROVINCE
