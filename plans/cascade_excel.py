@@ -1,7 +1,7 @@
 """A union's own allocation form: its units below it as rows, the plan's indicators as columns.
 
 The same official layout as the province's form (``core.excel``), titled with the allocating
-union; the import reads it with ``plans.excel_import.SheetReader`` against those units, so the
+union; the import reads it (bounded, ``plans.excel_import.read_grids``) with ``SheetReader`` against those units, so the
 same layouts are accepted, and writes through ``plans.services.allocate_targets`` (all or
 nothing, each unit's permission checked). The union's own target is not a row of its form.
 """
@@ -11,9 +11,8 @@ from openpyxl import Workbook
 
 from core.excel import OfficialSheet, write_official_sheet
 from plans.excel_export import TITLE, attached_line, sheet_name
-from plans.excel_import import ImportFailed, Problem, SheetReader
+from plans.excel_import import ImportFailed, Problem, SheetReader, find_header, read_grids
 from plans.models import Period, Target
-from plans.plan_import import load_bounded
 from plans.table import header_layout
 
 
@@ -63,28 +62,28 @@ def import_cascade(*, source, period: Period, parent, user) -> int:
     from plans.services import CellChange, TargetError, allocate_targets, cascade_children
     from plans.table import ordered_indicators
 
-    workbook = load_bounded(source)
+    grids = read_grids(source)
     kids = cascade_children(period, parent)
     units = Unit.objects.filter(pk__in=[k.pk for k in kids])
     indicators = ordered_indicators(period.plan)
     problems, parsed = [], None
-    for ws in workbook.worksheets:
-        reader = SheetReader(ws, period.plan, period, indicators, units)
-        if reader.find_header() is None:
+    for grid in grids:
+        if find_header(grid) is None:
             continue
+        reader = SheetReader(grid, period.plan, period, indicators, units)
         parsed = reader.read()
         problems += reader.problems
         break
     if parsed is None and not problems:
         problems.append(
-            Problem(None, _("không trang tính nào có biểu (cần có ô “TT” và ô “Đơn vị”)."))
+            Problem(message=_("không trang tính nào có biểu (cần có ô “TT” và ô “Đơn vị”)."))
         )
     if parsed is not None and parsed.province is not None:
         problems.append(
             Problem(
                 parsed.title,
-                _("biểu của đơn vị không có dòng chỉ tiêu toàn tỉnh."),
                 parsed.province.row,
+                message=_("biểu của đơn vị không có dòng chỉ tiêu toàn tỉnh."),
             )
         )
     if problems:
@@ -103,4 +102,4 @@ def import_cascade(*, source, period: Period, parent, user) -> int:
     try:
         return allocate_targets(user=user, period=period, parent=parent, cells=cells)
     except TargetError as exc:
-        raise ImportFailed([Problem(parsed.title, str(exc))]) from exc
+        raise ImportFailed([Problem(parsed.title, message=str(exc))]) from exc

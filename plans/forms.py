@@ -285,8 +285,7 @@ class PlanImportForm(forms.Form):
             return None
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Chỉ nhận tệp Excel .xlsx."))
-        if upload.size > ImportForm.MAX_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
+        check_upload(upload)
         return upload
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from accounts.permissions import can_manage_plans, require
+from core.spreadsheet import Grid
 from core.text import clean, name_key
 from organisation.models import Sector
 from organisation.selectors import find_unit_by_name, subtree
@@ -31,8 +31,9 @@ from plans.excel_import import (
     ImportFailed,
     Problem,
     SheetReader,
-    _Grid,
     find_header,
+    header_end,
+    read_grids,
 )
 from plans.models import (
     Indicator,
@@ -181,14 +182,12 @@ def _split_suffix(group: str) -> tuple[str, str]:
     return group[: found.start()].strip(), found.group(1)
 
 
-def read_sheet_layout(ws, problems: list[Problem]) -> SheetPlan | None:
-    grid = _Grid(ws)
+def read_sheet_layout(grid: Grid, problems: list[Problem]) -> SheetPlan | None:
     header = find_header(grid)
     if header is None:
         return None
     first, tt_col, unit_col = header
-    reader = SheetReader(ws, None, None, [], None)
-    last = reader.header_end(first, tt_col, unit_col)
+    last = header_end(grid, first, tt_col, unit_col)
     columns: list[HeaderColumn] = []
     note_col = None
     for c in range(unit_col + 1, grid.max_col + 1):
@@ -206,7 +205,7 @@ def read_sheet_layout(ws, problems: list[Problem]) -> SheetPlan | None:
         own = [t for t in texts if not name_key(t).startswith(OF_WHICH_PREFIX)]
         leaf = own[-1] if own else re.sub(r"(?i)^trong đó\s*:?\s*", "", texts[-1]).strip()
         if not leaf:
-            problems.append(Problem(ws.title, _("cột không có tiêu đề."), first, c, texts[-1]))
+            problems.append(Problem(grid.title, first, c, texts[-1], _("cột không có tiêu đề.")))
             continue
         group = own[0] if len(own) > 1 else ""
         columns.append(HeaderColumn(c, group, leaf, is_part))
@@ -222,11 +221,11 @@ def read_sheet_layout(ws, problems: list[Problem]) -> SheetPlan | None:
         if column.parent is None:
             problems.append(
                 Problem(
-                    ws.title,
-                    _("mục “Trong đó” không có cột tổng đứng trước trong cùng nhóm."),
+                    grid.title,
                     first,
                     column.index,
                     column.header,
+                    _("mục “Trong đó” không có cột tổng đứng trước trong cùng nhóm."),
                 )
             )
     right = max([unit_col, note_col or 0, *[col.index for col in columns]])
@@ -251,7 +250,7 @@ def read_sheet_layout(ws, problems: list[Problem]) -> SheetPlan | None:
         for c in range(1, grid.max_col + 1)
         if grid.raw(r, c) is not None and grid.text(r, c)
     ]
-    return SheetPlan(ws.title, columns, rows, unit_col, above)
+    return SheetPlan(grid.title, columns, rows, unit_col, above)
 
 
 _RANGE = re.compile(
@@ -302,50 +301,53 @@ def import_plan_file(
     issuer_name: str,
     title: str = "",
     periods: dict[str, tuple[datetime.date, datetime.date]] | None = None,
-    user=None,
+    user,
     dry_run: bool = False,
-    check_user: bool = True,
 ) -> PlanImportResult:
     """Build a draft plan from the form at source and import its targets; ImportFailed lists
     every problem (nothing saved). ``periods`` maps a sheet name to its dates when the sheet
     does not say them."""
     from plans.services import _apply_sheet, _replace_findings
 
-    if check_user:
-        require(can_manage_plans(user))
+    require(can_manage_plans(user))
     periods = periods or {}
     problems: list[Problem] = []
     number = clean(number)
     if not number:
-        problems.append(Problem(None, _("thiếu số kế hoạch (--number).")))
+        problems.append(Problem(message=_("thiếu số kế hoạch (--number).")))
     elif Plan.objects.filter(number=number).exists():
-        problems.append(Problem(None, _("kế hoạch số %(n)s đã có.") % {"n": number}))
+        problems.append(Problem(message=_("kế hoạch số %(n)s đã có.") % {"n": number}))
     issuer = find_unit_by_name(issuer_name)
     if issuer is None:
-        problems.append(Problem(None, _("không có đơn vị ban hành “%(n)s”.") % {"n": issuer_name}))
-    workbook = load_bounded(source)
+        problems.append(
+            Problem(message=_("không có đơn vị ban hành “%(n)s”.") % {"n": issuer_name})
+        )
+    try:
+        grids = read_grids(source)
+    except ImportFailed as exc:
+        raise ImportFailed(problems + exc.problems) from exc
     layouts = []
-    for ws in workbook.worksheets:
-        layout = read_sheet_layout(ws, problems)
+    for grid in grids:
+        layout = read_sheet_layout(grid, problems)
         if layout is not None:
-            layouts.append((ws, layout))
+            layouts.append((grid, layout))
     if not layouts:
         problems.append(
-            Problem(None, _("không trang tính nào có biểu (cần có ô “TT” và ô “Đơn vị”)."))
+            Problem(message=_("không trang tính nào có biểu (cần có ô “TT” và ô “Đơn vị”)."))
         )
-    unknown = set(periods) - {layout.title for _ws, layout in layouts}
+    unknown = set(periods) - {layout.title for _grid, layout in layouts}
     for name in sorted(unknown):
-        problems.append(Problem(name, _("không có trang tính này (--period).")))
+        problems.append(Problem(name, message=_("không có trang tính này (--period).")))
     seen_dates: dict[tuple, str] = {}
     missing_dates = []
-    for _ws, layout in layouts:
+    for _grid, layout in layouts:
         dates = periods.get(layout.title) or read_dates([layout.title, *layout.texts_above])
         if dates is None:
             missing_dates.append(layout.title)
             problems.append(
                 Problem(
                     layout.title,
-                    _(
+                    message=_(
                         "không đọc được ngày của đợt từ tên hay tiêu đề trang tính; cho biết "
                         'bằng --period "%(sheet)s=DD/MM/YYYY-DD/MM/YYYY".'
                     )
@@ -355,12 +357,12 @@ def import_plan_file(
             continue
         layout.start, layout.end = dates
         if layout.start > layout.end:
-            problems.append(Problem(layout.title, _("ngày bắt đầu sau ngày kết thúc.")))
+            problems.append(Problem(layout.title, message=_("ngày bắt đầu sau ngày kết thúc.")))
         if dates in seen_dates:
             problems.append(
                 Problem(
                     layout.title,
-                    _("trang tính “%(other)s” cũng là đợt %(a)s–%(b)s.")
+                    message=_("trang tính “%(other)s” cũng là đợt %(a)s–%(b)s.")
                     % {
                         "other": seen_dates[dates],
                         "a": layout.start.strftime("%d/%m/%Y"),
@@ -375,24 +377,24 @@ def import_plan_file(
         raise failed
 
     # The indicator tree from the first sheet's header tree; meanings from the words.
-    first_ws, base = layouts[0]
+    _grid, base = layouts[0]
     readings = _read_tree(base, problems)
     # Units by name among the units under the issuer on the plan's date (in the first sheet's
     # order, then those only on other sheets).
     among = subtree(issuer, issued_on).exclude(pk=issuer.pk)
     units, missing = [], []
-    for _ws, layout in layouts:
+    for _grid, layout in layouts:
         for row, label in layout.unit_rows:
             unit = find_unit_by_name(label, among=among) if label else None
             if unit is None:
                 missing.append(
                     Problem(
                         layout.title,
-                        _("không có đơn vị “%(name)s” trực thuộc %(issuer)s.")
-                        % {"name": label, "issuer": issuer.name},
                         row,
                         layout.unit_col,
                         "Đơn vị",
+                        _("không có đơn vị “%(name)s” trực thuộc %(issuer)s.")
+                        % {"name": label, "issuer": issuer.name},
                     )
                 )
             elif unit not in units:
@@ -401,7 +403,7 @@ def import_plan_file(
     if problems:
         raise ImportFailed(problems)
 
-    year = max((layout.end.year for _ws, layout in layouts), default=issued_on.year)
+    year = max((layout.end.year for _grid, layout in layouts), default=issued_on.year)
     with transaction.atomic():
         plan = Plan.objects.create(
             number=number,
@@ -421,9 +423,9 @@ def import_plan_file(
         )
         codes = set()
         sheets, sheet_problems = [], []
-        for order, (ws, layout) in enumerate(layouts):
+        for order, (grid, layout) in enumerate(layouts):
             period = _create_period(plan, layout, order, codes)
-            reader = SheetReader(ws, plan, period, indicators, plan_units_of(plan))
+            reader = SheetReader(grid, plan, period, indicators, plan_units_of(plan))
             parsed = reader.read()
             sheet_problems += reader.problems
             if parsed is not None:
@@ -440,25 +442,6 @@ def import_plan_file(
         if dry_run:
             transaction.set_rollback(True)
     return PlanImportResult(plan, readings, changed, warnings)
-
-
-def load_bounded(source):
-    """The workbook at source (path or file), after ``core.spreadsheet``'s caps (bytes, unpacked
-    size, a real .xlsx) so an oversized or foreign file is refused at once; ImportFailed if not."""
-    from core.spreadsheet import SpreadsheetError, open_workbook
-
-    try:
-        open_workbook(source).close()
-    except SpreadsheetError as exc:
-        raise ImportFailed([Problem(None, m) for m in exc.messages]) from exc
-    if hasattr(source, "seek"):
-        source.seek(0)
-    try:
-        return load_workbook(source, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise ImportFailed(
-            [Problem(None, _("không đọc được tệp Excel (.xlsx): %(err)s") % {"err": exc})]
-        ) from exc
 
 
 def plan_units_of(plan):
@@ -511,11 +494,11 @@ def _read_tree(layout: SheetPlan, problems: list[Problem]) -> list[str]:
             problems.append(
                 Problem(
                     layout.title,
-                    _("%(why)s; các từ hệ thống hiểu: %(words)s.")
-                    % {"why": reading.problem, "words": KNOWN_WORDS},
                     None,
                     column.index,
                     column.header,
+                    _("%(why)s; các từ hệ thống hiểu: %(words)s.")
+                    % {"why": reading.problem, "words": KNOWN_WORDS},
                 )
             )
             continue

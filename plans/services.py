@@ -142,8 +142,7 @@ def import_targets_file(
         raise ImportFailed(
             [
                 Problem(
-                    None,
-                    _(
+                    message=_(
                         "Kế hoạch %(number)s đã ban hành: không nhập đè biểu chỉ tiêu; "
                         "hãy điều chỉnh chỉ tiêu (ngày, số quyết định, lý do) trên trang sửa "
                         "chỉ tiêu."

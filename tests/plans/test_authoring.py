@@ -267,7 +267,7 @@ def issued(fed, admin):
     plan = plan_for(fed)
     net = indicator(plan, "dv", Measure.NET_MEMBERS)
     period = plan.periods.get()
-    set_target(period=period, unit=fed.d1, indicator=net, value=100)
+    set_target(period=period, unit=fed.d1, indicator=net, value=100, user=SYSTEM)
     issue_plan(user=admin, plan=plan)
     plan.refresh_from_db()
     return plan, period, net
@@ -314,7 +314,7 @@ def test_an_amendment_mid_year_leaves_earlier_figures_with_the_old_target(issued
 def test_an_issued_plans_target_needs_an_amendment(issued, fed, admin):
     plan, period, net = issued
     with pytest.raises(TargetError):
-        set_target(period=period, unit=fed.d1, indicator=net, value=1)
+        set_target(period=period, unit=fed.d1, indicator=net, value=1, user=SYSTEM)
     with pytest.raises(TargetError, match="số quyết định"):
         save_target_cells(
             user=admin,
@@ -394,9 +394,9 @@ def test_next_years_plan_from_this_one(fed, admin):
     root = indicator(plan, "dv", Measure.NET_MEMBERS)
     indicator(plan, "nu", Measure.WOMEN_ADMITTED, parent=root)
     indicator(plan, "cdcs", Measure.NEW_UNIONS_SIZED, unit="đơn vị", min_workers=10)
-    set_target(period=plan.periods.get(), unit=fed.d1, indicator=root, value=50)
+    set_target(period=plan.periods.get(), unit=fed.d1, indicator=root, value=50, user=SYSTEM)
     # The reorganisation: D2 ends on 30/06/2026; a new commune union D3 from 01/07/2026.
-    dissolve_unit(unit=fed.d2, on_date=D(2026, 6, 30))
+    dissolve_unit(unit=fed.d2, on_date=D(2026, 6, 30), user=SYSTEM)
     d3 = create_unit(
         user=SYSTEM,
         name="Công đoàn xã Ba",

@@ -45,9 +45,9 @@ def world(db):
     net = indicator(plan, "dv", Measure.NET_MEMBERS)
     period = plan.periods.get()
     admin = _user("t.admin.c", Role.PROVINCE_ADMIN, fed.province)
-    set_target(period=period, unit=fed.d1, indicator=net, value=10)
+    set_target(period=period, unit=fed.d1, indicator=net, value=10, user=SYSTEM)
     issue_plan(user=admin, plan=plan)
-    record_batch(kind="admitted", union=g1, on_date=D(2026, 5, 4), count=4, user=None)
+    record_batch(kind="admitted", union=g1, on_date=D(2026, 5, 4), count=4, user=SYSTEM)
     return fed, plan, period, net, g1, g2
 
 

@@ -49,7 +49,7 @@ def _people(union, on, genders):
             }
             for i, g in enumerate(genders)
         ],
-        user=None,
+        user=SYSTEM,
     )
 
 
@@ -61,7 +61,7 @@ def world(db):
         parent=fed.d1,
         founded_on=D(2026, 2, 1),
         sector=Sector.ENTERPRISE_LARGE,
-        user=None,
+        user=SYSTEM,
     )
     g2 = create_unit(
         user=SYSTEM,
@@ -84,7 +84,7 @@ def world(db):
         parent=fed.d2,
         founded_on=D(2026, 3, 1),
         sector=Sector.ENTERPRISE_SMALL,
-        user=None,
+        user=SYSTEM,
     )
     for name, unit, workers, union in [
         ("E1", fed.d1, 30, g1),
@@ -98,16 +98,18 @@ def world(db):
     g1_members = _people(g1, D(2026, 3, 10), [F, F, F, M, M])
     _people(g3, D(2026, 4, 2), [F])
     g2_members = _people(g2, D(2025, 6, 1), [F])
-    first = introduce_to_party(member=g1_members[0], on_date=D(2026, 4, 20), user=None)
-    second = introduce_to_party(member=g1_members[3], on_date=D(2026, 4, 21), user=None)
-    old = introduce_to_party(member=g2_members[0], on_date=D(2025, 12, 5), user=None)
+    first = introduce_to_party(member=g1_members[0], on_date=D(2026, 4, 20), user=SYSTEM)
+    second = introduce_to_party(member=g1_members[3], on_date=D(2026, 4, 21), user=SYSTEM)
+    old = introduce_to_party(member=g2_members[0], on_date=D(2025, 12, 5), user=SYSTEM)
     set_party_outcome(
-        record=first, outcome=PartyOutcome.ADMITTED, on_date=D(2026, 6, 15), user=None
+        record=first, outcome=PartyOutcome.ADMITTED, on_date=D(2026, 6, 15), user=SYSTEM
     )
     set_party_outcome(
-        record=second, outcome=PartyOutcome.NOT_YET, on_date=D(2026, 6, 15), user=None
+        record=second, outcome=PartyOutcome.NOT_YET, on_date=D(2026, 6, 15), user=SYSTEM
     )
-    set_party_outcome(record=old, outcome=PartyOutcome.ADMITTED, on_date=D(2026, 2, 10), user=None)
+    set_party_outcome(
+        record=old, outcome=PartyOutcome.ADMITTED, on_date=D(2026, 2, 10), user=SYSTEM
+    )
     plan = plan_for(fed, min_workers=20)
     return fed, plan, plan.periods.get()
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.commands import add_actor_argument, command_actor
 from plans.excel_import import ImportFailed
 from plans.plan_import import import_plan_file
 
@@ -42,23 +43,28 @@ class Command(BaseCommand):
             help='Ngày của một đợt khi tiêu đề không ghi: "TRANG TÍNH=DD/MM/YYYY-DD/MM/YYYY"',
         )
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu gì")
+        add_actor_argument(parser)
 
-    def handle(self, *args, file, number, date, issuer, title, period, dry_run, **options):
+    def handle(
+        self, *args, file, number, date, issuer, title, period, dry_run, as_user=None, **options
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không có tệp {file}.")
         periods = dict(_period(p) for p in period)
+        issued_on = _date(date)
         try:
-            result = import_plan_file(
-                source=path,
-                number=number,
-                issued_on=_date(date),
-                issuer_name=issuer,
-                title=title,
-                periods=periods,
-                dry_run=dry_run,
-                check_user=False,  # a command is run by the server's administrator
-            )
+            with command_actor("import_plan", as_user) as user:
+                result = import_plan_file(
+                    source=path,
+                    number=number,
+                    issued_on=issued_on,
+                    issuer_name=issuer,
+                    title=title,
+                    periods=periods,
+                    dry_run=dry_run,
+                    user=user,
+                )
         except ImportFailed as exc:
             lines = [
                 f"Không tạo được kế hoạch từ tệp {path.name}: {len(exc.problems)} lỗi; "
