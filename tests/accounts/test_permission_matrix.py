@@ -470,18 +470,20 @@ def _child_of_a(o):
     return _svc("plans", "cascade_children")(o.period, o.unit_a)[0]
 
 
+def _plan_data(o):
+    """The header of a new plan of the demo plan's issuer, for the next year."""
+    return {
+        "number": "KH-MT/MA-TRAN",
+        "issued_on": D(o.plan.year + 1, 1, 5),
+        "issuing_unit": o.plan.issuing_unit,
+        "title": "Kế hoạch ma trận quyền",
+        "year": o.plan.year + 1,
+    }
+
+
 def _draft_plan(o):
     """A draft plan of the same issuer, made by the system inside the rolled-back call."""
-    return _svc("plans", "create_plan")(
-        user=SYSTEM_ACTOR,
-        data={
-            "number": "KH-MT/MA-TRAN",
-            "issued_on": D(o.plan.year + 1, 1, 5),
-            "issuing_unit": o.plan.issuing_unit,
-            "title": "Kế hoạch ma trận quyền",
-            "year": o.plan.year + 1,
-        },
-    )
+    return _svc("plans", "create_plan")(user=SYSTEM_ACTOR, data=_plan_data(o))
 
 
 def _copied_plan(o):
@@ -603,7 +605,7 @@ SERVICES = {
     # to the units below it (can_assign_targets on each)
     "plans.services.create_plan": (
         ONLY_ADMIN,
-        lambda o, u: _svc("plans", "create_plan")(user=u, data={"number": "99/KH-MT"}),
+        lambda o, u: _svc("plans", "create_plan")(user=u, data=_plan_data(o)),
     ),
     "plans.services.update_plan": (
         ONLY_ADMIN,
@@ -641,6 +643,12 @@ SERVICES = {
             period=o.period,
             parent=o.unit_a,
             cells=[_cell(_child_of_a(o), o.indicator, 7)],
+        ),
+    ),
+    "plans.services.allocate_targets (nothing changed)": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("plans", "allocate_targets")(
+            user=u, period=o.period, parent=o.unit_a, cells=[]
         ),
     ),
     "plans.services.set_unit_note": (
