@@ -125,6 +125,26 @@ def _is_number_like(value) -> bool:
         return False
 
 
+def header_end(grid: Grid, first: int, tt_col: int | None, unit_col: int) -> int:
+    """The last header row of the table whose first header row is ``first``: the bottom of
+    merged header cells, then any rows of text (no numbers, no unit) below them."""
+    last = first
+    for c in range(1, grid.max_col + 1):
+        if (first, c) in grid.bottom:
+            last = max(last, grid.bottom[(first, c)])
+    r = last + 1
+    while r <= grid.max_row:
+        if clean(grid.raw(r, unit_col)) or (tt_col and clean(grid.raw(r, tt_col))):
+            break
+        cells = [grid.raw(r, c) for c in range(unit_col + 1, grid.max_col + 1)]
+        texts = [v for v in cells if clean(v)]
+        if not texts or any(_is_number_like(v) for v in texts):
+            break
+        last = r
+        r += 1
+    return last
+
+
 class SheetReader:
     def __init__(self, grid: Grid, plan: Plan, period: Period, indicators: list[Indicator], units):
         self.grid = grid
@@ -144,22 +164,7 @@ class SheetReader:
         return find_header(self.grid)
 
     def header_end(self, first, tt_col, unit_col) -> int:
-        grid = self.grid
-        last = first
-        for c in range(1, grid.max_col + 1):
-            if (first, c) in grid.bottom:
-                last = max(last, grid.bottom[(first, c)])
-        r = last + 1
-        while r <= grid.max_row:
-            if clean(grid.raw(r, unit_col)) or (tt_col and clean(grid.raw(r, tt_col))):
-                break
-            cells = [grid.raw(r, c) for c in range(unit_col + 1, grid.max_col + 1)]
-            texts = [v for v in cells if clean(v)]
-            if not texts or any(_is_number_like(v) for v in texts):
-                break
-            last = r
-            r += 1
-        return last
+        return header_end(self.grid, first, tt_col, unit_col)
 
     def match_columns(self, first, last, unit_col):
         grid = self.grid
@@ -412,6 +417,18 @@ class SheetReader:
                 )
 
 
+def read_grids(source) -> list[Grid]:
+    """Every sheet of the workbook at source (a path or a file object) as a ``Grid``, read
+    streaming within core.spreadsheet's caps (file size, unpacked size, a real .xlsx, at most
+    MAX_ROWS rows a sheet); ImportFailed when the file cannot be used."""
+    name = str(getattr(source, "name", None) or source).rsplit("/", 1)[-1]
+    try:
+        with open_workbook(source, filename=name) as workbook:
+            return [sheet.grid(MAX_ROWS) for sheet in workbook.sheets]
+    except SpreadsheetError as exc:
+        raise ImportFailed(exc.problems) from exc
+
+
 def read_form(source, plan: Plan, period: Period | None = None) -> list[ParsedSheet]:
     """Parse every sheet of the workbook at source (a path or a file object), streaming and
     within core.spreadsheet's caps (at most MAX_ROWS rows a sheet).
@@ -419,12 +436,7 @@ def read_form(source, plan: Plan, period: Period | None = None) -> list[ParsedSh
     Raises ImportFailed with every problem found; otherwise returns the parsed sheets, whose
     ``warnings`` hold the totals-row differences.
     """
-    name = str(getattr(source, "name", None) or source).rsplit("/", 1)[-1]
-    try:
-        with open_workbook(source, filename=name) as workbook:
-            grids = [sheet.grid(MAX_ROWS) for sheet in workbook.sheets]
-    except SpreadsheetError as exc:
-        raise ImportFailed(exc.problems) from exc
+    grids = read_grids(source)
     indicators = ordered_indicators(plan)
     units = Unit.objects.filter(pk__in=PlanUnit.objects.filter(plan=plan).values("unit_id"))
     problems: list[Problem] = []

@@ -142,8 +142,7 @@ def import_targets_file(
         raise ImportFailed(
             [
                 Problem(
-                    None,
-                    _(
+                    message=_(
                         "Kế hoạch %(number)s đã ban hành: không nhập đè biểu chỉ tiêu; "
                         "hãy điều chỉnh chỉ tiêu (ngày, số quyết định, lý do) trên trang sửa "
                         "chỉ tiêu."
@@ -222,7 +221,7 @@ def _replace_findings(sheet, source_name: str) -> None:
 # amendment (``amend_targets``), whose changes are kept with the value before and after.
 
 
-class PlanError(ValueError):
+class PlanError(ServiceError):
     """A plan change refused, with a Vietnamese message."""
 
 
@@ -550,10 +549,13 @@ def cascade_children(period: Period, parent) -> list:
 @transaction.atomic
 def allocate_targets(*, user, period: Period, parent, cells: list[CellChange]) -> int:
     """Set the allocations of parent's children; each child checked with
-    ``accounts.permissions.can_assign_targets``. All or nothing."""
-    from accounts.permissions import can_assign_targets
+    ``accounts.permissions.can_assign_targets``. All or nothing.
 
-    below = {u.pk for u in cascade_children(period, parent)}
+    Refused up front (even with no cells) unless the user may allocate to one of parent's
+    children at all, as the allocation pages are."""
+    kids = cascade_children(period, parent)
+    require(can_manage_plans(user) or any(can_assign_targets(user, k) for k in kids))
+    below = {u.pk for u in kids}
     for cell in cells:
         if cell.unit.pk not in below:
             raise TargetError(

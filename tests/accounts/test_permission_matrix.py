@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.accounts.matrix_objects import UnitAObjects
+from tests.actors import SYSTEM as SYSTEM_ACTOR
 
 ANON, ADMIN, VIEWER, OFF_A, OFF_B, GRASS = (
     "anonymous",
@@ -197,6 +198,7 @@ MATRIX: dict[str, Url] = {
     "organisation:detail": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_READERS, post=NOBODY),
     "organisation:create": Url(get=UNIT_A_WRITERS | {OFF_B}, post=UNIT_A_WRITERS | {OFF_B}),
     "organisation:merge": Url(get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "organisation:import": Url(get=ONLY_ADMIN, post=ONLY_ADMIN),
     "organisation:move": Url(args=lambda o: [o.unit_a.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
     "organisation:dissolve": Url(args=lambda o: [o.unit_a.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
     "organisation:sector": Url(args=lambda o: [o.unit_a.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
@@ -464,6 +466,58 @@ def _below_a(o):
     return o.grassroots_a
 
 
+def _child_of_a(o):
+    """A unit directly below A on the period's last day: one A allocates to."""
+    return _svc("plans", "cascade_children")(o.period, o.unit_a)[0]
+
+
+def _plan_data(o):
+    """The header of a new plan of the demo plan's issuer, for the next year."""
+    return {
+        "number": "KH-MT/MA-TRAN",
+        "issued_on": D(o.plan.year + 1, 1, 5),
+        "issuing_unit": o.plan.issuing_unit,
+        "title": "Kế hoạch ma trận quyền",
+        "year": o.plan.year + 1,
+    }
+
+
+def _draft_plan(o):
+    """A draft plan of the same issuer, made by the system inside the rolled-back call."""
+    return _svc("plans", "create_plan")(user=SYSTEM_ACTOR, data=_plan_data(o))
+
+
+def _copied_plan(o):
+    """A draft copy of the demo plan (periods, indicators, receiving units): ready to issue."""
+    return _svc("plans", "copy_plan")(
+        user=SYSTEM_ACTOR, source=o.plan, number="KH-MT/MA-TRAN", issued_on=D(o.plan.year + 1, 1, 5)
+    )
+
+
+def _save_one_period(o, u):
+    from plans.forms import plan_formset
+    from plans.models import Period
+
+    plan = _draft_plan(o)
+    prefix = plan_formset(Period, plan).prefix
+    data = {
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-0-code": "ma-tran",
+        f"{prefix}-0-name": "Đợt ma trận",
+        f"{prefix}-0-start": f"{plan.year}-01-01",
+        f"{prefix}-0-end": f"{plan.year}-06-30",
+        f"{prefix}-0-sort_order": "1",
+    }
+    formset = plan_formset(Period, plan, data)
+    assert formset.is_valid(), formset.errors
+    return _svc("plans", "save_plan_parts")(user=u, plan=plan, formset=formset)
+
+
+def _cell(unit, indicator, value):
+    return _svc("plans", "CellChange")(unit, indicator, value)
+
+
 SERVICES = {
     # organisation
     "organisation.services.create_unit": (
@@ -546,6 +600,56 @@ SERVICES = {
         UNIT_A_WRITERS,
         lambda o, u: _svc("plans", "set_target")(
             period=o.period, unit=_below_a(o), indicator=o.indicator, value=7, user=u
+        ),
+    ),
+    # plans: authoring and amendments are the province's (can_manage_plans); a union allocates
+    # to the units below it (can_assign_targets on each)
+    "plans.services.create_plan": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("plans", "create_plan")(user=u, data=_plan_data(o)),
+    ),
+    "plans.services.update_plan": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("plans", "update_plan")(user=u, plan=o.plan, data={"signer_name": "A"}),
+    ),
+    "plans.services.save_plan_parts": (
+        ONLY_ADMIN,
+        _save_one_period,
+    ),
+    "plans.services.issue_plan": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("plans", "issue_plan")(user=u, plan=_copied_plan(o)),
+    ),
+    "plans.services.save_target_cells": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("plans", "save_target_cells")(
+            user=u,
+            period=o.period,
+            cells=[_cell(o.unit_a, o.indicator, 7)],
+            effective_on=D(2024, 8, 1),
+            decision_number="1/QĐ-MT",
+            reason="Ma trận",
+        ),
+    ),
+    "plans.services.copy_plan": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("plans", "copy_plan")(
+            user=u, source=o.plan, number="99/KH-MT", issued_on=D(2025, 3, 1)
+        ),
+    ),
+    "plans.services.allocate_targets": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("plans", "allocate_targets")(
+            user=u,
+            period=o.period,
+            parent=o.unit_a,
+            cells=[_cell(_child_of_a(o), o.indicator, 7)],
+        ),
+    ),
+    "plans.services.allocate_targets (nothing changed)": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("plans", "allocate_targets")(
+            user=u, period=o.period, parent=o.unit_a, cells=[]
         ),
     ),
     "plans.services.set_unit_note": (
