@@ -26,6 +26,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -580,6 +581,23 @@ def _check_row(row: RowResult, line, units, current_unit, survey_date) -> None:
     if unit is not None and not units.allowed_ok(unit):
         row.errors.append(_("bạn không có quyền nhập doanh nghiệp cho “%(u)s”") % {"u": unit})
     row.unit = unit
+    _check_lengths(v, fail)
+
+
+def _check_lengths(values: dict, fail) -> None:
+    """Text longer than the register keeps (a number like 1e308 written out is 309 characters)
+    is refused with its place, rather than failing at the database."""
+    for key, value in values.items():
+        if not isinstance(value, str):
+            continue
+        try:
+            limit = Enterprise._meta.get_field(key).max_length
+        except (
+            FieldDoesNotExist
+        ):  # a column that is not an enterprise field (the unit, the row number)
+            continue
+        if limit and len(value) > limit:
+            fail(key, _("quá dài (tối đa %(n)s ký tự)") % {"n": limit})
 
 
 class _Register:

@@ -8,6 +8,9 @@ Dates arrive as Excel dates or as dd/mm/yyyy text; a CCCD typed as a number is r
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
 from core.spreadsheet import Column, Problem, SpreadsheetError, open_workbook, read_table
 from progress.member_rows import RawRow
 
@@ -42,6 +45,22 @@ class ParsedFile:
     sheet: str = ""
 
 
+def _too_long(row) -> list[tuple[str, int]]:
+    """Text cells longer than the member field that keeps them (a number like 1e308 written
+    out is 309 characters): refused with their place rather than failing at the database."""
+    from progress.models import Member
+
+    found = []
+    for key, value in row.values.items():
+        try:
+            limit = Member._meta.get_field(key).max_length
+        except FieldDoesNotExist:  # a column that is not a member field (e.g. the admission date)
+            continue
+        if limit and isinstance(value, str) and len(value) > limit:
+            found.append((key, limit))
+    return found
+
+
 def read_members(file, filename: str = "") -> ParsedFile:
     result = ParsedFile()
     try:
@@ -55,6 +74,13 @@ def read_members(file, filename: str = "") -> ParsedFile:
     result.errors = table.errors
     for row in table.rows:
         if row.is_blank():
+            continue
+        too_long = _too_long(row)
+        for key, limit in too_long:
+            result.errors.append(
+                table.problem(row.number, key, _("quá dài (tối đa %(n)s ký tự).") % {"n": limit})
+            )
+        if too_long:
             continue
         letters = {key: row.letter(key) for key in table.columns}
         result.rows.append(

@@ -220,3 +220,14 @@ def test_an_unreadable_kind_keeps_what_the_register_has(demo, tmp_path):
     importer.apply(result, user=SYSTEM)
     sam_pu.refresh_from_db()
     assert (sam_pu.ownership, sam_pu.workers) == (Ownership.FOREIGN, 70)
+
+
+def test_an_overlong_name_is_rejected_with_its_place(demo, tmp_path, capsys):
+    rows = [("STT", "Tên doanh nghiệp", "Huyện", "Số lao động")]
+    rows += [(1, "Công ty Dài " + "x" * 300, "Mường Tè", 30), (2, "Công ty Ngắn", "Mường Tè", 30)]
+    path = tmp_path / "dai.xlsx"
+    path.write_bytes(xlsx_bytes(rows))
+    call_command("import_enterprises", str(path))
+    out = capsys.readouterr().out
+    assert "Tạo mới: 1; cập nhật: 0; bị từ chối: 1." in out
+    assert "quá dài (tối đa 255 ký tự)" in out and "cột B" in out

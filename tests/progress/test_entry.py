@@ -354,3 +354,14 @@ def test_a_million_row_member_file_is_refused_quickly_on_the_page(
     assert response.status_code == 200 and "quá giới hạn" in html
     assert len(html) < 100_000
     assert "confirm-import" not in html
+
+
+def test_an_overlong_name_is_a_row_message_not_a_database_error(union, tmp_path):
+    rows = good_rows(2)
+    rows[1][0] = "1" + "0" * 308  # 1e308 written out: longer than a name is kept
+    path = member_list(tmp_path / "long.xlsx", rows)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="chưa lưu"):
+        call_command("import_members", str(path), "--union", UNION, stderr=err)
+    assert "dòng 6" in err.getvalue() and "cột B" in err.getvalue() and "quá dài" in err.getvalue()
+    assert not Member.objects.filter(full_name__startswith="Lò Văn Thử").exists()
