@@ -160,3 +160,27 @@ class SectorChange(models.Model):
 
     def __str__(self):
         return f"{self.unit_id}: {self.sector} từ {self.effective_from:%d/%m/%Y}"
+
+
+class Baseline(models.Model):
+    """A unit's stock on a date (số đoàn viên, số lao động tại ngày …), as a federation's own
+    list states it. Figures after the date add the records to it ("members now"); a unit with
+    no baseline says so rather than show 0."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="baselines")
+    on_date = models.DateField(_("tại ngày"))
+    members = models.PositiveIntegerField(_("số đoàn viên"), null=True, blank=True)
+    workers = models.PositiveIntegerField(_("số lao động"), null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("số liệu gốc")
+        verbose_name_plural = _("số liệu gốc")
+        ordering = ["unit", "on_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "on_date"], name="baseline_unique_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} @ {self.on_date:%d/%m/%Y}: {self.members}/{self.workers}"

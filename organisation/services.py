@@ -17,6 +17,7 @@ from core.text import name_key
 from organisation.models import (
     BEGINNING_OF_TIME,
     END_OF_TIME,
+    Baseline,
     Sector,
     SectorChange,
     Unit,
@@ -37,6 +38,15 @@ sector_changed = Signal()
 # paths of those units' subtrees changed, so apps that keep figures per ancestor (progress's
 # rollup) move them in the same transaction.
 paths_rebuilt = Signal()
+
+# Sent inside merge_units' transaction, with sources=, target=, on_date= and user=, after the
+# units under the sources moved to target: apps that own rows of a unit (progress's members,
+# enterprises' register and founding cases) move them to target from the day after on_date.
+units_merged = Signal()
+
+# Sent by dissolve_problems with unit= and on_date=: each receiver returns a list of Vietnamese
+# problems (e.g. "still has members") that refuse ending the unit on that date.
+dissolve_vetoes = Signal()
 
 
 def _require_create(user, parent: Unit | None, kind: str) -> None:
@@ -103,6 +113,30 @@ def dissolve_unit(*, unit: Unit, on_date: datetime.date, user) -> None:
     unit.save(update_fields=["dissolved_on"])
     UnitLink.objects.filter(child=unit, valid_to__gt=on_date).update(valid_to=on_date)
     rebuild_paths([unit])
+
+
+@transaction.atomic
+def set_baseline(
+    *, unit: Unit, on_date: datetime.date, members=None, workers=None, source: str = "", user
+) -> Baseline | None:
+    """The unit's stock on on_date (số đoàn viên, số lao động tại ngày); an empty figure keeps
+    what the baseline of that day already says. Returns None when nothing changed."""
+    require(can_manage_structure(user))
+    baseline = Baseline.objects.filter(unit=unit, on_date=on_date).first()
+    if baseline is None:
+        return Baseline.objects.create(
+            unit=unit, on_date=on_date, members=members, workers=workers, source=source
+        )
+    changed = False
+    for field, value in (("members", members), ("workers", workers)):
+        if value is not None and getattr(baseline, field) != value:
+            setattr(baseline, field, value)
+            changed = True
+    if not changed:
+        return None
+    baseline.source = source or baseline.source
+    baseline.save()
+    return baseline
 
 
 @transaction.atomic
@@ -323,6 +357,8 @@ def dissolve_problems(*, unit: Unit, on_date: datetime.date) -> list[str]:
             )
             % {"date": _d(on_date), "unit": unit.name, "names": names}
         )
+    for _receiver, vetoes in dissolve_vetoes.send(sender=Unit, unit=unit, on_date=on_date):
+        problems.extend(vetoes or [])
     return problems
 
 
@@ -421,6 +457,7 @@ def merge_units(*, sources, target: Unit, on_date: datetime.date, user) -> list[
         source.save(update_fields=["dissolved_on"])
         UnitLink.objects.filter(child=source, valid_to__gt=on_date).update(valid_to=on_date)
     rebuild_paths([*sources, *moved, target])
+    units_merged.send(sender=Unit, sources=sources, target=target, on_date=on_date, user=user)
     return moved
 
 

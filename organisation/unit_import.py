@@ -136,6 +136,8 @@ class Line:
     status: str  # "", "ended" or "merged"
     merge_into: str = ""
     cells: dict = field(default_factory=dict)  # key -> column letter
+    members: int | None = None
+    workers: int | None = None
 
 
 @dataclass
@@ -146,6 +148,7 @@ class UnitImportResult:
     merged: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    baselines: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     dry_run: bool = False
 
@@ -156,6 +159,7 @@ class UnitImportResult:
             _("kết thúc hoạt động"): len(self.ended),
             _("sáp nhập"): len(self.merged),
             _("cập nhật khu vực/mã"): len(self.updated),
+            _("số liệu gốc"): len(self.baselines),
             _("giữ nguyên"): len(self.unchanged),
         }
 
@@ -247,6 +251,8 @@ def _read(source, filename: str) -> tuple[str, list[Line], list[Problem], list[P
                 status,
                 merge_into,
                 {k: table.letter(k) for k in table.columns},
+                row.values.get("members"),
+                row.values.get("workers"),
             )
         )
     return table.sheet, lines, problems, list(table.warnings)
@@ -395,6 +401,7 @@ def _apply(line: Line, sheet, on_date, user, result: UnitImportResult, problems)
             _refused(exc, line, sheet, "name", problems)
             return
         result.created.append(line.name)
+        _baseline(line, on_date, user, result)
         return
     if on_date < unit.founded_on:
         problems.append(
@@ -440,8 +447,29 @@ def _apply(line: Line, sheet, on_date, user, result: UnitImportResult, problems)
         if line.name not in result.updated:
             result.updated.append(line.name)
         changed = True
+    if _baseline(line, on_date, user, result):
+        changed = True
     if not changed and not line.status:
         result.unchanged.append(line.name)
+
+
+def _baseline(line: Line, on_date, user, result: UnitImportResult) -> bool:
+    """ "Số đoàn viên" / "Số lao động" become the unit's stock on the date."""
+    if line.members is None and line.workers is None:
+        return False
+    unit = _find(line.name, on_date)
+    saved = services.set_baseline(
+        unit=unit,
+        on_date=on_date,
+        members=line.members,
+        workers=line.workers,
+        source=_("danh sách đơn vị, dòng %(r)s") % {"r": line.row},
+        user=user,
+    )
+    if saved is None:
+        return False
+    result.baselines.append(line.name)
+    return True
 
 
 def _end(line: Line, sheet, on_date, user, result: UnitImportResult, problems) -> None:

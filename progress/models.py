@@ -48,6 +48,10 @@ class RecordKind(models.TextChoices):
     TRANSFER_OUT = "transfer_out", _("Chuyển đi")
     UNION_FOUNDED = "union_founded", _("Thành lập CĐCS")
     PARTY_INTRODUCED = "party_introduced", _("Giới thiệu cho Đảng")
+    # A merge moves a CĐCS' members to the surviving union (progress.reorganisation): the stock
+    # moves, the plan's "thực tăng" does not count it as development.
+    MERGED_IN = "merged_in", _("Nhận do sáp nhập")
+    MERGED_OUT = "merged_out", _("Chuyển đi do sáp nhập")
 
 
 class LeaveReason(models.TextChoices):

@@ -33,6 +33,7 @@ from progress.models import (
     Record,
     RecordKind,
 )
+from progress.stock import STOCK_SIGNS, stock_of
 
 MEMBER_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "cccd", "job")
 
@@ -257,15 +258,13 @@ def _number(value: int) -> str:
 
 
 def union_size(union: Unit, on_date: datetime.date) -> int:
-    """Members of union on on_date by its records (admitted + in − left − out), at least 0."""
-    signs = {
-        RecordKind.ADMITTED: 1,
-        RecordKind.TRANSFER_IN: 1,
-        RecordKind.LEFT: -1,
-        RecordKind.TRANSFER_OUT: -1,
-    }
+    """Members of union on on_date, at least 0: its baseline plus the records since
+    (progress.stock), or, with no baseline, what its records add up to."""
+    stock = stock_of(union, on_date)
+    if stock.members is not None:
+        return max(stock.members, 0)
     signed = Case(
-        *[When(kind=k, then=Value(v)) for k, v in signs.items()],
+        *[When(kind=k, then=Value(v)) for k, v in STOCK_SIGNS.items()],
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -276,11 +275,13 @@ def union_size(union: Unit, on_date: datetime.date) -> int:
 
 
 def union_workforce(union: Unit) -> int:
-    """Workers of the enterprises whose grassroots union this is (0 if none is known)."""
+    """Workers of the enterprises whose grassroots union this is, or its baseline's workers,
+    whichever is larger (0 if neither is known)."""
     from enterprises.models import Enterprise
 
     total = Enterprise.objects.filter(grassroots_union=union).aggregate(n=Sum("workers"))["n"]
-    return int(total or 0)
+    baseline = stock_of(union, timezone.localdate()).workers
+    return max(int(total or 0), baseline or 0)
 
 
 def batch_limit(union: Unit, on_date: datetime.date) -> tuple[int, int]:

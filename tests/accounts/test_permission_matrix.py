@@ -571,6 +571,12 @@ SERVICES = {
             unit=o.grassroots_a, sector="dn_small", effective_from=D(2024, 7, 15), user=u
         ),
     ),
+    "organisation.services.set_baseline": (
+        ONLY_ADMIN,
+        lambda o, u: _org("set_baseline")(
+            unit=o.grassroots_a, on_date=D(2025, 1, 1), members=12, workers=20, user=u
+        ),
+    ),
     "organisation.services.merge_units": (
         ONLY_ADMIN,
         lambda o, u: _org("merge_units")(

@@ -185,3 +185,30 @@ def test_export_units_under_one_unit(loaded):
         "CĐCS Công ty Cổ phần Cà phê Mường Ảng",
     ]
     assert rows[0][2] == PROVINCE
+
+
+def test_member_and_worker_counts_become_the_baseline_on_the_date(db, tmp_path, capsys):
+    from organisation.models import Baseline
+    from progress.stock import stock_of
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Tên đơn vị", "Đơn vị cấp trên", "Loại đơn vị", "Số đoàn viên", "Số lao động"])
+    ws.append([PROVINCE, "", "LĐLĐ tỉnh", None, None])
+    ws.append(["Công đoàn xã Thanh Xương", PROVINCE, "", None, None])
+    ws.append(["CĐCS Trường THCS Thanh Xương", "Công đoàn xã Thanh Xương", "", "1.200", 1500])
+    ws.append(["CĐCS Trạm Y tế xã Thanh Xương", "Công đoàn xã Thanh Xương", "", 300, None])
+    path = tmp_path / "so-lieu.xlsx"
+    wb.save(path)
+    _run(str(path))
+    assert "số liệu gốc: 2" in capsys.readouterr().out
+    school = Unit.objects.get(name="CĐCS Trường THCS Thanh Xương")
+    baseline = Baseline.objects.get(unit=school)
+    assert (baseline.on_date, baseline.members, baseline.workers) == (D(2025, 7, 1), 1200, 1500)
+    commune = Unit.objects.get(name="Công đoàn xã Thanh Xương")
+    stock = stock_of(commune, D(2025, 7, 1))
+    assert (stock.members, stock.workers, stock.missing) == (1500, 1500, 0)
+    _run(str(path))  # the same file twice changes nothing
+    out = capsys.readouterr().out
+    assert "số liệu gốc: 0" in out and "giữ nguyên: 4" in out
+    assert Baseline.objects.count() == 2

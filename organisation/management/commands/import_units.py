@@ -50,6 +50,7 @@ class Command(BaseCommand):
             ("Kết thúc hoạt động", result.ended),
             ("Sáp nhập", result.merged),
             ("Cập nhật", result.updated),
+            ("Số liệu gốc", result.baselines),
         ):
             for name in names:
                 self.stdout.write(f"  {label}: {name}")
