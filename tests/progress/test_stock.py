@@ -9,18 +9,21 @@ from django.core.exceptions import ValidationError
 
 from organisation import services as org
 from organisation.models import Baseline, Sector, UnitKind
+from plans.models import Measure
 from progress import services
 from progress.models import Member, Record, RecordKind
 from progress.selectors import MEASURE_KINDS, grouped_sums
 from progress.stock import stock_of, stocks
-from plans.models import Measure
 from tests.actors import SYSTEM
 
 D = datetime.date
 SERIAL = itertools.count(1)
 
 
-def _unit(name, kind, parent=None, on=D(2020, 1, 1)):
+FOUNDED = D(2020, 1, 1)
+
+
+def _unit(name, kind, parent=None, on=FOUNDED):
     return org.create_unit(name=name, kind=kind, parent=parent, valid_from=on, user=SYSTEM)
 
 
