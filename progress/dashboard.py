@@ -16,6 +16,7 @@ from plans.models import Indicator, Period, PlanUnit
 from plans.selectors import targets_in_force
 from plans.table import Layout, header_layout
 from progress.selectors import MEASURE_KINDS, achieved, daily_sums, daily_values, indicator_value
+from progress.stock import Stock, stocks
 
 
 class Pace:
@@ -97,6 +98,7 @@ class UnitRow:
     is_province: bool = False
     rank: int | None = None
     is_parent: bool = False  # the totals row of a drill-down (?under=): that unit's subtree
+    stock: Stock | None = None  # members now (progress.stock), on the dashboard's date
 
     @property
     def score(self) -> float | None:
@@ -126,6 +128,14 @@ class Dashboard:
     @property
     def elapsed_percent(self) -> float:
         return round(100 * self.share, 1)
+
+    @property
+    def stock_rows(self) -> list[UnitRow]:
+        return [*([self.province] if self.province else []), *self.rows]
+
+    @property
+    def has_stock(self) -> bool:
+        return any(r.stock and r.stock.members is not None for r in self.stock_rows)
 
 
 def _share_parents(indicators) -> None:
@@ -199,6 +209,10 @@ def build(
     if total_unit is not None:
         total = row(None, total_unit, True)
         total.is_parent = parent is not None
+    shown_rows = [*rows, *([total] if total else [])]
+    now = stocks([r.unit for r in shown_rows], as_of)
+    for r in shown_rows:
+        r.stock = now[r.unit.pk]
     return Dashboard(
         period,
         layout,

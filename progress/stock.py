@@ -117,18 +117,31 @@ def _grassroots_stocks(unit_ids: list[int], on_date) -> dict[int, Stock]:
     return result
 
 
-def _own_baseline_stock(unit: Unit, on_date) -> Stock | None:
-    """An upper-level unit's own baseline plus the records under it since (no CĐCS figures)."""
+def _own_baseline_stocks(units: list[Unit], on_date) -> dict[int, Stock]:
+    """Upper-level units' own baselines plus the records under them since (for units whose CĐCS
+    have no figures): one query for the baselines, one grouped sum per baseline date."""
     from progress.selectors import grouped_sums
 
-    baseline = unit.baselines.filter(on_date__lte=on_date).order_by("-on_date").first()
-    if baseline is None or baseline.members is None:
-        return None
-    sums = grouped_sums(baseline.on_date + datetime.timedelta(days=1), on_date, [unit.pk])
-    net = sum(total * STOCK_SIGNS.get(kind, 0) for (_sector, kind), total in sums[unit.pk].items())
-    return Stock(
-        members=baseline.members + net, workers=baseline.workers, counted=1, since=baseline.on_date
-    )
+    latest: dict[int, Baseline] = {}
+    for baseline in Baseline.objects.filter(
+        unit__in=units, on_date__lte=on_date, members__isnull=False
+    ).order_by("unit_id", "on_date"):
+        latest[baseline.unit_id] = baseline
+    by_date: dict[datetime.date, list[int]] = {}
+    for unit_id, baseline in latest.items():
+        by_date.setdefault(baseline.on_date, []).append(unit_id)
+    result = {}
+    for since, unit_ids in by_date.items():
+        sums = grouped_sums(since + datetime.timedelta(days=1), on_date, unit_ids)
+        for unit_id in unit_ids:
+            net = sum(
+                total * STOCK_SIGNS.get(kind, 0) for (_sector, kind), total in sums[unit_id].items()
+            )
+            baseline = latest[unit_id]
+            result[unit_id] = Stock(
+                members=baseline.members + net, workers=baseline.workers, counted=1, since=since
+            )
+    return result
 
 
 def _as_date(value):
@@ -143,12 +156,10 @@ def stocks(units, on_date: datetime.date) -> dict[int, Stock]:
     if not units:
         return {}
     result = _grassroots_stocks([u.pk for u in units], on_date)
-    for unit in units:
-        if result[unit.pk].members is None and unit.kind not in GRASSROOTS:
-            own = _own_baseline_stock(unit, on_date)
-            if own is not None:
-                own.missing = result[unit.pk].missing
-                result[unit.pk] = own
+    bare = [u for u in units if result[u.pk].members is None and u.kind not in GRASSROOTS]
+    for unit_id, own in _own_baseline_stocks(bare, on_date).items() if bare else ():
+        own.missing = result[unit_id].missing
+        result[unit_id] = own
     return result
 
 

@@ -146,3 +146,23 @@ def test_ids_are_not_localised_in_attributes(peak):
     html = render_to_string("progress/includes/row.html", {"row": row, "period": peak})
     assert 'data-unit="2459"' in html and "?under=2459" in html
     assert 'data-indicator="1234"' in html
+
+
+def test_members_now_on_the_dashboard_with_a_baseline_and_without(
+    peak, client_for, admin_user, unit_a
+):
+    from organisation import services as org
+    from organisation.selectors import children
+    from tests.actors import SYSTEM
+
+    html = client_for(admin_user).get(_url(peak)).content.decode()
+    assert 'id="members-now"' in html and "Chưa có số liệu gốc về số đoàn viên" in html
+    unions = [u for u in children(unit_a, peak.start) if u.is_grassroots][:2]
+    for union in unions:
+        org.set_baseline(unit=union, on_date=peak.start, members=1000, workers=2000, user=SYSTEM)
+    html = client_for(admin_user).get(_url(peak)).content.decode()
+    section = html[html.index('id="members-now"') :]
+    assert "Đoàn viên hiện có" in section and "chưa có số liệu gốc" in section
+    row = section[section.index("LĐLĐ huyện Mường Tè") :].split("</tr>")[0]
+    assert "2.0" in row and "4.000" in row  # members ≥ 2.000 with the records since; workers
+    assert "CĐCS chưa có số liệu gốc" in row
