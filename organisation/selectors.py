@@ -1,12 +1,13 @@
 """Read queries on the organisation structure. Dates default to today."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.text import name_key
-from organisation.models import SectorChange, Unit, UnitKind, UnitPath
+from organisation.models import BEGINNING_OF_TIME, SectorChange, Unit, UnitKind, UnitLink, UnitPath
 
 
 def _today():
@@ -57,3 +58,50 @@ def find_unit_by_name(name: str, among: QuerySet[Unit] | None = None) -> Unit | 
     """Match a unit by name ignoring case, spacing and Unicode normal form."""
     queryset = among if among is not None else Unit.objects.all()
     return queryset.filter(name_key=name_key(name)).order_by("-founded_on").first()
+
+
+@dataclass
+class Changes:
+    """What changed in the structure on one date (among the units a user may see)."""
+
+    created: list[Unit]
+    ended: list[Unit]
+    moved: list[tuple[Unit, Unit | None, Unit]]  # (unit, old parent, new parent)
+
+    def __bool__(self):
+        return bool(self.created or self.ended or self.moved)
+
+
+def changes_on(on_date: datetime.date, visible: QuerySet[Unit] | None = None) -> Changes:
+    """Units founded, ended and moved on on_date; visible None = every unit."""
+    units = Unit.objects.all() if visible is None else Unit.objects.filter(id__in=visible)
+    created = list(units.filter(founded_on=on_date).order_by("sort_order", "name"))
+    ended = list(units.filter(dissolved_on=on_date).order_by("sort_order", "name"))
+    day_before = on_date - datetime.timedelta(days=1)
+    starting = (
+        UnitLink.objects.filter(valid_from=on_date, child__in=units, child__founded_on__lt=on_date)
+        .select_related("child", "parent")
+        .order_by("parent__name", "child__name")
+    )
+    before = {
+        link.child_id: link.parent
+        for link in UnitLink.objects.filter(
+            valid_to=day_before, child__in=[s.child_id for s in starting]
+        ).select_related("parent")
+    }
+    moved = [(link.child, before.get(link.child_id), link.parent) for link in starting]
+    return Changes(created, ended, moved)
+
+
+def change_dates(visible: QuerySet[Unit] | None = None, limit: int = 12) -> list[datetime.date]:
+    """The latest dates on which the structure changed (for quick links on the tree page)."""
+    units = Unit.objects.all() if visible is None else Unit.objects.filter(id__in=visible)
+
+    def distinct(queryset, field):
+        return set(queryset.order_by().values_list(field, flat=True).distinct())
+
+    dates = distinct(units.exclude(founded_on=BEGINNING_OF_TIME), "founded_on")
+    dates |= distinct(units.exclude(dissolved_on=None), "dissolved_on")
+    links = UnitLink.objects.filter(child__in=units).exclude(valid_from=BEGINNING_OF_TIME)
+    dates |= distinct(links, "valid_from")
+    return sorted(dates, reverse=True)[:limit]

@@ -69,6 +69,8 @@ def unit_tree(request):
             "form": form,
             "on_date": on_date,
             "tree": tree,
+            "changes": selectors.changes_on(on_date, visible),
+            "change_dates": selectors.change_dates(visible),
             "can_manage": can_manage_structure(request.user),
             "can_create": can_create_units(request.user),
         },
