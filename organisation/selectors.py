@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.text import name_key
@@ -75,14 +75,19 @@ class Changes:
 def changes_on(on_date: datetime.date, visible: QuerySet[Unit] | None = None) -> Changes:
     """Units founded, ended and moved on on_date; visible None = every unit."""
     units = Unit.objects.all() if visible is None else Unit.objects.filter(id__in=visible)
-    created = list(units.filter(founded_on=on_date).order_by("sort_order", "name"))
-    ended = list(units.filter(dissolved_on=on_date).order_by("sort_order", "name"))
+    changed = list(
+        units.filter(Q(founded_on=on_date) | Q(dissolved_on=on_date)).order_by("sort_order", "name")
+    )
+    created = [u for u in changed if u.founded_on == on_date]
+    ended = [u for u in changed if u.dissolved_on == on_date]
     day_before = on_date - datetime.timedelta(days=1)
-    starting = (
+    starting = list(
         UnitLink.objects.filter(valid_from=on_date, child__in=units, child__founded_on__lt=on_date)
         .select_related("child", "parent")
         .order_by("parent__name", "child__name")
     )
+    if not starting:
+        return Changes(created, ended, [])
     before = {
         link.child_id: link.parent
         for link in UnitLink.objects.filter(
@@ -97,11 +102,9 @@ def change_dates(visible: QuerySet[Unit] | None = None, limit: int = 12) -> list
     """The latest dates on which the structure changed (for quick links on the tree page)."""
     units = Unit.objects.all() if visible is None else Unit.objects.filter(id__in=visible)
 
-    def distinct(queryset, field):
-        return set(queryset.order_by().values_list(field, flat=True).distinct())
-
-    dates = distinct(units.exclude(founded_on=BEGINNING_OF_TIME), "founded_on")
-    dates |= distinct(units.exclude(dissolved_on=None), "dissolved_on")
+    founded = units.exclude(founded_on=BEGINNING_OF_TIME).values_list("founded_on", flat=True)
+    ended = units.exclude(dissolved_on=None).values_list("dissolved_on", flat=True)
     links = UnitLink.objects.filter(child__in=units).exclude(valid_from=BEGINNING_OF_TIME)
-    dates |= distinct(links, "valid_from")
+    moved = links.values_list("valid_from", flat=True)
+    dates = founded.order_by().union(ended.order_by(), moved.order_by())  # one query, distinct
     return sorted(dates, reverse=True)[:limit]
