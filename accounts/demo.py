@@ -49,3 +49,17 @@ def load(*, user=None) -> None:
     union = grassroots_demo_union()
     if union is not None:  # only once the progress demo has made grassroots unions
         _create(GRASSROOTS_DEMO_USER, Role.GRASSROOTS_OFFICER, union, password)
+
+
+# After the illustrative 1/7/2025 reorganisation: an officer of the commune union that took the
+# Mường Tè CĐCS, so today's tree can be tried as a unit officer too.
+COMMUNE_DEMO_USER = "cb.xamuongte"
+
+
+def load_after_reorganisation(*, user=None) -> None:
+    from organisation.demo_reorganisation import successor_name
+
+    commune = Unit.objects.filter(name=successor_name(GRASSROOTS_DEMO_PARENT)).first()
+    if commune is not None:
+        password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+        _create(COMMUNE_DEMO_USER, Role.UNIT_OFFICER, commune, password)

@@ -59,7 +59,7 @@ def _adapt(value):
 
 def _record():
     before = _snapshot()
-    load_demo()
+    load_demo(reorganise=False)
     after = _snapshot()
     inserted = []
     for table, (_columns, old) in before.items():
@@ -97,7 +97,7 @@ def _replay(baseline, inserted) -> bool:
 def load_demo_for_test() -> None:
     """Put the demo data set into the test database: recorded rows when exact, else the loader."""
     if _state["disabled"]:
-        load_demo()
+        load_demo(reorganise=False)
         return
     if _state["recorded"] is None:
         baseline, inserted = _record()
@@ -107,4 +107,4 @@ def load_demo_for_test() -> None:
             _state["recorded"] = (baseline, inserted)
         return
     if not _replay(*_state["recorded"]):
-        load_demo()
+        load_demo(reorganise=False)

@@ -32,7 +32,7 @@ def test_pipeline_to_a_founded_union_raises_the_dashboard(
     from plans.models import Indicator, Plan
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo()
+    load_demo(reorganise=False)
     unit = Unit.objects.get(name="LĐLĐ huyện Mường Tè")
     create_user(
         username="b.muongte", password=PASSWORD, role=Role.UNIT_OFFICER, unit=unit, validate=False

@@ -34,7 +34,7 @@ def test_officer_adds_three_members_and_dashboard_rises(page, browser, transacti
     from organisation.models import Unit
     from plans.models import Indicator, Plan
 
-    load_demo()
+    load_demo(reorganise=False)
     unit = Unit.objects.get(name="LĐLĐ huyện Mường Tè")
     province = Unit.objects.get(name="Liên đoàn Lao động tỉnh Lai Châu")
     create_user(
