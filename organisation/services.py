@@ -105,13 +105,19 @@ def move_unit(*, unit: Unit, new_parent: Unit, on_date: datetime.date, user) -> 
     return link
 
 
+def _end_links(unit: Unit, on_date: datetime.date) -> None:
+    """The unit's links end with it on on_date; a link that would only start later goes."""
+    UnitLink.objects.filter(child=unit, valid_from__gt=on_date).delete()
+    UnitLink.objects.filter(child=unit, valid_to__gt=on_date).update(valid_to=on_date)
+
+
 @transaction.atomic
 def dissolve_unit(*, unit: Unit, on_date: datetime.date, user) -> None:
     """The unit ends on on_date (inclusive); its links end with it."""
     require(can_manage_structure(user))
     unit.dissolved_on = on_date
     unit.save(update_fields=["dissolved_on"])
-    UnitLink.objects.filter(child=unit, valid_to__gt=on_date).update(valid_to=on_date)
+    _end_links(unit, on_date)
     rebuild_paths([unit])
 
 
@@ -260,10 +266,21 @@ def _parent_problems(parent: Unit, on_date: datetime.date) -> list[str]:
             _("Đơn vị cấp trên “%(unit)s” là công đoàn cơ sở, không có đơn vị trực thuộc.")
             % {"unit": parent.name}
         )
-    why = _not_alive(parent, on_date)
+    why = _not_alive(parent, on_date) or _ends_later(parent, on_date)
     if why:
         problems.append(_("Đơn vị cấp trên: %(why)s") % {"why": why})
     return problems
+
+
+def _ends_later(unit: Unit, on_date: datetime.date) -> str | None:
+    """A unit that ends on or after on_date cannot take a unit from on_date: the link would
+    outlive it."""
+    if unit.dissolved_on is not None and unit.dissolved_on >= on_date:
+        return _("“%(unit)s” kết thúc hoạt động ngày %(date)s, không nhận thêm đơn vị.") % {
+            "unit": unit.name,
+            "date": _d(unit.dissolved_on),
+        }
+    return None
 
 
 def create_problems(
@@ -412,7 +429,8 @@ def merge_problems(*, sources, target: Unit | None, on_date: datetime.date) -> l
             )
     if target is None:
         return problems
-    why = _not_alive(target, on_date + datetime.timedelta(days=1))
+    next_day = on_date + datetime.timedelta(days=1)
+    why = _not_alive(target, next_day) or _ends_later(target, next_day)
     if why:
         problems.append(_("Đơn vị nhận: %(why)s") % {"why": why})
     if target.kind in UnitKind.grassroots_level() and _children_after(sources, on_date).exists():
@@ -455,7 +473,7 @@ def merge_units(*, sources, target: Unit, on_date: datetime.date, user) -> list[
     for source in sources:
         source.dissolved_on = on_date
         source.save(update_fields=["dissolved_on"])
-        UnitLink.objects.filter(child=source, valid_to__gt=on_date).update(valid_to=on_date)
+        _end_links(source, on_date)
     rebuild_paths([*sources, *moved, target])
     units_merged.send(sender=Unit, sources=sources, target=target, on_date=on_date, user=user)
     return moved

@@ -29,7 +29,9 @@ def dissolve_veto(sender, unit: Unit, on_date: datetime.date, **kwargs) -> list[
     """organisation.services.dissolve_vetoes' receiver: a CĐCS with members cannot just end."""
     if unit.kind not in GRASSROOTS:
         return []
-    count = _current_members(unit, on_date).count()
+    # Its members by the register or by its stock (baseline and counted records), whichever
+    # says more: a union that reported totals only has members too.
+    count = max(_current_members(unit, on_date).count(), union_size(unit, on_date))
     if not count:
         return []
     return [
