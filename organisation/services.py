@@ -7,6 +7,8 @@ dissolving, merging and changing the sector (``can_manage_structure``).
 
 import datetime
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -181,9 +183,40 @@ def _paths_for(unit_id, life, links_by_child):
     return found
 
 
+# Inside ``paths_deferred()`` rebuild_paths only notes the units; one rebuild runs at the end.
+_deferred_paths: ContextVar[set[int] | None] = ContextVar("deferred_paths", default=None)
+LARGE_REBUILD = 5000  # above this many units, rebuild the whole tree (one pass, no huge IN list)
+
+
+@contextmanager
+def paths_deferred():
+    """Many creations in one transaction (the unit import): each would rebuild the paths, which
+    reads every link; instead, rebuild once for all of them when the block ends without error.
+    Inside the block, paths of the new units do not exist yet: callers check what they need
+    (parents, cycles, twins) from the units and links themselves."""
+    if _deferred_paths.get() is not None:  # already deferring: the outer block rebuilds
+        yield
+        return
+    token = _deferred_paths.set(set())
+    try:
+        yield
+        pending = _deferred_paths.get()
+    finally:
+        _deferred_paths.reset(token)
+    if pending:
+        rebuild_paths(None if len(pending) > LARGE_REBUILD else Unit.objects.filter(pk__in=pending))
+
+
 @transaction.atomic
 def rebuild_paths(units=None) -> int:
     """Recompute the closure rows of ``units`` and everything ever below them (all if None)."""
+    pending = _deferred_paths.get()
+    if pending is not None:
+        if units is None:
+            pending.update(Unit.objects.values_list("id", flat=True))
+        else:
+            pending.update(u.pk for u in units)
+        return 0
     if units is None:
         affected = set(Unit.objects.values_list("id", flat=True))
         UnitPath.objects.all().delete()

@@ -309,15 +309,28 @@ def _order(lines: list[Line], sheet: str, problems: list[Problem]) -> list[Line]
     return ordered
 
 
-def _find(name: str, on_date: datetime.date) -> Unit | None:
-    """The unit of that name alive on on_date (or, failing that, the newest of that name)."""
-    found = Unit.objects.filter(name_key=name_key(name)).order_by("-founded_on")
-    for unit in found:
-        if unit.founded_on <= on_date and (
-            unit.dissolved_on is None or unit.dissolved_on >= on_date
-        ):
-            return unit
-    return found.first()
+class _Known:
+    """Every unit by its name key, read once (one query) and kept up to date as the import
+    creates units: a lookup per row would be a query per row."""
+
+    def __init__(self):
+        self.by_key: dict[str, list[Unit]] = {}
+        for unit in Unit.objects.order_by("-founded_on"):
+            self.by_key.setdefault(unit.name_key, []).append(unit)
+
+    def add(self, unit: Unit) -> None:
+        self.by_key.setdefault(unit.name_key, []).insert(0, unit)
+        self.by_key[unit.name_key].sort(key=lambda u: u.founded_on, reverse=True)
+
+    def find(self, name: str, on_date: datetime.date) -> Unit | None:
+        """The unit of that name alive on on_date (or, failing that, the newest of that name)."""
+        found = self.by_key.get(name_key(name), [])
+        for unit in found:
+            if unit.founded_on <= on_date and (
+                unit.dissolved_on is None or unit.dissolved_on >= on_date
+            ):
+                return unit
+        return found[0] if found else None
 
 
 def import_units(
@@ -331,12 +344,23 @@ def import_units(
     if problems:
         raise UnitImportFailed(problems)
     result = UnitImportResult(warnings=warnings, dry_run=dry_run)
+    known = _Known()
     with transaction.atomic():
+        # New units first, with one rebuild of the paths for all of them; then the changes to
+        # known units (moves, sectors, codes, baselines) with every check on complete paths;
+        # then the endings and merges.
+        with services.paths_deferred():
+            created = {
+                line.row
+                for line in ordered
+                if _create(line, sheet, on_date, user, result, problems, known)
+            }
         for line in ordered:
-            _apply(line, sheet, on_date, user, result, problems)
+            if line.row not in created:
+                _apply(line, sheet, on_date, user, result, problems, known)
         for line in ordered:
             if line.status:
-                _end(line, sheet, on_date, user, result, problems)
+                _end(line, sheet, on_date, user, result, problems, known)
         if problems:
             transaction.set_rollback(True)
             raise UnitImportFailed(problems)
@@ -350,58 +374,73 @@ def _refused(exc: ValidationError, line: Line, sheet, column_key, problems):
         problems.append(Problem(sheet, line.row, line.cells.get(column_key), "", message))
 
 
-def _apply(line: Line, sheet, on_date, user, result: UnitImportResult, problems) -> None:
-    unit = _find(line.name, on_date)
-    parent = None
-    if line.parent_name:
-        parent = _find(line.parent_name, on_date)
-        if parent is None:
-            problems.append(
-                Problem(
-                    sheet,
-                    line.row,
-                    line.cells.get("parent"),
-                    "",
-                    _("không có đơn vị cấp trên “%(p)s” (trong tệp hay trong hệ thống).")
-                    % {"p": line.parent_name},
-                )
+def _parent(line: Line, sheet, on_date, problems, known: _Known) -> tuple[bool, Unit | None]:
+    """(found, the parent unit or None for a top unit); a parent nowhere is a problem."""
+    if not line.parent_name:
+        return True, None
+    parent = known.find(line.parent_name, on_date)
+    if parent is None:
+        problems.append(
+            Problem(
+                sheet,
+                line.row,
+                line.cells.get("parent"),
+                "",
+                _("không có đơn vị cấp trên “%(p)s” (trong tệp hay trong hệ thống).")
+                % {"p": line.parent_name},
             )
-            return
-    if unit is None:
-        kind = line.kind
-        if kind is None and parent is not None and parent.kind != UnitKind.PROVINCE:
-            kind = UnitKind.GRASSROOTS  # the usual case: a CĐCS under an upper-level union
-        if kind is None:
-            problems.append(
-                Problem(
-                    sheet,
-                    line.row,
-                    line.cells.get("kind"),
-                    "",
-                    _(
-                        "không đoán được loại đơn vị từ tên “%(n)s”; ghi cột "
-                        "“Loại đơn vị” (%(words)s)."
-                    )
-                    % {"n": line.name, "words": KIND_ACCEPTED},
-                )
+        )
+        return False, None
+    return True, parent
+
+
+def _create(line: Line, sheet, on_date, user, result, problems, known: _Known) -> bool:
+    """Create the line's unit if it is not known yet; True when the line was handled here."""
+    if known.find(line.name, on_date) is not None:
+        return False
+    found, parent = _parent(line, sheet, on_date, problems, known)
+    if not found:
+        return True
+    kind = line.kind
+    if kind is None and parent is not None and parent.kind != UnitKind.PROVINCE:
+        kind = UnitKind.GRASSROOTS  # the usual case: a CĐCS under an upper-level union
+    if kind is None:
+        problems.append(
+            Problem(
+                sheet,
+                line.row,
+                line.cells.get("kind"),
+                "",
+                _("không đoán được loại đơn vị từ tên “%(n)s”; ghi cột “Loại đơn vị” (%(words)s).")
+                % {"n": line.name, "words": KIND_ACCEPTED},
             )
-            return
-        try:
-            with transaction.atomic():
-                services.create_unit_checked(
-                    name=line.name,
-                    kind=kind,
-                    parent=parent,
-                    sector=line.sector or Sector.MIXED,
-                    valid_from=on_date,
-                    code=line.code,
-                    user=user,
-                )
-        except ValidationError as exc:
-            _refused(exc, line, sheet, "name", problems)
-            return
-        result.created.append(line.name)
-        _baseline(line, on_date, user, result)
+        )
+        return True
+    try:
+        with transaction.atomic():
+            unit = services.create_unit_checked(
+                name=line.name,
+                kind=kind,
+                parent=parent,
+                sector=line.sector or Sector.MIXED,
+                valid_from=on_date,
+                code=line.code,
+                user=user,
+            )
+    except ValidationError as exc:
+        _refused(exc, line, sheet, "name", problems)
+        return True
+    known.add(unit)
+    result.created.append(line.name)
+    _baseline(line, on_date, user, result, known)
+    return True
+
+
+def _apply(line: Line, sheet, on_date, user, result, problems, known: _Known) -> None:
+    """Changes to a known unit: parent, sector, code, baseline."""
+    unit = known.find(line.name, on_date)
+    found, parent = _parent(line, sheet, on_date, problems, known)
+    if unit is None or not found:
         return
     if on_date < unit.founded_on:
         problems.append(
@@ -447,17 +486,17 @@ def _apply(line: Line, sheet, on_date, user, result: UnitImportResult, problems)
         if line.name not in result.updated:
             result.updated.append(line.name)
         changed = True
-    if _baseline(line, on_date, user, result):
+    if _baseline(line, on_date, user, result, known):
         changed = True
     if not changed and not line.status:
         result.unchanged.append(line.name)
 
 
-def _baseline(line: Line, on_date, user, result: UnitImportResult) -> bool:
+def _baseline(line: Line, on_date, user, result: UnitImportResult, known: _Known) -> bool:
     """ "Số đoàn viên" / "Số lao động" become the unit's stock on the date."""
     if line.members is None and line.workers is None:
         return False
-    unit = _find(line.name, on_date)
+    unit = known.find(line.name, on_date)
     saved = services.set_baseline(
         unit=unit,
         on_date=on_date,
@@ -472,8 +511,8 @@ def _baseline(line: Line, on_date, user, result: UnitImportResult) -> bool:
     return True
 
 
-def _end(line: Line, sheet, on_date, user, result: UnitImportResult, problems) -> None:
-    unit = _find(line.name, on_date)
+def _end(line: Line, sheet, on_date, user, result: UnitImportResult, problems, known) -> None:
+    unit = known.find(line.name, on_date)
     if unit is None:
         return  # its creation failed and said why
     if unit.dissolved_on is not None and unit.dissolved_on <= on_date:
@@ -482,7 +521,7 @@ def _end(line: Line, sheet, on_date, user, result: UnitImportResult, problems) -
     try:
         with transaction.atomic():
             if line.status == "merged":
-                target = _find(line.merge_into, on_date)
+                target = known.find(line.merge_into, on_date)
                 if target is None:
                     problems.append(
                         Problem(
