@@ -62,6 +62,8 @@ test: setup $(VENV)/.installed-dev
 bench: setup
 	rm -f $(patsubst sqlite:///%,%,$(filter sqlite:///%,$(BENCH_DATABASE_URL)))*
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/progress_bench.py --scale $(BENCH_SCALE)
+	rm -f /tmp/union-bench-units.sqlite3*
+	DATABASE_URL=sqlite:////tmp/union-bench-units.sqlite3 $(PY) bench/units_bench.py --units 1500
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
