@@ -100,12 +100,13 @@ def _own_allocation(user, plan, period, visible) -> dict:
     of the plan's table (a CĐCS), its own allocation with the results so far."""
     from django.utils import timezone
 
-    from accounts.permissions import can_assign_targets
+    from accounts.permissions import can_assign_targets, sees_all_units
     from plans.services import cascade_children
     from plans.table import ordered_indicators
+    from progress.selectors import achieved  # figures live in progress, which builds on plans
 
     unit = getattr(user, "unit", None)
-    if user.is_province_level or unit is None:
+    if sees_all_units(user) or unit is None:
         return {}
     context = {
         "own_unit": unit,
@@ -113,14 +114,10 @@ def _own_allocation(user, plan, period, visible) -> dict:
     }
     if visible is not None and unit.pk in visible:
         return context
-    try:
-        from progress.selectors import achieved
-    except ImportError:  # progress not installed
-        achieved = None
     as_of = min(max(timezone.localdate(), period.start), period.end)
     indicators = ordered_indicators(plan)
     targets = selectors.targets_in_force(period, as_of, unit_ids=[unit.pk])
-    done = achieved(period, [unit.pk], end=as_of, indicators=indicators) if achieved else {}
+    done = achieved(period, [unit.pk], end=as_of, indicators=indicators)
     rows = []
     for ind in indicators:
         target = targets.get((unit.pk, ind.pk))
