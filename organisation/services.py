@@ -167,6 +167,14 @@ def _intersect(a, b):
     return (start, end) if start <= end else None
 
 
+class HierarchyCycle(ValueError):
+    """The links make a unit its own ancestor (or a chain deeper than any real hierarchy)."""
+
+    def __init__(self, unit_id: int):
+        super().__init__(f"Unit hierarchy too deep or cyclic at unit {unit_id}")
+        self.unit_id = unit_id
+
+
 def _paths_for(unit_id, life, links_by_child):
     """All (ancestor, depth, from, to) reachable upward from unit_id, as date ranges."""
     found = [(unit_id, 0, life)]
@@ -174,7 +182,7 @@ def _paths_for(unit_id, life, links_by_child):
     while frontier:
         node, depth, span = frontier.pop()
         if depth >= MAX_DEPTH:
-            raise ValueError(f"Unit hierarchy too deep or cyclic at unit {node}")
+            raise HierarchyCycle(node)
         for parent_id, link_span in links_by_child.get(node, ()):
             overlap = _intersect(span, link_span)
             if overlap:

@@ -355,9 +355,25 @@ def import_units(
                 for line in ordered
                 if _create(line, sheet, on_date, user, result, problems, known)
             }
-        for line in ordered:
-            if line.row not in created:
-                _apply(line, sheet, on_date, user, result, problems, known)
+        # Moves too rebuild the paths once for all; a cycle that only the file and the
+        # database together make (each alone is checked) shows in that rebuild.
+        try:
+            with services.paths_deferred():
+                for line in ordered:
+                    if line.row not in created:
+                        _apply(line, sheet, on_date, user, result, problems, known)
+        except services.HierarchyCycle as exc:
+            unit = Unit.objects.filter(pk=exc.unit_id).first()
+            problems.append(
+                Problem(
+                    sheet,
+                    None,
+                    None,
+                    "",
+                    _("các thay đổi cấp trên trong tệp tạo vòng lặp quanh “%(n)s”.")
+                    % {"n": unit.name if unit else exc.unit_id},
+                )
+            )
         for line in ordered:
             if line.status:
                 _end(line, sheet, on_date, user, result, problems, known)

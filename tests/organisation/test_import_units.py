@@ -212,3 +212,25 @@ def test_member_and_worker_counts_become_the_baseline_on_the_date(db, tmp_path, 
     out = capsys.readouterr().out
     assert "số liệu gốc: 0" in out and "giữ nguyên: 4" in out
     assert Baseline.objects.count() == 2
+
+
+def test_a_cycle_made_by_the_file_and_the_database_together_is_refused(db, tmp_path):
+    from organisation import services as org
+    from tests.actors import SYSTEM
+
+    province = org.create_unit(name=PROVINCE, kind=UnitKind.PROVINCE, user=SYSTEM)
+    x = org.create_unit(
+        name="Công đoàn ngành X", kind=UnitKind.INDUSTRY, parent=province, user=SYSTEM
+    )
+    z = org.create_unit(
+        name="Công đoàn ngành Z", kind=UnitKind.INDUSTRY, parent=province, user=SYSTEM
+    )
+    org.create_unit(name="Công đoàn ngành Y", kind=UnitKind.INDUSTRY, parent=z, user=SYSTEM)
+    # Z under X, X under Y: with Y under Z in the database, X → Y → Z → X.
+    rows = [
+        ["Công đoàn ngành Z", "Công đoàn ngành X", "công đoàn ngành", "", ""],
+        ["Công đoàn ngành X", "Công đoàn ngành Y", "công đoàn ngành", "", ""],
+    ]
+    with pytest.raises(CommandError, match="vòng lặp"):
+        _run(_file(tmp_path, rows), "01/01/2026")
+    assert parent_of(x, D(2026, 1, 1)) == province and parent_of(z, D(2026, 1, 1)) == province
