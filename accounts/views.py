@@ -159,6 +159,8 @@ PERSONAL_LOG_PAGE_SIZE = 100
 PURPOSES = {
     "member_list": _("Sổ đoàn viên"),
     "progress_records": _("Bản ghi sau một số liệu"),
+    "member_export": _("Tải sổ đoàn viên (Excel)"),
+    "progress_records_export": _("Tải bản ghi sau một số liệu (Excel)"),
     "audit_log": _("Nhật ký thay đổi"),
     "object_history": _("Lịch sử một đối tượng"),
 }

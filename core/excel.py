@@ -43,6 +43,11 @@ since Excel does not grow rows for wrapped text when it opens a file.
 
 If the workbook still holds only openpyxl's default empty sheet, that sheet is replaced.
 
+Plain lists (the member register, the records behind a figure) use :class:`ListSheet` and
+:func:`write_list_sheet`: the same block top left, a title, a line saying what the list holds,
+one header row (frozen, repeated when printed, with an auto-filter), dates written as dates
+shown dd/mm/yyyy.
+
 Formula guard: every workbook the product writes leaves through :func:`workbook_bytes` or
 :func:`save_workbook`, which first pass it through :func:`guard_formulas`: a text cell starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (an enterprise named
@@ -299,6 +304,85 @@ def _page_setup(ws: Worksheet, pos: SheetPositions, last_col: int) -> None:
     ws.print_title_rows = f"{pos.first_header_row}:{pos.last_header_row}"
     ws.print_area = f"A1:{get_column_letter(last_col)}{ws.max_row}"
     ws.freeze_panes = ws.cell(row=pos.first_data_row, column=pos.first_value_column)
+
+
+@dataclass
+class ListSheet:
+    """A plain list (the member register, the records behind a figure) in the product's look:
+    the issuing body's block, a title, a line saying what the list holds (filters, date of the
+    export), one header row, one row per item. ``columns`` are (header, width); values that are
+    dates are written as dates shown dd/mm/yyyy, numbers with the format '#,##0'."""
+
+    name: str
+    federation: str
+    title: str
+    subtitle: str
+    columns: list[tuple[str, float]]
+    rows: list[Sequence]
+    font_size: int = 12
+
+
+LIST_HEADER_ROW = 6
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+def write_list_sheet(workbook, sheet: ListSheet) -> Worksheet:
+    """Add one list sheet to workbook and return it: thin borders, Times New Roman, the header
+    row repeated on every printed page and frozen, an auto-filter on the header, A4 landscape
+    fitted to one page wide."""
+    import datetime
+
+    _take_default_sheet(workbook)
+    ws = workbook.create_sheet(safe_sheet_name(sheet.name))
+    size = sheet.font_size
+    last_col = max(1, len(sheet.columns))
+    for index, (_header, width) in enumerate(sheet.columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+    def merged(row, last, text, font):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.font = font
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    block_last = min(3, last_col)
+    merged(1, block_last, NATIONAL_BODY, _font(size))
+    merged(2, block_last, sheet.federation, _font(size, bold=True, underline="single"))
+    merged(3, last_col, sheet.title, _font(size + 2, bold=True))
+    merged(4, last_col, sheet.subtitle, _font(size, italic=True))
+    ws.row_dimensions[4].height = _lines(sheet.subtitle, 200) * POINTS_PER_LINE * size / 12
+    header_font = _font(size - 1, bold=True)
+    for column, (header, _width) in enumerate(sheet.columns, start=1):
+        cell = ws.cell(row=LIST_HEADER_ROW, column=column, value=header)
+        cell.font = header_font
+        cell.border = BORDER
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    body = _font(size)
+    for offset, values in enumerate(sheet.rows, start=1):
+        row = LIST_HEADER_ROW + offset
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=column, value=value)
+            cell.font = body
+            cell.border = BORDER
+            if isinstance(value, datetime.date):
+                cell.number_format = DATE_FORMAT
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                cell.number_format = NUMBER_FORMAT
+                cell.alignment = Alignment(horizontal="right", vertical="center")
+            else:
+                cell.alignment = Alignment(vertical="center", wrap_text=True)
+    last_row = LIST_HEADER_ROW + len(sheet.rows)
+    ws.auto_filter.ref = f"A{LIST_HEADER_ROW}:{get_column_letter(last_col)}{last_row}"
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{LIST_HEADER_ROW}:{LIST_HEADER_ROW}"
+    ws.freeze_panes = ws.cell(row=LIST_HEADER_ROW + 1, column=1)
+    return ws
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

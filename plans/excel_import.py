@@ -35,9 +35,10 @@ from core.spreadsheet import Grid, Problem, SpreadsheetError, open_workbook
 from core.text import NotANumber, clean, format_int, name_key, parse_int
 from organisation.models import Unit
 from organisation.selectors import find_unit_by_name
-from plans.models import TARGET_MAX, Indicator, Period, Plan, PlanUnit, Relation
+from plans.models import TARGET_MAX, Indicator, Period, Plan, PlanUnit
 from plans.selectors import find_period
 from plans.table import ordered_indicators
+from plans.validation import parts_over_total
 
 TT_KEYS = {"tt", "stt", "số tt", "số thứ tự"}
 UNIT_KEYS = {"đơn vị", "tên đơn vị", "đơn vị được giao"}
@@ -350,44 +351,36 @@ class SheetReader:
 
     def check_parts(self, parsed: ParsedRow, columns: list[Column]) -> None:
         where = {column.indicator.pk: column for column in columns}
-        for parent in self.indicators:
-            total = parsed.values.get(parent.pk)
-            kids = [i for i in self.indicators if i.parent_id == parent.pk]
-            if total is None or not kids:
-                continue
-            for kid in kids:
-                value = parsed.values.get(kid.pk)
-                if value is not None and value > total:
-                    self.problem(
-                        _("“%(kid)s” (%(kv)s) vượt quá “%(parent)s” (%(pv)s) của %(unit)s.")
-                        % {
-                            "kid": kid.header,
-                            "kv": format_int(value),
-                            "parent": parent.header,
-                            "pv": format_int(total),
-                            "unit": parsed.label,
-                        },
-                        parsed.row,
-                        where[kid.pk].index,
-                        where[kid.pk].header,
-                    )
-            split = [parsed.values.get(k.pk) for k in kids if k.relation == Relation.SPLIT]
-            split_sum = sum(v for v in split if v is not None)
-            if split_sum > total and all(v is None or v <= total for v in split):
+        for found in parts_over_total(parsed.values, self.indicators):
+            if found.kid is not None:
+                self.problem(
+                    _("“%(kid)s” (%(kv)s) vượt quá “%(parent)s” (%(pv)s) của %(unit)s.")
+                    % {
+                        "kid": found.kid.header,
+                        "kv": format_int(found.value),
+                        "parent": found.parent.header,
+                        "pv": format_int(found.total),
+                        "unit": parsed.label,
+                    },
+                    parsed.row,
+                    where[found.kid.pk].index,
+                    where[found.kid.pk].header,
+                )
+            else:
                 self.problem(
                     _(
                         "các mục “Trong đó” của “%(parent)s” cộng lại %(sum)s, "
                         "vượt quá tổng %(pv)s của %(unit)s."
                     )
                     % {
-                        "parent": parent.header,
-                        "sum": format_int(split_sum),
-                        "pv": format_int(total),
+                        "parent": found.parent.header,
+                        "sum": format_int(found.value),
+                        "pv": format_int(found.total),
                         "unit": parsed.label,
                     },
                     parsed.row,
-                    where[parent.pk].index,
-                    where[parent.pk].header,
+                    where[found.parent.pk].index,
+                    where[found.parent.pk].header,
                 )
 
     def compare_totals(self, sheet: ParsedSheet, columns: list[Column]) -> None:

@@ -363,6 +363,76 @@ class CellChange:
     expected_version: int | None = None
 
 
+@dataclass(frozen=True)
+class CellProblem:
+    """A refused cell of a target grid: the unit's row, the indicator's column, the message."""
+
+    unit_id: int
+    indicator_id: int
+    message: str
+
+
+class PartsAboveTotal(TargetError):
+    """An "of which" part above its total (or split parts adding up to more) in a row, as the
+    Excel import refuses it; ``problems`` names each bad cell."""
+
+    def __init__(self, problems: list[CellProblem]):
+        super().__init__([p.message for p in problems])
+        self.problems = problems
+
+
+def _refuse_parts_above_total(period: Period, cells: list[CellChange]) -> None:
+    """Raise PartsAboveTotal when a row touched by ``cells`` would, once they are applied to its
+    stored targets, hold a part above its total: the rule of ``plans.excel_import`` (shared
+    through ``plans.validation.parts_over_total``). Rows the cells do not touch are not judged."""
+    from plans.validation import parts_over_total
+
+    if not cells:
+        return
+    units = {}
+    for cell in cells:
+        units.setdefault(cell.unit.pk, cell.unit)
+    values = {
+        (t.unit_id, t.indicator_id): t.value
+        for t in Target.objects.filter(period=period, unit_id__in=units).only(
+            "unit_id", "indicator_id", "value"
+        )
+    }
+    for cell in cells:
+        values[(cell.unit.pk, cell.indicator.pk)] = cell.value
+    indicators = list(period.plan.indicators.all())
+    problems = []
+    for unit_id, unit in units.items():
+        where = _("Toàn tỉnh") if unit_id == period.plan.issuing_unit_id else unit.name
+        row = {ind.pk: values.get((unit_id, ind.pk)) for ind in indicators}
+        for found in parts_over_total(row, indicators):
+            if found.kid is not None:
+                message = _(
+                    "%(unit)s, cột “%(kid)s”: %(kv)s vượt quá “%(parent)s” (%(pv)s); "
+                    "phần “Trong đó” không được lớn hơn tổng."
+                ) % {
+                    "unit": where,
+                    "kid": found.kid.header,
+                    "kv": format_int(found.value),
+                    "parent": found.parent.header,
+                    "pv": format_int(found.total),
+                }
+                problems.append(CellProblem(unit_id, found.kid.pk, message))
+            else:
+                message = _(
+                    "%(unit)s, cột “%(parent)s”: các mục “Trong đó” cộng lại %(sum)s, "
+                    "vượt quá tổng %(pv)s."
+                ) % {
+                    "unit": where,
+                    "parent": found.parent.header,
+                    "sum": format_int(found.value),
+                    "pv": format_int(found.total),
+                }
+                problems.append(CellProblem(unit_id, found.parent.pk, message))
+    if problems:
+        raise PartsAboveTotal(problems)
+
+
 @transaction.atomic
 def save_target_cells(
     *,
@@ -378,6 +448,7 @@ def save_target_cells(
     Returns the number of cells changed. All or nothing: a stale cell rolls everything back.
     """
     require(can_manage_plans(user))
+    _refuse_parts_above_total(period, cells)
     plan = period.plan
     amendment = None
     if plan.is_issued and cells:
@@ -563,6 +634,8 @@ def allocate_targets(*, user, period: Period, parent, cells: list[CellChange]) -
                 % {"unit": cell.unit.name, "parent": parent.name}
             )
         require(can_assign_targets(user, cell.unit))
+    _refuse_parts_above_total(period, cells)
+    for cell in cells:
         set_target(
             period=period,
             unit=cell.unit,

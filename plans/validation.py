@@ -28,6 +28,40 @@ class Finding:
     indicator_id: int | None = None
 
 
+@dataclass(frozen=True)
+class PartOverTotal:
+    """An "of which" part above its total in one row: ``kid`` above ``parent`` (``value`` is the
+    kid's), or, with ``kid`` None, the split parts of ``parent`` adding up to ``value``."""
+
+    parent: Indicator
+    kid: Indicator | None
+    value: int
+    total: int
+
+
+def parts_over_total(
+    values: dict[int, int | None], indicators: list[Indicator]
+) -> list[PartOverTotal]:
+    """What refuses a row of targets, the same for the Excel import and the web editors: any
+    "of which" part (split or subset) above its total, or split parts that add up to more
+    (reported once, when no single part is already above). values maps indicator id → value."""
+    found = []
+    for parent in indicators:
+        total = values.get(parent.pk)
+        kids = [i for i in indicators if i.parent_id == parent.pk]
+        if total is None or not kids:
+            continue
+        for kid in kids:
+            value = values.get(kid.pk)
+            if value is not None and value > total:
+                found.append(PartOverTotal(parent, kid, value, total))
+        split = [values.get(k.pk) for k in kids if k.relation == Relation.SPLIT]
+        split_sum = sum(v for v in split if v is not None)
+        if split_sum > total and all(v is None or v <= total for v in split):
+            found.append(PartOverTotal(parent, None, split_sum, total))
+    return found
+
+
 def check_children(
     values: dict[int, int | None], indicators: list[Indicator], where: str
 ) -> list[Finding]:

@@ -23,6 +23,7 @@ from plans.forms import (
 from plans.models import Indicator, Period, Plan, PlanUnit, Target
 from plans.services import (
     CellChange,
+    PartsAboveTotal,
     PlanError,
     StaleEdit,
     TargetError,
@@ -144,6 +145,7 @@ def edit_targets(request, pk, period):
     existing = {(t.unit_id, t.indicator_id): t for t in Target.objects.filter(period=current)}
     errors = []
     submitted = None
+    refused: dict[str, str] = {}
     amendment_form = None
     if plan.is_issued:
         amendment_form = AmendmentForm(request.POST or None)
@@ -162,6 +164,8 @@ def edit_targets(request, pk, period):
                     cells=_changed_cells(plan, cells, existing, indicators),
                     **extra,
                 )
+            except PartsAboveTotal as exc:
+                errors, refused = _refused_cells(exc)
             except (StaleEdit, TargetError) as exc:
                 errors = [str(exc)]
             else:
@@ -182,7 +186,7 @@ def edit_targets(request, pk, period):
                     "value": cell.raw
                     if cell
                     else (target.value if target and target.value is not None else ""),
-                    "error": cell.error if cell else "",
+                    "error": (cell.error if cell else "") or refused.get(key, ""),
                     "label": f"{name} — {indicator.header}",
                 }
             )
@@ -200,6 +204,16 @@ def edit_targets(request, pk, period):
             "amendment_form": amendment_form,
         },
     )
+
+
+def _refused_cells(exc) -> tuple[list[str], dict[str, str]]:
+    """A PartsAboveTotal refusal as the page's messages and the bad cells (input name →
+    message)."""
+    refused: dict[str, str] = {}
+    for problem in exc.problems:
+        key = cell_name(problem.unit_id, problem.indicator_id)
+        refused[key] = f"{refused[key]} {problem.message}" if key in refused else problem.message
+    return [p.message for p in exc.problems], refused
 
 
 def _changed_cells(plan, cells, existing, indicators) -> list[CellChange]:
@@ -506,7 +520,7 @@ def allocate(request, pk, period, unit):
         (t.unit_id, t.indicator_id): t
         for t in Target.objects.filter(period=current, unit_id__in=ids)
     }
-    errors, submitted = [], None
+    errors, submitted, refused = [], None, {}
     if request.method == "POST":
         cells = read_grid(request.POST, unit_names, indicators)
         submitted = {cell_name(c.unit_id, c.indicator_id): c for c in cells}
@@ -532,6 +546,8 @@ def allocate(request, pk, period, unit):
                 changed = allocate_targets(
                     user=request.user, period=current, parent=parent, cells=changes
                 )
+            except PartsAboveTotal as exc:
+                errors, refused = _refused_cells(exc)
             except (StaleEdit, TargetError) as exc:
                 errors = [str(exc)]
             else:
@@ -556,7 +572,7 @@ def allocate(request, pk, period, unit):
                     "version_name": version_name(kid.pk, ind.pk),
                     "version": target.version if target else "",
                     "value": cell.raw if cell else ("" if shown is None else shown),
-                    "error": cell.error if cell else "",
+                    "error": (cell.error if cell else "") or refused.get(key, ""),
                     "label": f"{kid.name} — {ind.header}",
                 }
             )

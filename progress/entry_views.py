@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import (
@@ -17,7 +18,8 @@ from accounts.permissions import (
     restrict,
     unit_ids,
 )
-from core.masking import log_personal_data_access, mask_cccd, mask_hidden, sees_unit
+from core.masking import log_personal_data_access, sees_unit
+from core.paging import paginate
 from core.query import query_int
 from core.redirects import redirect_next
 from organisation.models import Unit, UnitKind
@@ -28,14 +30,17 @@ from progress.forms import (
     DepartureForm,
     FoundUnionForm,
     ImportForm,
+    MemberFilterForm,
     PartyIntroForm,
     PartyOutcomeForm,
     TransferForm,
     UnionChoiceForm,
     grassroots_choices,
 )
+from progress.lists import member_rows, members_workbook, xlsx_response
 from progress.member_rows import COLUMNS, RawRow, validate_rows
 from progress.models import Member, Record, RecordKind
+from progress.selectors import member_register
 
 BLANK_ROWS = 5
 MAX_ROWS = 200
@@ -56,31 +61,62 @@ def entry_home(request):
     )
 
 
+def _member_filters(request):
+    """The register's filter form and its cleaned values; a CĐCS or upper-level union the user
+    may not see is a 403 (not an empty list)."""
+    for name in ("union", "under"):
+        pk = query_int(request, name)
+        if pk is not None:
+            require_view(request.user, get_object_or_404(Unit, pk=pk))
+    form = MemberFilterForm(request.GET or None, user=request.user)
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # a bad field is shown on the form; the others still filter
+        data = form.cleaned_data
+    return form, {
+        "union": data.get("union"),
+        "under": data.get("under"),
+        "query": data.get("q") or "",
+        "admitted_from": data.get("admitted_from"),
+        "admitted_to": data.get("admitted_to"),
+    }
+
+
+def _member_filter_text(filters) -> str:
+    """The filters in words, for the export's subtitle."""
+    parts = []
+    if filters["union"]:
+        parts.append(filters["union"].name)
+    if filters["under"]:
+        parts.append(_("thuộc %(unit)s") % {"unit": filters["under"].name})
+    if filters["admitted_from"] or filters["admitted_to"]:
+        start = filters["admitted_from"]
+        end = filters["admitted_to"]
+        parts.append(
+            _("kết nạp %(start)s – %(end)s")
+            % {
+                "start": start.strftime("%d/%m/%Y") if start else "…",
+                "end": end.strftime("%d/%m/%Y") if end else "…",
+            }
+        )
+    if filters["query"]:
+        parts.append(_("tìm “%(q)s”") % {"q": filters["query"]})
+    return "; ".join(parts)
+
+
 def member_list(request):
-    members = restrict(Member.objects.filter(left_on__isnull=True), request.user, "view")
-    members = members.select_related("union")
-    union = None
-    union_id = query_int(request, "union")
-    if union_id is not None:
-        union = get_object_or_404(Unit, pk=union_id)
-        require_view(request.user, union)
-        members = members.filter(union=union)
-    query = request.GET.get("q", "").strip()
-    if query:
-        members = members.filter(full_name__icontains=query)
-    members = list(members.order_by("union__name", "full_name")[:500])
+    """The register (sổ đoàn viên): current members the user may see, 50 a page, filtered by
+    CĐCS, upper-level union and admission dates, searched by name or exact CCCD."""
+    form, filters = _member_filters(request)
+    members = member_register(request.user, **filters)
+    page = paginate(request, members)
     allowed = personal_data_unit_ids(request.user)
     editable = unit_ids(request.user, "change")
-    for member in members:
-        mine = allowed is None or member.union_id in allowed
-        member.cccd_shown = member.cccd if mine else mask_cccd(member.cccd)
-        member.birth_shown = member.date_of_birth if mine else None
-        member.ethnicity_shown = member.ethnicity if mine else mask_hidden(member.ethnicity)
-        member.can_edit = editable is None or member.union_id in editable
+    page.object_list = member_rows(page.object_list, allowed=allowed, editable=editable)
     log_personal_data_access(
         request.user,
         purpose="member_list",
-        subjects=[m for m in members if sees_unit(allowed, m.union_id)],
+        subjects=[m for m in page.object_list if sees_unit(allowed, m.union_id)],
         path=request.get_full_path(),
     )
     open_party = (
@@ -93,13 +129,32 @@ def member_list(request):
         request,
         "progress/member_list.html",
         {
-            "members": members,
-            "union": union,
-            "query": query,
+            "form": form,
+            "page": page,
+            "members": page.object_list,
+            "union": filters["union"],
+            "query": filters["query"],
+            "filtered": any(filters.values()),
             "open_party": open_party,
             "can_edit_any": editable is None or bool(editable),
         },
     )
+
+
+def member_export(request):
+    """The filtered register as Excel (every row, masked as on the page)."""
+    form, filters = _member_filters(request)
+    allowed = personal_data_unit_ids(request.user)
+    members = member_rows(member_register(request.user, **filters), allowed=allowed, editable=set())
+    log_personal_data_access(
+        request.user,
+        purpose="member_export",
+        subjects=[m for m in members if sees_unit(allowed, m.union_id)],
+        path=request.get_full_path(),
+    )
+    workbook = members_workbook(members, user=request.user, filters=_member_filter_text(filters))
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return xlsx_response(workbook, f"so-doan-vien-{stamp}.xlsx")
 
 
 def _rows_from_post(post) -> list[RawRow]:

@@ -124,3 +124,81 @@ class FoundUnionForm(NotFuture, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = upper_choices(user)
+
+
+# Filters of the long lists (GET forms: every field optional) ---------------------------------
+
+
+class DateRangeMixin:
+    """date_from ≤ date_to, else the error on date_to."""
+
+    range_fields = ("date_from", "date_to")
+
+    def clean(self):
+        data = super().clean()
+        start, end = (data.get(name) for name in self.range_fields)
+        if start and end and start > end:
+            self.add_error(self.range_fields[1], _("Ngày kết thúc trước ngày bắt đầu."))
+        return data
+
+
+class MemberFilterForm(DateRangeMixin, forms.Form):
+    range_fields = ("admitted_from", "admitted_to")
+
+    q = forms.CharField(
+        label=_("Tìm theo tên hoặc số CCCD"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("tên, hoặc đủ 12 số CCCD")}
+        ),
+    )
+    union = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("CĐCS"), required=False, empty_label=_("Tất cả")
+    )
+    under = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        label=_("Công đoàn cấp trên"),
+        required=False,
+        empty_label=_("Tất cả"),
+    )
+    admitted_from = date_field(_("Kết nạp từ ngày"), required=False)
+    admitted_to = date_field(_("đến ngày"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = restrict(Unit.objects.all(), user, "view")
+        self.fields["union"].queryset = visible.filter(
+            kind__in=UnitKind.grassroots_level()
+        ).order_by("name")
+        uppers = visible.exclude(kind__in=UnitKind.grassroots_level()).exclude(
+            kind=UnitKind.PROVINCE
+        )
+        self.fields["under"].queryset = uppers.order_by("sort_order", "name")
+        if uppers.count() < 2:
+            del self.fields["under"]
+
+
+class RecordFilterForm(DateRangeMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Tìm theo tên hoặc số CCCD"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("tên, hoặc đủ 12 số CCCD")}
+        ),
+    )
+    union = forms.TypedChoiceField(label=_("CĐCS"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("Loại"), required=False)
+    date_from = date_field(_("Từ ngày"), required=False)
+    date_to = date_field(_("đến ngày"), required=False)
+
+    def __init__(self, *args, unions, kinds, **kwargs):
+        """unions: (id, name) of the CĐCS in the list; kinds: the record kinds it may hold."""
+        super().__init__(*args, **kwargs)
+        self.fields["union"].choices = [("", _("Tất cả")), *unions]
+        self.fields["kind"].choices = [("", _("Tất cả")), *kinds]
+        if len(unions) < 2:
+            del self.fields["union"]
+        if len(kinds) < 2:
+            del self.fields["kind"]

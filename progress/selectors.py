@@ -408,3 +408,89 @@ def open_party_introductions(unit: Unit) -> QuerySet[Record]:
         kind=RecordKind.PARTY_INTRODUCED,
         union__ancestor_paths__ancestor=unit,
     ).filter(Q(party_outcome="") | Q(party_outcome="pending"))
+
+
+# Long lists: the member register and the records behind a figure -----------------------------
+
+
+def person_search(query: str, allowed: set[int] | None, *, prefix: str = "", union_field: str):
+    """The Q of a search box over people: a 12-digit text is a CCCD, matched exactly and only
+    among the rows whose CCCD the user sees unmasked (``allowed``: the units of
+    ``accounts.permissions.personal_data_unit_ids``; ``union_field`` says which union the
+    masking rule of the page looks at), so a search never confirms a masked number; any other
+    text is a part of the name. ``prefix`` reaches the member from the queried model."""
+    from core.text import clean
+
+    text = clean(query)
+    digits = text.replace(" ", "").replace(".", "")
+    if len(digits) == 12 and digits.isascii() and digits.isdigit():
+        found = Q(**{f"{prefix}cccd": digits})
+        if allowed is not None:
+            found &= Q(**{f"{union_field}__in": allowed})
+        return found
+    return Q(**{f"{prefix}full_name__icontains": text})
+
+
+def member_register(
+    user,
+    *,
+    union: Unit | None = None,
+    under: Unit | None = None,
+    query: str = "",
+    admitted_from: datetime.date | None = None,
+    admitted_to: datetime.date | None = None,
+) -> QuerySet[Member]:
+    """The current members the user may see (``restrict``), filtered, in register order."""
+    from accounts.permissions import personal_data_unit_ids, restrict
+    from organisation.selectors import subtree
+
+    members = restrict(Member.objects.filter(left_on__isnull=True), user, "view")
+    if union is not None:
+        members = members.filter(union=union)
+    if under is not None:
+        members = members.filter(union__in=subtree(under))
+    if admitted_from is not None:
+        members = members.filter(admitted_on__gte=admitted_from)
+    if admitted_to is not None:
+        members = members.filter(admitted_on__lte=admitted_to)
+    if query.strip():
+        allowed = personal_data_unit_ids(user)
+        members = members.filter(person_search(query, allowed, union_field="union_id"))
+    return members.select_related("union").order_by("union__name", "full_name", "pk")
+
+
+def records_list(
+    user,
+    period: Period,
+    unit: Unit,
+    indicator: Indicator,
+    *,
+    as_of: datetime.date,
+    union_id: int | None = None,
+    kind: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    query: str = "",
+) -> QuerySet[Record]:
+    """``records_behind`` up to as_of, scoped by ``restrict`` and filtered (CĐCS, kind, dates,
+    a name or an exact CCCD the user sees unmasked), in date order."""
+    from accounts.permissions import personal_data_unit_ids, restrict
+
+    rows = restrict(records_behind(period, unit, indicator), user, "view").filter(date__lte=as_of)
+    if union_id is not None:
+        rows = rows.filter(union_id=union_id)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if date_from is not None:
+        rows = rows.filter(date__gte=date_from)
+    if date_to is not None:
+        rows = rows.filter(date__lte=date_to)
+    if query.strip():
+        allowed = personal_data_unit_ids(user)
+        rows = rows.filter(person_search(query, allowed, prefix="member__", union_field="union_id"))
+    return rows
+
+
+def contribution_total(rows: QuerySet[Record]) -> int:
+    """SUM(share × count) of an annotated records queryset, in the database."""
+    return rows.order_by().aggregate(total=Sum(F("share") * F("count")))["total"] or 0

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard_home, name="dashboard_home"),
     path("entry/", entry_views.entry_home, name="entry"),
     path("members/", entry_views.member_list, name="members"),
+    path("members/export/", entry_views.member_export, name="members_export"),
     path("members/new/", entry_views.add_members, name="add_members"),
     path("members/import/", entry_views.import_members, name="import_members"),
     path("members/<int:pk>/leave/", entry_views.departure, name="departure"),
@@ -23,5 +24,10 @@ urlpatterns = [
         "<int:pk>/<slug:period>/records/<int:unit>/<int:indicator>/",
         views.records,
         name="records",
+    ),
+    path(
+        "<int:pk>/<slug:period>/records/<int:unit>/<int:indicator>/export/",
+        views.records_export,
+        name="records_export",
     ),
 ]

@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import (
     can_correct_records,
@@ -11,7 +12,8 @@ from accounts.permissions import (
     unit_ids,
 )
 from core.excel import XLSX_CONTENT_TYPE
-from core.masking import log_personal_data_access, mask_cccd, sees_unit
+from core.masking import log_personal_data_access, sees_unit
+from core.paging import paginate
 from core.query import query_int
 from organisation.models import Unit
 from plans import selectors as plan_selectors
@@ -19,7 +21,8 @@ from plans.models import Indicator, Target
 from progress import dashboard as boards
 from progress import services
 from progress.export import results_bytes
-from progress.selectors import records_behind
+from progress.lists import record_rows, records_workbook, xlsx_response
+from progress.selectors import contribution_total, records_list
 
 
 def dashboard_home(request):
@@ -97,25 +100,80 @@ def _has_simulated(period):
     ).exists()
 
 
-def records(request, pk, period, unit, indicator):
-    """The records behind one figure; their signed total equals the figure."""
+def _records_context(request, pk, period, unit, indicator):
+    """The drill-down's plan, period, unit, indicator, as-of day, filter form and the filtered
+    records (``progress.selectors.records_list``, scoped by ``restrict``)."""
+    from progress.forms import RecordFilterForm
+    from progress.models import RecordKind
+    from progress.selectors import MEASURE_KINDS
+
     plan = plan_selectors.get_plan_for(request.user, pk)
     current = plan_selectors.get_period(plan, period)
     unit = get_object_or_404(Unit, pk=unit)
     require_view(request.user, unit)
     indicator = get_object_or_404(Indicator, pk=indicator, plan=plan)
     as_of = min(max(timezone.localdate(), current.start), current.end)
-    rows = list(records_behind(current, unit, indicator).filter(date__lte=as_of))
+    everything = records_list(request.user, current, unit, indicator, as_of=as_of)
+    union_ids = set(everything.order_by().values_list("union_id", flat=True).distinct())
+    unions = list(Unit.objects.filter(pk__in=union_ids).order_by("name").values_list("pk", "name"))
+    kinds = list(MEASURE_KINDS.get(indicator.measure, {})) or list(
+        everything.order_by().values_list("kind", flat=True).distinct()
+    )
+    labels = dict(RecordKind.choices)
+    form = RecordFilterForm(
+        request.GET or None, unions=unions, kinds=[(k, labels.get(k, k)) for k in kinds]
+    )
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # a bad field is shown on the form; the others still filter
+        data = form.cleaned_data
+    filters = {
+        "union_id": data.get("union"),
+        "kind": data.get("kind") or "",
+        "date_from": data.get("date_from"),
+        "date_to": data.get("date_to"),
+        "query": data.get("q") or "",
+    }
+    rows = records_list(request.user, current, unit, indicator, as_of=as_of, **filters)
+    names = dict(unions)
+    words = []
+    if filters["union_id"]:
+        words.append(names.get(filters["union_id"], ""))
+    if filters["kind"]:
+        words.append(str(labels.get(filters["kind"], "")))
+    if filters["date_from"] or filters["date_to"]:
+        words.append(f"{filters['date_from']:%d/%m/%Y}" if filters["date_from"] else "…")
+        words[-1] += " – " + (f"{filters['date_to']:%d/%m/%Y}" if filters["date_to"] else "…")
+    if filters["query"]:
+        words.append(_("tìm “%(q)s”") % {"q": filters["query"]})
+    return {
+        "plan": plan,
+        "period": current,
+        "unit": unit,
+        "indicator": indicator,
+        "as_of": as_of,
+        "form": form,
+        "everything": everything,
+        "rows": rows,
+        "filtered": any(filters.values()),
+        "filter_text": "; ".join(w for w in words if w),
+    }
+
+
+def records(request, pk, period, unit, indicator):
+    """The records behind one figure, 50 a page; their signed total equals the figure. Filters
+    (CĐCS, kind, dates) and the search narrow the list, never the figure."""
+    context = _records_context(request, pk, period, unit, indicator)
+    current, unit, indicator = context["period"], context["unit"], context["indicator"]
+    page = paginate(request, context["rows"])
     allowed = personal_data_unit_ids(request.user)
-    for record in rows:
-        record.contribution = record.share * record.count
-        if record.member:
-            can_see = allowed is None or record.union_id in allowed
-            record.cccd_shown = record.member.cccd if can_see else mask_cccd(record.member.cccd)
+    page.object_list = record_rows(page.object_list, allowed=allowed)
     log_personal_data_access(
         request.user,
         purpose="progress_records",
-        subjects=[r.member for r in rows if r.member and sees_unit(allowed, r.union_id)],
+        subjects=[
+            r.member for r in page.object_list if r.member and sees_unit(allowed, r.union_id)
+        ],
         path=request.get_full_path(),
     )
     target = (
@@ -127,19 +185,44 @@ def records(request, pk, period, unit, indicator):
         request,
         "progress/records.html",
         {
-            "plan": plan,
-            "period": current,
-            "unit": unit,
-            "indicator": indicator,
-            "records": rows,
-            "total": sum(r.contribution for r in rows),
+            **context,
+            "page": page,
+            "records": page.object_list,
+            "total": contribution_total(context["everything"]),
+            "count": context["everything"].count(),
+            "shown_total": contribution_total(context["rows"]) if context["filtered"] else None,
             "target": target,
-            "as_of": as_of,
             "can_correct": can_correct_records(request.user),
             "correctable_kinds": services.CORRECTABLE_KINDS,
-            **_ratio_drill_down(current, unit, indicator, as_of),
+            **_ratio_drill_down(current, unit, indicator, context["as_of"]),
         },
     )
+
+
+def records_export(request, pk, period, unit, indicator):
+    """The filtered records behind a figure as Excel (every row, masked as on the page)."""
+    context = _records_context(request, pk, period, unit, indicator)
+    allowed = personal_data_unit_ids(request.user)
+    rows = record_rows(context["rows"], allowed=allowed)
+    log_personal_data_access(
+        request.user,
+        purpose="progress_records_export",
+        subjects=[r.member for r in rows if r.member and sees_unit(allowed, r.union_id)],
+        path=request.get_full_path(),
+    )
+    period_ = context["period"]
+    title = f"{context['indicator'].header} — {context['unit'].name}"
+    filters = "; ".join(
+        t
+        for t in (
+            f"{period_.name}: {period_.start:%d/%m/%Y} – {context['as_of']:%d/%m/%Y}",
+            context["filter_text"],
+        )
+        if t
+    )
+    workbook = records_workbook(rows, user=request.user, title=title, filters=filters)
+    filename = f"ban-ghi-{context['unit'].pk}-{context['indicator'].code}-{period_.code}.xlsx"
+    return xlsx_response(workbook, filename)
 
 
 def _ratio_drill_down(period, unit, indicator, as_of) -> dict:

@@ -11,3 +11,18 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+// Phones: the top bar's menu (links, account, "Đăng xuất") folds behind one button. Without
+// this script the button stays hidden and the menu is shown in full.
+(() => {
+  const bar = document.querySelector(".topbar");
+  const toggle = bar && bar.querySelector(".menu-toggle");
+  if (!toggle) {
+    return;
+  }
+  toggle.hidden = false;
+  bar.classList.add("menu-ready");
+  toggle.addEventListener("click", () => {
+    const open = bar.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+})();

@@ -155,8 +155,15 @@ MATRIX: dict[str, Url] = {
         args=lambda o: [o.plan.pk, o.period.code, o.unit_a.pk, o.indicator.pk],
         get=UNIT_A_READERS, post=UNIT_A_READERS,
     ),
+    "progress:records_export": Url(
+        args=lambda o: [o.plan.pk, o.period.code, o.unit_a.pk, o.indicator.pk],
+        get=UNIT_A_READERS, post=UNIT_A_READERS,
+    ),
     "progress:entry": Url(get=SIGNED_IN, post=SIGNED_IN),
     "progress:members": Url(get=SIGNED_IN, post=SIGNED_IN, note="rows filtered to the subtree"),
+    "progress:members_export": Url(
+        get=SIGNED_IN, post=SIGNED_IN, note="rows filtered to the subtree"
+    ),
     "progress:add_members": Url(get=ENTRY_PAGES, post=ENTRY_PAGES),
     "progress:import_members": Url(get=ENTRY_PAGES, post=ENTRY_PAGES),
     "progress:batch": Url(get=ENTRY_PAGES, post=ENTRY_PAGES),

@@ -1,3 +1,7 @@
+import re
+
+from django.utils.html import escape
+
 from plans.demo import PEAK_CODE, PLAN_NUMBER
 from plans.models import Plan, Target
 
@@ -74,9 +78,63 @@ def test_bad_cells_are_reported_by_unit_and_column_and_nothing_is_saved(
     assert party.value == 30
 
 
-def _form_values(html):
-    import re
+def test_a_part_above_its_total_is_refused_with_the_cell_marked(client_for, admin_user, unit_a):
+    """The web editor refuses what the Excel import refuses: nothing saved, the message at the
+    top, the bad cell marked (class, aria-invalid, title)."""
+    client = client_for(admin_user)
+    url = f"/plans/{_plan().pk}/{PEAK_CODE}/edit/"
+    form = _form_values(client.get(url).content.decode())
+    total = Target.objects.get(period__code=PEAK_CODE, unit=unit_a, indicator__code="dv-thuc-tang")
+    part = Target.objects.get(
+        period__code=PEAK_CODE, unit=unit_a, indicator__code="dv-hcsn-dn-duoi-25"
+    )
+    party = Target.objects.get(
+        period__code=PEAK_CODE, unit=unit_a, indicator__code="gioi-thieu-dang"
+    )
+    before = (total.value, part.value, party.value)
+    form[f"t-{unit_a.pk}-{part.indicator_id}"] = "200"
+    form[f"t-{unit_a.pk}-{total.indicator_id}"] = "129"
+    form[f"t-{unit_a.pk}-{party.indicator_id}"] = "31"  # a good change: not saved either
+    response = client.post(url, form, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain == []
+    assert "Đã lưu" not in html
+    message = (
+        "LĐLĐ huyện Mường Tè, cột “HCSN, SNCL, DN dưới 25 LĐ (người)”: 200 vượt quá "
+        "“Tổng thực tăng (người)” (129); phần “Trong đó” không được lớn hơn tổng."
+    )
+    top = html.index('id="form-errors"')
+    assert top < html.index("<table")
+    assert "Chưa lưu" in html[top : html.index("<table")]
+    assert message in html[top : html.index("<table")]
+    cell = re.search(
+        rf'<input class="cell bad"[^>]*name="t-{unit_a.pk}-{part.indicator_id}"[^>]*>', html
+    )
+    assert cell, "the bad cell is not marked"
+    assert 'aria-invalid="true"' in cell.group(0)
+    assert f'title="{escape(message)}"' in cell.group(0)
+    assert f'name="t-{unit_a.pk}-{party.indicator_id}" value="31"' in html  # typed value kept
+    good = re.search(rf'<input [^>]*name="t-{unit_a.pk}-{party.indicator_id}"[^>]*>', html)
+    assert "aria-invalid" not in good.group(0)
+    for target in (total, part, party):
+        target.refresh_from_db()
+    assert (total.value, part.value, party.value) == before
 
+
+def test_lowering_a_total_under_its_stored_part_is_refused(client_for, admin_user, unit_a):
+    client = client_for(admin_user)
+    url = f"/plans/{_plan().pk}/{PEAK_CODE}/edit/"
+    form = _form_values(client.get(url).content.decode())
+    total = Target.objects.get(period__code=PEAK_CODE, unit=unit_a, indicator__code="dv-thuc-tang")
+    before = total.value
+    form[f"t-{unit_a.pk}-{total.indicator_id}"] = "1"
+    html = client.post(url, form).content.decode()
+    assert "vượt quá “Tổng thực tăng (người)” (1)" in html
+    total.refresh_from_db()
+    assert total.value == before
+
+
+def _form_values(html):
     values = {}
     for name, value in re.findall(r'name="([tv]-\d+-\d+)" value="([^"]*)"', html):
         values[name] = value

@@ -116,14 +116,14 @@ def test_cccd_masked_outside_own_unit(
 
     member = Member.objects.filter(union__in=subtree(officer_a.unit)).first()
     assert member is not None
-    url = reverse("progress:members")
+    url = reverse("progress:members") + f"?q={member.full_name}"  # on the first page
     assert member.cccd in client_for(officer_a).get(url).content.decode()
     assert member.cccd in client_for(admin_user).get(url).content.decode()
     viewer_html = client_for(viewer_user).get(url).content.decode()
     assert member.cccd not in viewer_html
     assert "••••••••" + member.cccd[-4:] in viewer_html
     assert member.cccd not in client_for(officer_b).get(url).content.decode()
-    assert client_for(officer_b).get(f"{url}?union={member.union_id}").status_code == 403
+    assert client_for(officer_b).get(f"{url}&union={member.union_id}").status_code == 403
 
 
 def test_export_download(peak, client_for, admin_user):
