@@ -306,6 +306,14 @@ def acting_as(user):
             del context.request
 
 
+def reason_for(user) -> str | None:
+    """The change reason of rows written in bulk by user: a system actor's command, else none
+    (bulk writes skip the pre_create_historical_record signal that names it row by row)."""
+    command = getattr(user, "command", None) if permissions.recorded_user(user) is None else None
+    command = command or getattr(HistoricalRecords.context, "system_command", None)
+    return f"lệnh {command}"[:100] if command else None
+
+
 def name_the_command(sender, history_instance, **kwargs):
     """pre_create_historical_record: a row written by a system actor names its command."""
     command = getattr(HistoricalRecords.context, "system_command", None)

@@ -9,12 +9,18 @@ import datetime
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_create_unit_under, can_manage_structure, require
+from accounts.permissions import (
+    can_create_unit_under,
+    can_manage_structure,
+    recorded_user,
+    require,
+)
 from core.text import name_key
 from organisation.models import (
     BEGINNING_OF_TIME,
@@ -89,6 +95,92 @@ def create_unit(
         UnitLink.objects.create(child=unit, parent=parent, valid_from=valid_from)
     rebuild_paths([unit])
     return unit
+
+
+@dataclass
+class NewUnit:
+    """One unit for ``create_units``; parent is a Unit, another NewUnit of the batch, or None."""
+
+    name: str
+    kind: str
+    parent: "Unit | NewUnit | None"
+    valid_from: datetime.date
+    sector: str = Sector.MIXED
+    code: str = ""
+    unit: Unit | None = None  # filled in when created (unsaved until then, for the checks)
+
+    def __post_init__(self):
+        self.unit = Unit(
+            name=self.name,
+            name_key=name_key(self.name),
+            kind=self.kind,
+            sector=self.sector,
+            code=self.code,
+            founded_on=self.valid_from,
+        )
+
+    @property
+    def parent_unit(self) -> Unit | None:
+        return self.parent.unit if isinstance(self.parent, NewUnit) else self.parent
+
+
+def new_unit_problems(spec: NewUnit) -> list[str]:
+    """create_problems for a unit of a batch, its parent possibly not saved yet. Twins are the
+    caller's to rule out (the unit import matches every name against the register first)."""
+    if spec.kind == UnitKind.PROVINCE:
+        return (
+            []
+            if spec.parent is None
+            else create_problems(
+                name=spec.name, kind=spec.kind, parent=spec.parent_unit, valid_from=spec.valid_from
+            )
+        )
+    if spec.parent is None:
+        return [_("Chưa chọn đơn vị cấp trên.")]
+    return _parent_problems(spec.parent_unit, spec.valid_from)
+
+
+@transaction.atomic
+def create_units(specs: list[NewUnit], *, user) -> list[Unit]:
+    """Many new units at once (the unit import): each checked (``new_unit_problems``), then
+    written in bulk with their history, parents before children, and one rebuild of the paths.
+    All or nothing: any problem raises ValidationError listing them."""
+    from django.core.exceptions import ValidationError
+    from simple_history.utils import bulk_create_with_history
+
+    from accounts import audit
+
+    require(can_manage_structure(user))
+    problems = [f"{spec.name}: {p}" for spec in specs for p in new_unit_problems(spec)]
+    if problems:
+        raise ValidationError(problems)
+    history = {"default_user": recorded_user(user), "default_change_reason": audit.reason_for(user)}
+    waves: dict[int, list[NewUnit]] = defaultdict(list)
+    depth: dict[int, int] = {}
+    for spec in specs:  # parents come first in specs
+        parent = spec.parent
+        depth[id(spec)] = depth[id(parent)] + 1 if isinstance(parent, NewUnit) else 0
+        waves[depth[id(spec)]].append(spec)
+    for level in sorted(waves):
+        wave = waves[level]
+        bulk_create_with_history([s.unit for s in wave], Unit, batch_size=2000, **history)
+        links = [
+            UnitLink(child=s.unit, parent=s.parent_unit, valid_from=s.valid_from)
+            for s in wave
+            if s.parent is not None
+        ]
+        bulk_create_with_history(links, UnitLink, batch_size=2000, **history)
+        SectorChange.objects.bulk_create(
+            [
+                SectorChange(unit=s.unit, sector=s.sector, effective_from=s.valid_from)
+                for s in wave
+                if s.sector != Sector.MIXED
+            ],
+            batch_size=2000,
+        )
+    created = [spec.unit for spec in specs]
+    rebuild_paths(created)
+    return created
 
 
 @transaction.atomic

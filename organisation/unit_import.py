@@ -350,11 +350,7 @@ def import_units(
         # known units (moves, sectors, codes, baselines) with every check on complete paths;
         # then the endings and merges.
         with services.paths_deferred():
-            created = {
-                line.row
-                for line in ordered
-                if _create(line, sheet, on_date, user, result, problems, known)
-            }
+            created = _create_all(ordered, sheet, on_date, user, result, problems, known)
         # Moves too rebuild the paths once for all; a cycle that only the file and the
         # database together make (each alone is checked) shows in that rebuild.
         try:
@@ -410,15 +406,19 @@ def _parent(line: Line, sheet, on_date, problems, known: _Known) -> tuple[bool, 
     return True, parent
 
 
-def _create(line: Line, sheet, on_date, user, result, problems, known: _Known) -> bool:
-    """Create the line's unit if it is not known yet; True when the line was handled here."""
+def _new(line: Line, sheet, on_date, problems, known: _Known, specs: dict) -> bool:
+    """A NewUnit for the line's unit if it is not known yet (its parent may be another new one);
+    True when the line was handled here."""
     if known.find(line.name, on_date) is not None:
         return False
-    found, parent = _parent(line, sheet, on_date, problems, known)
-    if not found:
-        return True
+    parent = specs.get(name_key(line.parent_name)) if line.parent_name else None
+    if parent is None:
+        found, parent = _parent(line, sheet, on_date, problems, known)
+        if not found:
+            return True
+    parent_kind = parent.kind if parent is not None else None
     kind = line.kind
-    if kind is None and parent is not None and parent.kind != UnitKind.PROVINCE:
+    if kind is None and parent_kind is not None and parent_kind != UnitKind.PROVINCE:
         kind = UnitKind.GRASSROOTS  # the usual case: a CĐCS under an upper-level union
     if kind is None:
         problems.append(
@@ -432,24 +432,36 @@ def _create(line: Line, sheet, on_date, user, result, problems, known: _Known) -
             )
         )
         return True
-    try:
-        with transaction.atomic():
-            unit = services.create_unit_checked(
-                name=line.name,
-                kind=kind,
-                parent=parent,
-                sector=line.sector or Sector.MIXED,
-                valid_from=on_date,
-                code=line.code,
-                user=user,
-            )
-    except ValidationError as exc:
-        _refused(exc, line, sheet, "name", problems)
-        return True
-    known.add(unit)
-    result.created.append(line.name)
-    _baseline(line, on_date, user, result, known)
+    spec = services.NewUnit(
+        name=line.name,
+        kind=kind,
+        parent=parent,
+        valid_from=on_date,
+        sector=line.sector or Sector.MIXED,
+        code=line.code,
+    )
+    refused = services.new_unit_problems(spec)
+    for message in refused:
+        problems.append(Problem(sheet, line.row, line.cells.get("parent"), "", message))
+    if not refused:
+        specs[name_key(line.name)] = spec
     return True
+
+
+def _create_all(ordered, sheet, on_date, user, result, problems, known: _Known) -> set[int]:
+    """Every unit the file names and the register does not know, in bulk (parents first);
+    returns the rows handled here."""
+    specs: dict[str, services.NewUnit] = {}
+    handled = {line.row for line in ordered if _new(line, sheet, on_date, problems, known, specs)}
+    if problems or not specs:
+        return handled
+    for unit in services.create_units(list(specs.values()), user=user):
+        known.add(unit)
+    for line in ordered:
+        if name_key(line.name) in specs and line.row in handled:
+            result.created.append(line.name)
+            _baseline(line, on_date, user, result, known)
+    return handled
 
 
 def _apply(line: Line, sheet, on_date, user, result, problems, known: _Known) -> None:

@@ -578,6 +578,20 @@ SERVICES = {
             unit=o.grassroots_a, sector="dn_small", effective_from=D(2024, 7, 15), user=u
         ),
     ),
+    "organisation.services.create_units": (
+        ONLY_ADMIN,
+        lambda o, u: _org("create_units")(
+            [
+                _org("NewUnit")(
+                    name="CĐCS Ma trận hàng loạt",
+                    kind="grassroots",
+                    parent=o.unit_a,
+                    valid_from=D(2024, 7, 1),
+                )
+            ],
+            user=u,
+        ),
+    ),
     "organisation.services.set_baseline": (
         ONLY_ADMIN,
         lambda o, u: _org("set_baseline")(
