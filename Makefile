@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 # `make bench`: a scratch database of its own (never db.sqlite3) and the quick sizes.
 BENCH_DATABASE_URL ?= sqlite:////tmp/union-bench-quick.sqlite3
+# The page sizes load the demo: a scratch database of their own too.
+BENCH_PAGES_DATABASE_URL ?= sqlite:////tmp/union-bench-pages.sqlite3
 BENCH_SCALE ?= 0.01
 
 .PHONY: prerequisites setup run test lint format bench clean messages
@@ -60,8 +62,9 @@ test: setup $(VENV)/.installed-dev
 
 # The quick benchmarks of bench/ (a few minutes); the full sizes are in the README.
 bench: setup
-	rm -f $(patsubst sqlite:///%,%,$(filter sqlite:///%,$(BENCH_DATABASE_URL)))*
+	rm -f $(addsuffix *,$(patsubst sqlite:///%,%,$(filter sqlite:///%,$(BENCH_DATABASE_URL) $(BENCH_PAGES_DATABASE_URL))))
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/progress_bench.py --scale $(BENCH_SCALE)
+	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) bench/page_sizes.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
