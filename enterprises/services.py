@@ -194,10 +194,10 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
             raise EnterpriseError(_("Thiếu tên doanh nghiệp."))
         _check_upper_level(unit)
         ownership = item.get("ownership") or Ownership.NON_STATE
-        if ownership not in Ownership.values:
+        if ownership not in OWNERSHIPS:
             raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
         legal_form = item.get("legal_form") or ""
-        if legal_form and legal_form not in LegalForm.values:
+        if legal_form and legal_form not in LEGAL_FORMS:
             raise EnterpriseError(_("Loại hình doanh nghiệp không hợp lệ."))
         tax_code = normalise_tax_code(item.get("tax_code"))
         if tax_code:
@@ -250,9 +250,9 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
         if "unit" in changes:
             require_unit(changes["unit"])
             _check_upper_level(changes["unit"])
-        if "ownership" in changes and changes["ownership"] not in Ownership.values:
+        if "ownership" in changes and changes["ownership"] not in OWNERSHIPS:
             raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
-        if changes.get("legal_form") and changes["legal_form"] not in LegalForm.values:
+        if changes.get("legal_form") and changes["legal_form"] not in LEGAL_FORMS:
             raise EnterpriseError(_("Loại hình doanh nghiệp không hợp lệ."))
         for key in ("address", "commune", "industry", "note"):
             if key in changes:
@@ -341,6 +341,14 @@ def _check_tax_codes_free(claimed: dict[str, int | None]) -> None:
                 )
 
 
+IMPORT_FIELDS = [
+    "tax_code", "address", "commune", "unit_id", "ownership", "legal_form", "industry",
+    "workers", "workers_surveyed_on",
+]  # fmt: skip
+OWNERSHIPS = frozenset(Ownership.values)
+LEGAL_FORMS = frozenset(LegalForm.values)
+
+
 def _save_changed(enterprises: list[Enterprise]) -> None:
     """Write the changed enterprises (one UPDATE each, one statement) and a "~" history row."""
     from core import bulk
@@ -348,15 +356,11 @@ def _save_changed(enterprises: list[Enterprise]) -> None:
     unique = list({e.pk: e for e in enterprises}.values())
     if not unique:
         return
-    columns = [
-        "tax_code", "address", "commune", "unit_id", "ownership", "legal_form", "industry",
-        "note", "name", "name_key", "workers", "workers_surveyed_on",
-    ]  # fmt: skip
     for enterprise in unique:
         enterprise.name_key = name_key(enterprise.name)
-    Enterprise.objects.bulk_update(unique, [c.removesuffix("_id") for c in columns], batch_size=500)
     names = [f.attname for f in Enterprise._meta.concrete_fields]
     rows = [{name: getattr(e, name) for name in names} for e in unique]
+    bulk.update(Enterprise, rows, [*IMPORT_FIELDS, "name", "name_key", "note"])
     bulk.insert_history(Enterprise, rows, [e.pk for e in unique], history_type="~")
 
 
