@@ -8,6 +8,7 @@ PORT ?= 8000
 BENCH_DATABASE_URL ?= sqlite:////tmp/union-bench-quick.sqlite3
 # The page sizes load the demo: a scratch database of their own too.
 BENCH_PAGES_DATABASE_URL ?= sqlite:////tmp/union-bench-pages.sqlite3
+BENCH_IMPORT_DATABASE_URL ?= sqlite:////tmp/union-bench-import.sqlite3
 BENCH_SCALE ?= 0.01
 
 .PHONY: prerequisites setup run test lint format bench clean messages
@@ -62,9 +63,10 @@ test: setup $(VENV)/.installed-dev
 
 # The quick benchmarks of bench/ (a few minutes); the full sizes are in the README.
 bench: setup
-	rm -f $(addsuffix *,$(patsubst sqlite:///%,%,$(filter sqlite:///%,$(BENCH_DATABASE_URL) $(BENCH_PAGES_DATABASE_URL))))
+	rm -f $(addsuffix *,$(patsubst sqlite:///%,%,$(filter sqlite:///%,$(BENCH_DATABASE_URL) $(BENCH_PAGES_DATABASE_URL) $(BENCH_IMPORT_DATABASE_URL))))
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/progress_bench.py --scale $(BENCH_SCALE)
 	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) bench/page_sizes.py
+	DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) bench/import_bench.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
