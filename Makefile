@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 # `make bench`: a scratch database of its own (never db.sqlite3) and the quick sizes.
 BENCH_DATABASE_URL ?= sqlite:////tmp/union-bench-quick.sqlite3
+# The page sizes load the demo: a scratch database of their own too.
+BENCH_PAGES_DATABASE_URL ?= sqlite:////tmp/union-bench-pages.sqlite3
+BENCH_IMPORT_DATABASE_URL ?= sqlite:////tmp/union-bench-import.sqlite3
 BENCH_SCALE ?= 0.01
 
 .PHONY: prerequisites setup run test lint format bench clean messages
@@ -60,8 +63,10 @@ test: setup $(VENV)/.installed-dev
 
 # The quick benchmarks of bench/ (a few minutes); the full sizes are in the README.
 bench: setup
-	rm -f $(patsubst sqlite:///%,%,$(filter sqlite:///%,$(BENCH_DATABASE_URL)))*
+	rm -f $(addsuffix *,$(patsubst sqlite:///%,%,$(filter sqlite:///%,$(BENCH_DATABASE_URL) $(BENCH_PAGES_DATABASE_URL) $(BENCH_IMPORT_DATABASE_URL))))
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/progress_bench.py --scale $(BENCH_SCALE)
+	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) bench/page_sizes.py
+	DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) bench/import_bench.py
 	rm -f /tmp/union-bench-units.sqlite3*
 	DATABASE_URL=sqlite:////tmp/union-bench-units.sqlite3 $(PY) bench/units_bench.py --units 1500
 

@@ -51,6 +51,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files leave before it (WhiteNoise serves its own pre-compressed
+    # .gz/.br files with their Content-Length); above everything that writes the page. Django's
+    # CSRF token is masked per request and GZipMiddleware pads its output (BREACH).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

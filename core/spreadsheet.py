@@ -763,10 +763,11 @@ def read_table(
 
     texts = [v for _n, vals in raw_rows for v in vals.values() if isinstance(v, str)]
     table.encoding = vnencodings.detect_many(texts)
+    memo: dict = {}  # a list repeats most texts: each distinct one repaired once
     for number, raw in raw_rows:
         row = TableRow(number, {}, raw, dict(table.columns))
         for key, value in raw.items():
-            row.values[key] = _convert(table, row, by_key[key], value)
+            row.values[key] = _convert(table, row, by_key[key], value, memo=memo)
         table.rows.append(row)
     if table.total_row is not None:
         total = table.total_row
@@ -775,15 +776,37 @@ def read_table(
     return table
 
 
-def _convert(table: Table, row: TableRow, column: Column, value, quiet=False):
+def _repaired(value: str, hint: str | None) -> tuple[str, str]:
+    """(the text repaired to NFC and cleaned, what it was repaired from: "TCVN3", "VNI",
+    "NFD" or "")."""
+    fixed = vnencodings.repair(value, hint=hint)
+    label = ""
+    if fixed != value:
+        nfc = unicodedata.normalize("NFC", value)
+        if fixed != nfc:
+            label = (vnencodings.detect(nfc) or hint or "").upper()
+        elif nfc != value:
+            label = "NFD"
+    return clean(fixed), label
+
+
+def _convert(table: Table, row: TableRow, column: Column, value, quiet=False, memo=None):
     def fail(message):
         if not quiet:
             table.problem(row.number, column.key, message)
         return None
 
+    if column.kind in ("raw", "text") and isinstance(value, str):
+        found = memo.get(value) if memo is not None else None
+        if found is None:
+            found = _repaired(value, table.encoding)
+            if memo is not None:
+                memo[value] = found
+        fixed, label = found
+        if column.kind == "text" and label and not row.repaired:
+            row.repaired = label
+        return fixed
     if column.kind == "raw":
-        if isinstance(value, str):
-            return clean(vnencodings.repair(value, hint=table.encoding))
         return value
     if column.kind == "text":
         if value is None:
@@ -792,16 +815,7 @@ def _convert(table: Table, row: TableRow, column: Column, value, quiet=False):
             return value.strftime("%d/%m/%Y")
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if not isinstance(value, str):
-            return str(value)
-        fixed = vnencodings.repair(value, hint=table.encoding)
-        if fixed != value and not row.repaired:
-            nfc = unicodedata.normalize("NFC", value)
-            if fixed != nfc:
-                row.repaired = (vnencodings.detect(nfc) or table.encoding or "").upper()
-            elif nfc != value:
-                row.repaired = "NFD"
-        return clean(fixed)
+        return str(value)
     if column.kind == "int":
         try:
             number = parse_int(value)

@@ -360,6 +360,7 @@ def parse(
     current_unit = default_unit
     survey_date = survey_date or timezone.localdate()
     register = _Register()
+    authorised: dict = {}
     seen_tax: dict[str, int] = {}
     seen_name: dict[str, int] = {}
     for line in table.rows:
@@ -396,20 +397,28 @@ def parse(
                     )
                 )
         if row.ok:
-            authorise(row, user)
+            authorise(row, user, memo=authorised)
         row.action = "reject" if row.errors else ("update" if row.existing else "create")
         result.rows.append(row)
     result.skipped.sort()
     return result
 
 
-def authorise(row: RowResult, user) -> None:
+def authorise(row: RowResult, user, memo: dict | None = None) -> None:
     """A row may change only what its user may change in a form: the matched enterprise must
-    be in the user's editable subtree, and so must the unit the row puts it under."""
+    be in the user's editable subtree, and so must the unit the row puts it under. ``memo``
+    keeps the answer per unit over the rows of one file."""
     if user is None:  # a command run by the operator
         return
+    memo = {} if memo is None else memo
+
+    def may_edit(unit):
+        if unit.pk not in memo:
+            memo[unit.pk] = can_edit_unit(user, unit)
+        return memo[unit.pk]
+
     existing = row.existing
-    if existing is not None and not can_edit_unit(user, existing.unit):
+    if existing is not None and not may_edit(existing.unit):
         row.errors.append(
             _(
                 "trùng (theo %(by)s) với “%(n)s” do “%(u)s” quản lý, ngoài phạm vi bạn được "
@@ -421,7 +430,7 @@ def authorise(row: RowResult, user) -> None:
                 "u": existing.unit,
             }
         )
-    elif row.unit is not None and not can_edit_unit(user, row.unit):
+    elif row.unit is not None and not may_edit(row.unit):
         row.errors.append(_("bạn không có quyền nhập doanh nghiệp cho “%(u)s”") % {"u": row.unit})
 
 
@@ -440,6 +449,7 @@ class _UnitResolver:
         queryset = Unit.objects.filter(kind__in=UnitKind.upper_level(), dissolved_on__isnull=True)
         self.units = list(queryset)
         self.cache: dict[str, Unit | None] = {}
+        self.allowed_memo: dict[int, bool] = {}
 
     @staticmethod
     def _place(key: str) -> str:
@@ -465,7 +475,11 @@ class _UnitResolver:
         return self.cache[key]
 
     def allowed_ok(self, unit: Unit) -> bool:
-        return self.allowed is None or self.allowed.filter(pk=unit.pk).exists()
+        if self.allowed is None:
+            return True
+        if unit.pk not in self.allowed_memo:
+            self.allowed_memo[unit.pk] = self.allowed.filter(pk=unit.pk).exists()
+        return self.allowed_memo[unit.pk]
 
 
 def classify_kind(value) -> tuple[str, str | None]:
@@ -643,46 +657,48 @@ def _find_existing(row: RowResult, seen_tax: dict, seen_name: dict, register: _R
 def apply(result: ImportResult, *, user) -> ImportResult:
     """Save every accepted row in one transaction (rejected rows are reported, not saved).
     Each row is authorised again: the register may have changed since the preview, and a
-    row that may no longer be saved stops the whole import (nothing half-written)."""
+    row that may no longer be saved stops the whole import (nothing half-written). The rows
+    are then written together (``services.import_enterprises``: a few bulk statements)."""
     source = f"Nhập từ tệp {result.file_name}"
+    memo: dict = {}
+    creates, updates = [], []
     for row in result.rows:
         if row.action == "reject":
             continue
         check = RowResult(row=row.row, values=row.values, existing=row.existing, unit=row.unit)
-        authorise(check, user)
+        authorise(check, user, memo=memo)
         if check.errors:
             raise services.EnterpriseError(
                 _("Dòng %(r)s: %(m)s") % {"r": row.row, "m": "; ".join(check.errors)}
             )
         v = row.values
         if row.action == "create":
-            services.create_enterprise(
-                name=v["name"],
-                unit=row.unit,
-                user=user,
-                tax_code=v.get("tax_code") or "",
-                address=v.get("address") or "",
-                commune=v.get("commune") or "",
-                ownership=v.get("ownership") or Ownership.NON_STATE,
-                legal_form=v.get("legal_form") or "",
-                industry=v.get("industry") or "",
-                workers=v["workers"],
-                surveyed_on=v["surveyed_on"],
-                source=source,
+            creates.append(
+                {
+                    "name": v["name"],
+                    "unit": row.unit,
+                    "tax_code": v.get("tax_code") or "",
+                    "address": v.get("address") or "",
+                    "commune": v.get("commune") or "",
+                    "ownership": v.get("ownership") or Ownership.NON_STATE,
+                    "legal_form": v.get("legal_form") or "",
+                    "industry": v.get("industry") or "",
+                    "workers": v["workers"],
+                    "surveyed_on": v["surveyed_on"],
+                }
             )
             continue
-        enterprise = row.existing
         changes = {"unit": row.unit}
         for key in ("tax_code", "address", "commune", "industry", "ownership", "legal_form"):
             if v.get(key):
                 changes[key] = v[key]
-        services.update_enterprise(enterprise=enterprise, user=user, **changes)
-        if v["workers"] is not None:
-            services.record_workforce(
-                enterprise=enterprise,
-                workers=v["workers"],
-                surveyed_on=v["surveyed_on"],
-                user=user,
-                source=source,
-            )
+        updates.append(
+            {
+                "enterprise": row.existing,
+                "changes": changes,
+                "workers": v["workers"],
+                "surveyed_on": v["surveyed_on"],
+            }
+        )
+    services.import_enterprises(creates=creates, updates=updates, user=user, source=source)
     return result

@@ -16,7 +16,7 @@ from stdnum.vn import mst
 
 from accounts.permissions import recorded_user, require_edit
 from core.errors import ServiceError
-from core.text import clean
+from core.text import clean, name_key
 from enterprises import rules
 from enterprises.models import (
     CommitteeMember,
@@ -160,6 +160,208 @@ def create_enterprise(
         identified_at=timezone.now(),
     )
     return enterprise
+
+
+@transaction.atomic
+def import_enterprises(*, creates: list[dict], updates: list[dict], user, source: str = "") -> None:
+    """An import's writes in bulk, all or nothing: ``create_enterprise`` for each of creates
+    (dicts of its keyword arguments) and, for each of updates ({"enterprise", "changes",
+    "workers", "surveyed_on"}), ``update_enterprise(**changes)`` then ``record_workforce``.
+
+    The same rights and checks as those, for every row; then a few statements for all rows
+    (core.bulk: the enterprises, their surveys, their cases and a history row each), the tax
+    codes checked against the register in one query. A changed enterprise gets one history row
+    with its final state."""
+    from core import bulk
+
+    allowed: dict[int, bool] = {}
+
+    def require_unit(unit):
+        if unit.pk not in allowed:
+            require_edit(user, unit)
+            allowed[unit.pk] = True
+
+    today, now, actor = timezone.localdate(), timezone.now(), recorded_user(user)
+    actor_id = actor.pk if actor is not None else None
+    source = clean(source)[:255]
+    new_rows, survey_rows, identified = [], [], []
+    claimed: dict[str, int | None] = {}  # tax code -> the enterprise taking it (None: new)
+    for item in creates:
+        unit = item["unit"]
+        require_unit(unit)
+        name = clean(item.get("name"))
+        if not name:
+            raise EnterpriseError(_("Thiếu tên doanh nghiệp."))
+        _check_upper_level(unit)
+        ownership = item.get("ownership") or Ownership.NON_STATE
+        if ownership not in OWNERSHIPS:
+            raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
+        legal_form = item.get("legal_form") or ""
+        if legal_form and legal_form not in LEGAL_FORMS:
+            raise EnterpriseError(_("Loại hình doanh nghiệp không hợp lệ."))
+        tax_code = normalise_tax_code(item.get("tax_code"))
+        if tax_code:
+            if tax_code in claimed:
+                raise EnterpriseError(
+                    _("Mã số thuế %(code)s đã có: “%(name)s”.") % {"code": tax_code, "name": name}
+                )
+            claimed[tax_code] = None
+        workers = item.get("workers")
+        surveyed_on = item.get("surveyed_on") or today
+        if workers is not None:
+            _check_workforce(workers, surveyed_on)
+        identified.append(surveyed_on)
+        new_rows.append(
+            {
+                "name": name,
+                "name_key": name_key(name),
+                "unit_id": unit.pk,
+                "tax_code": tax_code,
+                "address": clean(item.get("address")),
+                "commune": clean(item.get("commune")),
+                "ownership": ownership,
+                "legal_form": legal_form,
+                "industry": clean(item.get("industry")),
+                "note": clean(item.get("note")),
+                "created_by_id": actor_id,
+                "is_demo": False,
+                "workers": workers,
+                "workers_surveyed_on": surveyed_on if workers is not None else None,
+            }
+        )
+    changed = []
+    unit_moves: dict[int, list[int]] = {}
+    surveys_for: dict[int, list] = {}
+    for item in updates:
+        enterprise, changes = item["enterprise"], dict(item.get("changes") or {})
+        require_unit(enterprise.unit)
+        if set(changes) - set(EDITABLE_FIELDS):
+            raise TypeError(f"import_enterprises: unknown fields {sorted(set(changes))}")
+        if "tax_code" in changes:
+            changes["tax_code"] = normalise_tax_code(changes["tax_code"])
+            code = changes["tax_code"]
+            if code and code != enterprise.tax_code:
+                if code in claimed and claimed[code] != enterprise.pk:
+                    raise EnterpriseError(
+                        _("Mã số thuế %(code)s đã có: “%(name)s”.")
+                        % {"code": code, "name": enterprise.name}
+                    )
+                claimed[code] = enterprise.pk
+        if "unit" in changes:
+            require_unit(changes["unit"])
+            _check_upper_level(changes["unit"])
+        if "ownership" in changes and changes["ownership"] not in OWNERSHIPS:
+            raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
+        if changes.get("legal_form") and changes["legal_form"] not in LEGAL_FORMS:
+            raise EnterpriseError(_("Loại hình doanh nghiệp không hợp lệ."))
+        for key in ("address", "commune", "industry", "note"):
+            if key in changes:
+                changes[key] = clean(changes[key])
+        fields = [key for key, value in changes.items() if getattr(enterprise, key) != value]
+        if "unit" in fields:
+            unit_moves.setdefault(changes["unit"].pk, []).append(enterprise.pk)
+        for key in fields:
+            setattr(enterprise, key, changes[key])
+        workers = item.get("workers")
+        if workers is not None:
+            _check_workforce(workers, item["surveyed_on"])
+            surveys_for[enterprise.pk] = [enterprise, workers, item["surveyed_on"], bool(fields)]
+        elif fields:
+            changed.append(enterprise)
+    _check_tax_codes_free(claimed)
+    # Surveys of the updated enterprises: the same figure on the same date adds nothing.
+    known: dict[int, list[tuple]] = {}
+    for survey in WorkforceSurvey.objects.filter(enterprise_id__in=list(surveys_for)).values_list(
+        "enterprise_id", "surveyed_on", "workers", "id"
+    ):
+        known.setdefault(survey[0], []).append(survey[1:])
+    for pk, (enterprise, workers, surveyed_on, has_changes) in surveys_for.items():
+        if (surveyed_on, workers) in {(day, n) for day, n, _id in known.get(pk, [])}:
+            if has_changes:
+                changed.append(enterprise)
+            continue
+        survey_rows.append(
+            {
+                "enterprise_id": pk,
+                "surveyed_on": surveyed_on,
+                "workers": workers,
+                "source": source,
+                "recorded_by_id": actor_id,
+            }
+        )
+        # The latest survey by date, then the newest (the new one is the newest of all).
+        latest_day, _newest, latest_workers = max(
+            [(day, id_, n) for day, n, id_ in known.get(pk, [])]
+            + [(surveyed_on, float("inf"), workers)]
+        )
+        enterprise.workers, enterprise.workers_surveyed_on = latest_workers, latest_day
+        changed.append(enterprise)
+    ids = bulk.insert(Enterprise, new_rows, returning=True)
+    bulk.insert_history(Enterprise, new_rows, ids)
+    for row, pk in zip(new_rows, ids, strict=True):
+        if row["workers"] is not None:
+            survey_rows.append(
+                {
+                    "enterprise_id": pk,
+                    "surveyed_on": row["workers_surveyed_on"],
+                    "workers": row["workers"],
+                    "source": source,
+                    "recorded_by_id": actor_id,
+                }
+            )
+    survey_ids = bulk.insert(WorkforceSurvey, survey_rows, returning=True)
+    bulk.insert_history(WorkforceSurvey, survey_rows, survey_ids)
+    case_rows = [
+        {
+            "enterprise_id": pk,
+            "unit_id": row["unit_id"],
+            "identified_on": min(day, today),
+            "identified_by_id": actor_id,
+            "identified_at": now,
+        }
+        for row, pk, day in zip(new_rows, ids, identified, strict=True)
+    ]
+    case_ids = bulk.insert(FoundingCase, case_rows, returning=True)
+    bulk.insert_history(FoundingCase, case_rows, case_ids)
+    _save_changed(changed)
+    for unit_pk, pks in unit_moves.items():
+        FoundingCase.objects.filter(enterprise_id__in=pks).update(unit_id=unit_pk)
+
+
+def _check_tax_codes_free(claimed: dict[str, int | None]) -> None:
+    """The tax codes an import gives are not another enterprise's (one query)."""
+    codes = sorted(claimed)
+    for at in range(0, len(codes), 10_000):
+        for pk, code, name in Enterprise.objects.filter(
+            tax_code__in=codes[at : at + 10_000]
+        ).values_list("pk", "tax_code", "name"):
+            if claimed[code] != pk:
+                raise EnterpriseError(
+                    _("Mã số thuế %(code)s đã có: “%(name)s”.") % {"code": code, "name": name}
+                )
+
+
+IMPORT_FIELDS = [
+    "tax_code", "address", "commune", "unit_id", "ownership", "legal_form", "industry",
+    "workers", "workers_surveyed_on",
+]  # fmt: skip
+OWNERSHIPS = frozenset(Ownership.values)
+LEGAL_FORMS = frozenset(LegalForm.values)
+
+
+def _save_changed(enterprises: list[Enterprise]) -> None:
+    """Write the changed enterprises (one UPDATE each, one statement) and a "~" history row."""
+    from core import bulk
+
+    unique = list({e.pk: e for e in enterprises}.values())
+    if not unique:
+        return
+    for enterprise in unique:
+        enterprise.name_key = name_key(enterprise.name)
+    names = [f.attname for f in Enterprise._meta.concrete_fields]
+    rows = [{name: getattr(e, name) for name in names} for e in unique]
+    bulk.update(Enterprise, rows, [*IMPORT_FIELDS, "name", "name_key", "note"])
+    bulk.insert_history(Enterprise, rows, [e.pk for e in unique], history_type="~")
 
 
 EDITABLE_FIELDS = (

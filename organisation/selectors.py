@@ -50,6 +50,24 @@ def sector_as_of(unit: Unit, on_date: datetime.date) -> str:
     return change.sector if change else unit.sector
 
 
+def sectors_as_of(unit: Unit, dates) -> dict[datetime.date, str]:
+    """``sector_as_of(unit, d)`` for every d of dates, in one query (bulk writes)."""
+    changes = list(
+        SectorChange.objects.filter(unit=unit)
+        .order_by("effective_from")
+        .values_list("effective_from", "sector")
+    )
+    found = {}
+    for day in set(dates):
+        sector = unit.sector
+        for effective_from, changed_to in changes:
+            if effective_from > day:
+                break
+            sector = changed_to
+        found[day] = sector
+    return found
+
+
 def provinces() -> QuerySet[Unit]:
     return Unit.objects.filter(kind=UnitKind.PROVINCE)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.spreadsheet import Column, Problem, SpreadsheetError, open_workbook, read_table
 from progress.member_rows import RawRow
 
-MAX_ROWS = 5000  # new members of one grassroots union in one file
+MAX_ROWS = 50_000  # new members of one grassroots union in one file (a large factory)
 COLUMNS = [
     Column("full_name", ["Họ và tên", "Họ tên", "Họ và tên đoàn viên"], required=True),
     Column(

@@ -149,6 +149,12 @@ def add_records(records: Iterable[Record]) -> int:
     return upsert(_spread(states(records), []))
 
 
+def add_states(new: Iterable[State]) -> int:
+    """``add_records`` for records written in bulk, given as their states (union_id, date,
+    sector, kind, count)."""
+    return upsert(_spread(list(new), []))
+
+
 def remove_records(records: Iterable[Record]) -> int:
     """Records deleted (or voided: no longer counted) out of the rollup."""
     return upsert(_spread([], states(records)))

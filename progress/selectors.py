@@ -393,13 +393,34 @@ def enterprises_behind(unit: Unit, indicator: Indicator, on_date: datetime.date)
     )
 
 
-def current_member_by_cccd(cccds) -> dict[str, Member]:
-    return {
-        m.cccd: m
-        for m in Member.objects.filter(cccd__in=list(cccds), left_on__isnull=True).select_related(
-            "union"
-        )
-    }
+# CCCDs per query of a register look-up: far more than any list and far below the bound
+# parameters the databases take in one statement (SQLite 32 766, PostgreSQL 65 535).
+CCCD_CHUNK = 10_000
+
+
+def current_member_by_cccd(cccds, *, first: bool = False):
+    """{cccd: current member} for these CCCDs, one query per 10 000 (a whole list at once).
+    With ``first``, the first current member found (the register's order), or None.
+
+    The look-up is plain SQL over the CCCD index (the ORM prepares each of 20 000 parameters
+    one by one); the members found, usually none, are then read with their union."""
+    wanted = sorted(set(cccds))
+    table = connection.ops.quote_name(Member._meta.db_table)
+    ids = []
+    with connection.cursor() as cursor:
+        for at in range(0, len(wanted), CCCD_CHUNK):
+            chunk = wanted[at : at + CCCD_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE left_on IS NULL AND cccd IN ({marks})", chunk
+            )
+            ids += [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return None if first else {}
+    members = Member.objects.filter(pk__in=ids).select_related("union")
+    if first:
+        return members.first()
+    return {m.cccd: m for m in members}
 
 
 def open_party_introductions(unit: Unit) -> QuerySet[Record]:

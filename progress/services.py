@@ -12,16 +12,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_manage_structure, recorded_user, require, require_edit
+from core import bulk
 from core.errors import ServiceError
 from core.text import clean
 from organisation.models import Sector, Unit, UnitKind
-from organisation.selectors import sector_as_of
+from organisation.selectors import sector_as_of, sectors_as_of
 from organisation.services import create_unit
 from progress import rollup
 from progress.models import (
@@ -33,9 +34,11 @@ from progress.models import (
     Record,
     RecordKind,
 )
+from progress.selectors import current_member_by_cccd
 from progress.stock import STOCK_SIGNS, stock_of
 
 MEMBER_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "cccd", "job")
+GENDERS = frozenset(Gender.values)
 
 
 class ProgressError(ServiceError):
@@ -89,7 +92,7 @@ def _record(*, kind, union, on_date, user, count=1, simulated=False, **fields) -
 
 def normalise_member(data: dict, admitted_on: datetime.date) -> NewMember:
     gender = data.get("gender") or ""
-    if gender not in Gender.values:
+    if gender not in GENDERS:
         raise ProgressError(_("Giới tính không hợp lệ: “%(g)s”.") % {"g": gender})
     cccd = clean(data.get("cccd")).replace(" ", "")
     if len(cccd) != 12 or not cccd.isdigit():
@@ -180,32 +183,51 @@ def admit_members(*, union: Unit, members: list[dict], user, simulated=False) ->
         if person.date_of_birth >= person.admitted_on:
             raise ProgressError(_("Ngày sinh phải trước ngày kết nạp."))
     throttle_member_entry(user=user, cccds=seen)
-    existing = (
-        Member.objects.filter(cccd__in=seen, left_on__isnull=True).select_related("union").first()
-    )
+    existing = current_member_by_cccd(seen, first=True)
     if existing:
         raise ProgressError(_capital(duplicate_cccd_message(user, existing)))
-    created, records = [], []
-    for person in people:
-        member = Member.objects.create(
-            union=union,
-            is_simulated=simulated,
+    # In bulk (core.bulk): the members, their records and a history row for each in four
+    # statements (COPY on PostgreSQL), one rollup upsert per (ancestor, day, sector, kind).
+    rows = [
+        {
+            "union_id": union.pk,
+            "is_simulated": simulated,
             **{f: getattr(person, f) for f in MEMBER_FIELDS},
-            admitted_on=person.admitted_on,
-        )
-        records.append(
-            _record(
-                kind=RecordKind.ADMITTED,
-                union=union,
-                on_date=person.admitted_on,
-                user=user,
-                member=member,
-                simulated=simulated,
-            )
-        )
-        created.append(member)
-    rollup.add_records(records)
-    return created
+            "admitted_on": person.admitted_on,
+            "left_on": None,
+        }
+        for person in people
+    ]
+    ids = bulk.insert(Member, rows, returning=True)
+    bulk.insert_history(Member, rows, ids)
+    sectors = sectors_as_of(union, [person.admitted_on for person in people])
+    entered_by = recorded_user(user)
+    entered_by_id = entered_by.pk if entered_by is not None else None
+    admitted = RecordKind.ADMITTED.value
+    record_rows = [
+        {
+            "kind": admitted,
+            "date": row["admitted_on"],
+            "union_id": union.pk,
+            "sector": sectors[row["admitted_on"]],
+            "count": 1,
+            "member_id": key,
+            "entered_by_id": entered_by_id,
+            "is_simulated": simulated,
+        }
+        for row, key in zip(rows, ids, strict=True)
+    ]
+    record_ids = bulk.insert(Record, record_rows, returning=True)
+    bulk.insert_history(Record, record_rows, record_ids)
+    rollup.add_states(
+        (union.pk, r["date"], r["sector"], r["kind"], r["count"]) for r in record_rows
+    )
+    names = [f.attname for f in Member._meta.concrete_fields]
+    members = []
+    for row, key in zip(rows, ids, strict=True):
+        row["id"] = key
+        members.append(Member.from_db(connection.alias, names, [row[n] for n in names]))
+    return members
 
 
 @transaction.atomic

@@ -761,6 +761,21 @@ SERVICES = {
             name="Công ty Ma trận", unit=o.unit_a, user=u
         ),
     ),
+    "enterprises.services.import_enterprises": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("enterprises", "import_enterprises")(
+            creates=[{"name": "Công ty Ma trận nhập", "unit": o.unit_a, "workers": 12}],
+            updates=[
+                {
+                    "enterprise": o.enterprise_a,
+                    "changes": {"unit": o.unit_a},
+                    "workers": 61,
+                    "surveyed_on": D(2024, 7, 1),
+                }
+            ],
+            user=u,
+        ),  # fmt: skip
+    ),
     "enterprises.services.update_enterprise": (
         UNIT_A_WRITERS,
         lambda o, u: _svc("enterprises", "update_enterprise")(

@@ -1,0 +1,269 @@
+"""Benchmark: the member and enterprise imports against a bare parse of the same file.
+
+Generates (in its OWN database, never the demo one) a member list and an enterprise survey list
+in the layouts the tests use (tests/progress/excel_files.py, tests/enterprises/conftest.py):
+title rows, a header, one row per person / enterprise; a tenth of the enterprises are already
+in the register (the import updates them and adds a survey), the others are new. For each file,
+side by side in one run:
+
+- the bare parse: openpyxl ``load_workbook(read_only=True, data_only=True)`` reading every
+  row's values, nothing else;
+- the full import: ``call_command("import_members" | "import_enterprises", …)`` — reading,
+  checking, writing with history and the rollup — inside a transaction rolled back afterwards,
+  so every run starts from the same database.
+
+Prints the median of --runs runs of each and the ratio import / parse (the aim: ≤ 2×).
+
+Usage (from the project root):
+
+    DATABASE_URL=sqlite:////tmp/bench-import.sqlite3 .venv/bin/python bench/import_bench.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import \
+        .venv/bin/python bench/import_bench.py --full
+
+Quick sizes by default (2 000 members, 200 enterprises); --full is 20 000 and 2 000;
+--members N / --enterprises N for others.
+"""
+
+import argparse
+import datetime
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+UNION = "CĐCS Công ty Bench"
+UPPER = ["LĐLĐ huyện Bench Một", "LĐLĐ huyện Bench Hai", "LĐLĐ huyện Bench Ba"]
+EXISTING_SHARE = 0.1  # of the enterprise rows, already in the register
+SURNAMES = ["Lò", "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Ngọc"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Nam", "Phương", "Sơn"]
+ETHNICITIES = ["Kinh", "Thái", "Mông", "Dao", "Hà Nhì", "Giáy"]
+KINDS = ["Công ty TNHH", "Công ty cổ phần", "DNTN", "Hợp tác xã", "TNHH MTV", "FDI"]
+
+
+class Rollback(Exception):
+    pass
+
+
+def setup_django():
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        sys.exit("Set DATABASE_URL to the bench's own database (never the demo db.sqlite3).")
+    if "db.sqlite3" in url and str(ROOT) in url:
+        sys.exit("Refusing to benchmark in the demo database; use a separate file.")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+
+
+def prepare(n_enterprises: int, rng: random.Random):
+    """The units (created once) and the register part of the enterprise list."""
+    from django.core.management import call_command
+
+    from accounts.permissions import system_actor
+    from enterprises.models import Enterprise
+    from enterprises.services import create_enterprise
+    from organisation.models import Sector, Unit, UnitKind
+    from organisation.services import create_unit
+
+    call_command("migrate", verbosity=0)
+    actor = system_actor("import_bench")
+    province = Unit.objects.filter(name="LĐLĐ tỉnh Bench").first() or create_unit(
+        name="LĐLĐ tỉnh Bench", kind=UnitKind.PROVINCE, user=actor
+    )
+    uppers = []
+    for name in UPPER:
+        uppers.append(
+            Unit.objects.filter(name=name).first()
+            or create_unit(name=name, kind=UnitKind.DISTRICT, parent=province, user=actor)
+        )
+    if not Unit.objects.filter(name=UNION).exists():
+        create_unit(
+            name=UNION,
+            kind=UnitKind.GRASSROOTS,
+            parent=uppers[0],
+            sector=Sector.ENTERPRISE_LARGE,
+            valid_from=datetime.date(2020, 1, 1),
+            user=actor,
+        )
+    rows = enterprise_rows(n_enterprises, rng)
+    existing = rows[: int(n_enterprises * EXISTING_SHARE)]
+    have = set(Enterprise.objects.values_list("name", flat=True))
+    by_name = {u.name: u for u in uppers}
+    for _number, name, tax, _address, unit, _kind, _industry, workers, _day in existing:
+        if name not in have:
+            create_enterprise(
+                name=name,
+                unit=by_name[unit],
+                user=actor,
+                tax_code=tax,
+                workers=workers - 3,
+                surveyed_on=datetime.date(2023, 6, 1),
+            )
+    return rows
+
+
+def tax_codes(rng: random.Random):
+    """Distinct valid 10-digit tax codes (mst check digit)."""
+    from stdnum.vn import mst
+
+    seen = set()
+    while True:
+        body = f"01{rng.randrange(10**7):07d}"
+        digit = mst.calc_check_digit(body)
+        if len(digit) == 1 and body not in seen:
+            seen.add(body)
+            yield body + digit
+
+
+def enterprise_rows(n: int, rng: random.Random) -> list[tuple]:
+    codes = tax_codes(random.Random(11))
+    rows = []
+    for i in range(1, n + 1):
+        rows.append(
+            (
+                i,
+                f"{rng.choice(KINDS)} Bench {i:05d}",
+                next(codes) if i % 5 else None,  # a fifth without a tax code: matched by name
+                f"Số {i}, đường {rng.choice(GIVEN)}",
+                UPPER[i % len(UPPER)],
+                rng.choice(KINDS),
+                rng.choice(["Chế biến chè", "Xây dựng", "Thương mại", "Khai khoáng"]),
+                rng.randint(5, 900),
+                f"{rng.randint(1, 28):02d}/{rng.randint(1, 6):02d}/2024",
+            )
+        )
+    return rows
+
+
+def write_enterprises(path: Path, rows):
+    from tests.enterprises.conftest import xlsx_bytes
+
+    header = (
+        "STT", "Tên doanh nghiệp", "Mã số thuế", "Địa chỉ", "Công đoàn cấp trên", "Loại hình",
+        "Ngành nghề", "Số lao động", "Ngày khảo sát",
+    )  # fmt: skip
+    title = [("LIÊN ĐOÀN LAO ĐỘNG TỈNH BENCH",), ("DANH SÁCH DOANH NGHIỆP KHẢO SÁT NĂM 2024",), ()]
+    path.write_bytes(xlsx_bytes([*title, header, *rows]))
+
+
+def member_rows(n: int, rng: random.Random) -> list[list]:
+    rows = []
+    for i in range(1, n + 1):
+        rows.append(
+            [
+                f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)} {i}",
+                datetime.datetime(rng.randint(1965, 2004), rng.randint(1, 12), rng.randint(1, 28)),
+                rng.choice(["Nam", "Nữ"]),
+                rng.choice(ETHNICITIES),
+                f"0{rng.randint(1, 96):02d}{i:09d}",
+                "Công nhân",
+                f"{rng.randint(1, 28):02d}/{rng.randint(1, 6):02d}/2024",
+            ]
+        )
+    return rows
+
+
+def bare_parse(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = 0
+        for sheet in workbook.worksheets:
+            for _values in sheet.iter_rows(values_only=True):
+                rows += 1
+        return rows
+    finally:
+        workbook.close()
+
+
+def full_import(command: str, *args) -> str:
+    """The import as a command runs it, then rolled back (the next run starts the same)."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    out = io.StringIO()
+    try:
+        with transaction.atomic():
+            call_command(command, *args, stdout=out, stderr=out)
+            raise Rollback
+    except Rollback:
+        pass
+    return out.getvalue()
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="20 000 members, 2 000 enterprises")
+    parser.add_argument("--members", type=int)
+    parser.add_argument("--enterprises", type=int)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    n_members = args.members or (20_000 if args.full else 2_000)
+    n_enterprises = args.enterprises or (2_000 if args.full else 200)
+    setup_django()
+    from django.db import connection
+
+    from progress.models import Member
+    from tests.progress.excel_files import member_list
+
+    rng = random.Random(args.seed)
+    print(f"# import bench on {connection.vendor}: median of {args.runs} runs")
+    t0 = time.perf_counter()
+    rows = prepare(n_enterprises, rng)
+    before = Member.objects.count()
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        members_file = member_list(Path(folder) / "members.xlsx", member_rows(n_members, rng))
+        enterprises_file = Path(folder) / "enterprises.xlsx"
+        write_enterprises(enterprises_file, rows)
+        print(f"  files written in {time.perf_counter() - t0:.1f} s")
+        cases = [
+            (f"import_members ({n_members:,} rows)", members_file,
+             lambda: full_import("import_members", str(members_file), "--union", UNION),
+             f"Đã kết nạp {n_members}"),
+            (f"import_enterprises ({n_enterprises:,} rows, "
+             f"{int(n_enterprises * EXISTING_SHARE):,} already registered)", enterprises_file,
+             lambda: full_import("import_enterprises", str(enterprises_file)),
+             "bị từ chối: 0"),
+        ]  # fmt: skip
+        for label, path, run, expect in cases:
+            t_parse, _n = timed(lambda path=path: bare_parse(path), args.runs)
+            t_import, output = timed(run, args.runs)
+            if expect not in output:
+                sys.exit(f"{label}: unexpected output:\n{output[:2000]}")
+            results.append((label, path.stat().st_size, t_parse, t_import))
+    if Member.objects.count() != before:
+        sys.exit("The imports were not rolled back.")
+    print()
+    print("| import | file KB | bare parse s | full import s | import / parse |")
+    print("|---|---|---|---|---|")
+    for label, size, t_parse, t_import in results:
+        print(
+            f"| {label} | {size / 1024:,.0f} | {t_parse:.2f} | {t_import:.2f} | "
+            f"{t_import / t_parse:.2f}× |"
+        )
+
+
+if __name__ == "__main__":
+    main()
