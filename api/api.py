@@ -4,6 +4,7 @@ Swagger UI at ``/api/v1/docs`` (served from our own static files: the CSP allows
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from api import errors
 from api.auth import TokenAuth
@@ -24,6 +25,10 @@ cùng các dịch vụ. Giới hạn: 120 yêu cầu mỗi phút cho mỗi mã (
 """
 
 
+class Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # Vietnamese as text, not \u escapes
+
+
 def _docs_decorator(view):
     # Swagger UI sets inline styles; the page holds no data and no inline script.
     return login_not_required(csp_update({"style-src": ["'unsafe-inline'"]})(view))
@@ -38,6 +43,7 @@ api = NinjaAPI(
     docs_decorator=_docs_decorator,
     openapi_url="/openapi.json",
     docs_url="/docs",
+    renderer=Renderer(),
 )
 errors.install(api)
 

@@ -7,7 +7,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from accounts.permissions import require_edit, restrict
@@ -139,11 +139,14 @@ def admissions(request, payload: AdmissionIn):
         raise ValidationError({f"members.{p.row}.{p.column}": [p.message] for p in problems})
     with transaction.atomic():
         created = services.admit_members(union=union, members=members, user=request.user)
-    return 201, {
-        "union_id": union.pk,
-        "admitted": len(created),
-        "members": member_rows(request.user, created, log_path=request.get_full_path()),
-    }
+    return Status(
+        201,
+        {
+            "union_id": union.pk,
+            "admitted": len(created),
+            "members": member_rows(request.user, created, log_path=request.get_full_path()),
+        },
+    )
 
 
 class DepartureIn(Schema):
@@ -168,7 +171,7 @@ def departures(request, payload: DepartureIn):
         note=payload.note,
         user=request.user,
     )
-    return 201, record_row(record)
+    return Status(201, record_row(record))
 
 
 class TransferIn(Schema):
@@ -199,7 +202,7 @@ def transfers(request, payload: TransferIn):
         note=payload.note,
         user=request.user,
     )
-    return 201, {"transfer_out": record_row(out), "transfer_in": record_row(into)}
+    return Status(201, {"transfer_out": record_row(out), "transfer_in": record_row(into)})
 
 
 class PartyIntroductionIn(Schema):
@@ -219,7 +222,7 @@ def party_introductions(request, payload: PartyIntroductionIn):
     record = services.introduce_to_party(
         member=member, on_date=payload.on_date, note=payload.note, user=request.user
     )
-    return 201, record_row(record)
+    return Status(201, record_row(record))
 
 
 class PartyOutcomeIn(Schema):
@@ -241,4 +244,4 @@ def party_outcome(request, payload: PartyOutcomeIn, record_id: int = Path(..., g
     record = services.set_party_outcome(
         record=record, outcome=payload.outcome, on_date=payload.on_date, user=request.user
     )
-    return 200, record_row(record)
+    return Status(200, record_row(record))
