@@ -3,6 +3,7 @@ Swagger UI at ``/api/v1/docs`` (served from our own static files: the CSP allows
 
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
@@ -31,7 +32,7 @@ class Renderer(JSONRenderer):
 
 def _docs_decorator(view):
     # Swagger UI sets inline styles; the page holds no data and no inline script.
-    return login_not_required(csp_update({"style-src": ["'unsafe-inline'"]})(view))
+    return login_not_required(require_safe(csp_update({"style-src": ["'unsafe-inline'"]})(view)))
 
 
 api = NinjaAPI(
