@@ -53,4 +53,14 @@ def test_no_endpoint_fails_or_breaks_its_schema(demo, officer_a, settings_rate):
 
 @pytest.fixture
 def settings_rate(settings):
+    """No throttling, and requests that keep the test's database connection (as Django's test
+    client does: a WSGI request would otherwise close it at its end, on PostgreSQL)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     settings.API_RATE_PER_MINUTE = 100_000
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
