@@ -218,3 +218,48 @@ def object_history(request, app_label, model, pk):
             "title": entries[0].object_repr,
         },
     )
+
+
+# The signed-in user's own account: its API tokens (api.services) -------------------------------
+
+
+def my_account(request):
+    """Who I am, and my API tokens: create one (shown once), revoke one."""
+    from api.models import ApiToken
+    from api.services import TokenError, create_token
+
+    new_token = None
+    error = None
+    if request.method == "POST":
+        days = (request.POST.get("expires_days") or "").strip()
+        try:
+            expires = int(days) if days else None
+        except ValueError:
+            expires = 0  # refused by the service with its own message
+        try:
+            _token, new_token = create_token(
+                owner=request.user,
+                name=request.POST.get("name", ""),
+                expires_days=expires,
+                user=request.user,
+            )
+        except TokenError as exc:
+            error = str(exc)
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request,
+        "accounts/my_account.html",
+        {"tokens": tokens, "new_token": new_token, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def api_token_revoke(request, pk):
+    from api.models import ApiToken
+    from api.services import revoke_token
+
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    revoke_token(token=token, user=request.user)
+    messages.success(request, _("Đã thu hồi mã API “%(n)s”.") % {"n": token.name})
+    return redirect("accounts:my_account")

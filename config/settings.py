@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "enterprises",
     "reports",
     "home",
+    "api",
+    "ninja",  # its templates and static files (Swagger UI), served locally
 ]
 
 MIDDLEWARE = [
@@ -228,6 +230,10 @@ EMAIL_HOST_USER = envsecret("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envsecret("DEFAULT_FROM_EMAIL", default="phattriendoanvien@localhost")
+
+# JSON API (api/): requests per token per minute; beyond it, 429.
+API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 120)
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Business rule, stated once: an enterprise counts as "large" from this many workers (≥, the
 # plan's text "từ 25 lao động trở lên"; the table header's "trên 25" is read the same way).

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.api import urls as api_urls
 from core import views as core_views
 from home import views as home_views
 
@@ -14,5 +15,6 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("reports/", include("reports.urls")),
     path("units/", include("organisation.urls")),
+    path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]

@@ -41,6 +41,12 @@ class UnitAObjects:
             user=SYSTEM,
         )
 
+    @cached_property
+    def grassroots_b(self) -> Unit:
+        """A grassroots union under unit B (a transfer's destination)."""
+        below = UnitPath.objects.filter(ancestor=self.unit_b, depth__gt=0).values("descendant_id")
+        return Unit.objects.filter(id__in=below, kind=UnitKind.GRASSROOTS).order_by("id").first()
+
     # accounts -------------------------------------------------------------------------------
     @cached_property
     def grassroots_officer(self):
@@ -51,6 +57,13 @@ class UnitAObjects:
             unit=self.grassroots_a,
             validate=False,
         )
+
+    @cached_property
+    def api_token(self):
+        """An API token of the grassroots officer below A (api.services)."""
+        from api.services import create_token
+
+        return create_token(owner=self.grassroots_officer, name="Ma trận", user=SYSTEM)[0]
 
     # plans ----------------------------------------------------------------------------------
     @cached_property

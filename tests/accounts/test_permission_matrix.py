@@ -18,6 +18,7 @@ import datetime
 import importlib
 import inspect
 import io
+import json
 import os
 import re
 from collections.abc import Callable
@@ -81,6 +82,15 @@ class Url:
     note: str = ""
 
 
+API_PERSON = {
+    "full_name": "Lò Văn Api",
+    "date_of_birth": "1991-03-02",
+    "gender": "male",
+    "cccd": "012345670009",
+    "admitted_on": "2024-07-12",
+}
+
+
 def plan_period(o):
     return [o.plan.pk, o.period.code]
 
@@ -109,6 +119,10 @@ MATRIX: dict[str, Url] = {
     ),
     "accounts:user_reset_password": Url(
         args=lambda o: [o.grassroots_officer.pk], get=ACCOUNT_MANAGERS_OF_A, post=ACCOUNT_MANAGERS_OF_A
+    ),
+    "accounts:my_account": Url(get=SIGNED_IN, post=SIGNED_IN, note="one's own API tokens; POST creates one"),
+    "accounts:api_token_revoke": Url(
+        args=lambda o: [o.api_token.pk], get=NOBODY, post={GRASS}, note="only the token's owner"
     ),
     "accounts:audit_log": Url(get=AUDIT_OF_A | {OFF_B}, post=NOBODY, note="officers see only their subtree's rows"),
     "accounts:personal_data_log": Url(get=ONLY_ADMIN, post=NOBODY, note="processing log (Decree 13/2023)"),
@@ -225,6 +239,48 @@ MATRIX: dict[str, Url] = {
         args=lambda o: [*report_a(o), "reopen"], get=NOBODY, post=ONLY_ADMIN,
         data=lambda o: {"reason": "Kiểm tra ma trận quyền"}, effect=lambda o: o.report_status(),
         note="reopening an accepted report is the province's",
+    ),
+    # api (JSON, /api/v1/): requests carry the role's API token (Bearer), not a session ----------
+    "api:openapi-json": Url(get=EVERYONE, post=NOBODY, note="the schema holds no data"),
+    "api:openapi-view": Url(get=EVERYONE, post=NOBODY, note="Swagger UI, no data"),
+    "api:api-root": Url(get=NOBODY, post=NOBODY, note="404: the docs are at /api/v1/docs"),
+    "api:units": Url(get=SIGNED_IN, post=NOBODY, note="rows filtered to the subtree"),
+    "api:unit_changes": Url(get=SIGNED_IN, post=NOBODY),
+    "api:unit": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_READERS, post=NOBODY),
+    "api:plans": Url(get=SIGNED_IN, post=NOBODY),
+    "api:plan": Url(args=lambda o: [o.plan.pk], get=SIGNED_IN, post=NOBODY),
+    "api:targets": Url(args=plan_period, get=SIGNED_IN, post=NOBODY, note="rows filtered"),
+    "api:figures": Url(args=plan_period, get=SIGNED_IN, post=NOBODY, note="the dashboard's rows"),
+    "api:records": Url(get=SIGNED_IN, post=NOBODY, note="rows filtered to the subtree"),
+    "api:admissions": Url(
+        get=NOBODY, post=A_WRITERS,
+        data=lambda o: {"union_id": o.grassroots_a.pk, "members": [API_PERSON]},
+    ),
+    "api:departures": Url(
+        get=NOBODY, post=A_WRITERS,
+        data=lambda o: {"member_id": o.member_a.pk, "on_date": "2024-07-25", "reason": "retired"},
+    ),
+    "api:transfers": Url(
+        get=NOBODY, post=A_WRITERS,
+        data=lambda o: {"member_id": o.member_a.pk, "to_union_id": o.grassroots_b.pk,
+                        "on_date": "2024-07-25"},
+    ),
+    "api:party_introductions": Url(
+        get=NOBODY, post=A_WRITERS, data=lambda o: {"member_id": o.member_a.pk, "on_date": "2024-07-25"},
+    ),
+    "api:party_outcome": Url(
+        args=lambda o: [o.party_record_a.pk], get=NOBODY, post=A_WRITERS,
+        data=lambda o: {"outcome": "admitted", "on_date": "2024-08-01"},
+    ),
+    "api:members": Url(get=SIGNED_IN, post=NOBODY, note="rows filtered, personal data masked"),
+    "api:member": Url(args=lambda o: [o.member_a.pk], get=A_READERS, post=NOBODY),
+    "api:enterprises": Url(get=SIGNED_IN, post=NOBODY),
+    "api:enterprise": Url(args=lambda o: [o.enterprise_a.pk], get=UNIT_A_READERS, post=NOBODY),
+    "api:founding_cases": Url(get=SIGNED_IN, post=NOBODY),
+    "api:reports": Url(get=SIGNED_IN, post=NOBODY, note="rows filtered to the plan units seen"),
+    "api:report": Url(args=report_a, get=UNIT_A_READERS, post=NOBODY),
+    "api:report_submit": Url(
+        args=report_a, get=NOBODY, post=UNIT_A_WRITERS, data=lambda o: {"results": "Ma trận"},
     ),
 }
 
@@ -353,9 +409,34 @@ def matrix_users(admin_user, viewer_user, officer_a, officer_b, unit_a, unit_b):
     return users, objects
 
 
+def _api_tokens(users) -> dict:
+    """One API token per signed-in role, for the api: URLs (made outside the rolled-back
+    requests), with the cache's request counts cleared so the matrix is never throttled."""
+    from django.core.cache import cache
+
+    from api.services import create_token
+
+    cache.clear()
+    return {
+        role: create_token(owner=user, user=SYSTEM_ACTOR)[1]
+        for role, user in users.items()
+        if user is not None
+    }
+
+
+def _request(client, method, path, data, token):
+    if token is None:  # a page: form data, session cookie
+        return client.post(path, data) if method == "post" else client.get(path)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if method == "post":
+        return client.post(path, json.dumps(data), content_type="application/json", headers=headers)
+    return client.get(path, headers=headers)
+
+
 def run_matrix(users, objects, keys):
     routes = all_patterns()
     failures, observed, checks, skipped = [], {}, 0, []
+    tokens = _api_tokens(users) if any(k.startswith("api:") for k in keys) else {}
     for key in keys:
         url = entry_for(key)
         path = build_path(key, routes[key], url, objects)
@@ -365,18 +446,16 @@ def run_matrix(users, objects, keys):
         for role in ROLES:
             for method, allowed in (("get", url.get), ("post", url.post)):
                 client = Client()
-                if users[role] is not None:
+                is_api = key.startswith("api:")
+                if users[role] is not None and not is_api:
                     client.force_login(
                         users[role], backend="django.contrib.auth.backends.ModelBackend"
                     )
                 data = url.data(objects) if url.data else {}
+                token = tokens.get(role, "") if is_api else None
                 with transaction.atomic():
                     try:
-                        response = (
-                            getattr(client, method)(path, data)
-                            if method == "post"
-                            else client.get(path)
-                        )
+                        response = _request(client, method, path, data, token)
                         got = outcome(response)
                     except Exception as exc:  # noqa: BLE001 - a server error is a finding
                         got = f"error {type(exc).__name__}: {exc}"
@@ -406,6 +485,7 @@ GROUPS = {
     "reports": lambda k: k.startswith("reports:"),
     "organisation": lambda k: k.startswith("organisation:"),
     "admin": lambda k: k.startswith("admin"),
+    "api": lambda k: k.startswith("api:"),
 }
 
 
@@ -453,6 +533,7 @@ SERVICE_MODULES = [
     "progress.services",
     "enterprises.services",
     "reports.services",
+    "api.services",
 ]
 # Public functions taking user= that are not entry points: the caller already checked.
 NOT_ENTRY_POINTS = {
@@ -868,6 +949,15 @@ SERVICES = {
         ONLY_ADMIN,
         lambda o, u: _svc("reports", "reopen_report")(report=o.report_a, user=u, reason="x"),
     ),
+    # api: a user manages its own tokens; a province administrator anyone's
+    "api.services.create_token": (
+        frozenset({ADMIN, GRASS}),
+        lambda o, u: _svc("api", "create_token")(owner=o.grassroots_officer, user=u),
+    ),
+    "api.services.revoke_token": (
+        frozenset({ADMIN, GRASS}),
+        lambda o, u: _svc("api", "revoke_token")(token=o.api_token, user=u),
+    ),
     "reports.services.save_deadline": (
         ONLY_ADMIN,
         lambda o, u: _svc("reports", "save_deadline")(plan=o.plan, deadline=o.deadline, user=u),
@@ -926,6 +1016,7 @@ def test_write_services_check_permissions_themselves(matrix_users):
         "case_a",
         "enterprise_a",
         "deadline",
+        "api_token",
     ):
         getattr(objects, name)
     failures = []

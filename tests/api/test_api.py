@@ -1,0 +1,408 @@
+"""The JSON API (issue 16): tokens, scoping like the pages, the dashboard's numbers, writes
+through the services, JSON errors in Vietnamese."""
+
+import datetime
+import hashlib
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from api.models import ApiToken
+from api.services import create_token, revoke_token
+from organisation.models import Unit, UnitKind, UnitPath
+from plans.demo import PEAK_CODE
+from plans.models import Period
+from progress import dashboard as boards
+from progress.models import Member, Record
+from tests.accounts.matrix_objects import UnitAObjects
+from tests.actors import SYSTEM
+from tests.api.conftest import token_for
+
+D = datetime.date
+API = "/api/v1"
+
+
+def person(cccd="012345600001", **extra):
+    return {
+        "full_name": "Lò Thị Api",
+        "date_of_birth": "1995-04-03",
+        "gender": "female",
+        "ethnicity": "Thái",
+        "cccd": cccd,
+        "job": "Công nhân",
+        "admitted_on": "2024-07-15",
+        **extra,
+    }
+
+
+@pytest.fixture
+def objects(unit_a, unit_b, admin_user):
+    return UnitAObjects(unit_a, unit_b, admin_user)
+
+
+@pytest.fixture
+def period(demo):
+    return Period.objects.select_related("plan").get(code=PEAK_CODE)
+
+
+def grassroots_of(unit):
+    below = UnitPath.objects.filter(ancestor=unit, depth__gt=0).values("descendant_id")
+    return (
+        Unit.objects.filter(id__in=below, kind__in=UnitKind.grassroots_level())
+        .order_by("id")
+        .first()
+    )
+
+
+def subtree_ids(unit):
+    return set(UnitPath.objects.filter(ancestor=unit).values_list("descendant_id", flat=True))
+
+
+# Auth ----------------------------------------------------------------------------------------
+
+
+def test_without_a_token_every_endpoint_answers_401_in_json(demo):
+    for path in ("/units", "/plans", "/records", "/members", "/enterprises", "/reports"):
+        response = Client().get(API + path)
+        assert response.status_code == 401, path
+        assert "Bearer" in response.json()["detail"]
+        assert response["WWW-Authenticate"] == "Bearer"
+    # a session is not an API sign-in either
+    response = Client().post(API + "/records/admissions", {}, content_type="application/json")
+    assert response.status_code == 401
+
+
+def test_a_wrong_revoked_or_expired_token_or_a_locked_account_is_refused(officer_a):
+    good = token_for(officer_a)
+    assert (
+        Client(headers={"Authorization": f"Bearer {good}"}).get(API + "/plans").status_code == 200
+    )
+    assert (
+        Client(headers={"Authorization": f"Bearer {good}x"}).get(API + "/plans").status_code == 401
+    )
+    assert Client(headers={"Authorization": good}).get(API + "/plans").status_code == 401
+
+    token, raw = create_token(owner=officer_a, user=SYSTEM)
+    revoke_token(token=token, user=officer_a)
+    assert Client(headers={"Authorization": f"Bearer {raw}"}).get(API + "/plans").status_code == 401
+
+    token, raw = create_token(owner=officer_a, expires_days=1, user=SYSTEM)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
+    assert Client(headers={"Authorization": f"Bearer {raw}"}).get(API + "/plans").status_code == 401
+
+    officer_a.is_active = False
+    officer_a.save()
+    assert (
+        Client(headers={"Authorization": f"Bearer {good}"}).get(API + "/plans").status_code == 401
+    )
+
+
+def test_only_the_hash_is_stored_and_last_use_is_recorded(officer_a):
+    token, raw = create_token(owner=officer_a, name="BI", user=SYSTEM)
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert stored.key_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw not in {stored.name, stored.hint, stored.key_hash} and raw.startswith(stored.hint)
+    assert stored.last_used_at is None
+    Client(headers={"Authorization": f"Bearer {raw}"}).get(API + "/plans")
+    stored.refresh_from_db()
+    assert stored.last_used_at is not None
+
+
+def test_throttled_per_token_with_a_vietnamese_429(officer_a, settings):
+    settings.API_RATE_PER_MINUTE = 3
+    one = Client(headers={"Authorization": f"Bearer {token_for(officer_a)}"})
+    other = Client(headers={"Authorization": f"Bearer {token_for(officer_a)}"})
+    codes = [one.get(API + "/plans").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    response = one.get(API + "/plans")
+    assert response.status_code == 429 and "Quá nhiều yêu cầu" in response.json()["detail"]
+    assert int(response["Retry-After"]) >= 1
+    assert other.get(API + "/plans").status_code == 200  # per token
+
+
+def test_create_api_token_prints_the_token_once(officer_a, capsys):
+    call_command("create_api_token", officer_a.username, "--expires", "30")
+    raw = capsys.readouterr().out.strip()
+    token = ApiToken.objects.get(key_hash=hashlib.sha256(raw.encode()).hexdigest())
+    assert token.user == officer_a
+    assert 29 <= (token.expires_at - timezone.now()).days <= 30
+    assert Client(headers={"Authorization": f"Bearer {raw}"}).get(API + "/plans").status_code == 200
+
+
+def test_the_account_page_lists_and_revokes_ones_own_tokens(client_for, officer_a, officer_b):
+    token, raw = create_token(owner=officer_a, name="Kịch bản Zalo", user=SYSTEM)
+    other, _raw = create_token(owner=officer_b, user=SYSTEM)
+    client = client_for(officer_a)
+    page = client.get("/accounts/me/")
+    assert page.status_code == 200
+    assert "Kịch bản Zalo" in page.content.decode() and raw not in page.content.decode()
+    assert client.post(f"/accounts/me/api-tokens/{other.pk}/revoke/").status_code == 404
+    assert client.post(f"/accounts/me/api-tokens/{token.pk}/revoke/").status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    created = client.post("/accounts/me/", {"name": "Mới", "expires_days": "7"})
+    assert created.status_code == 200
+    assert ApiToken.objects.filter(user=officer_a, name="Mới").count() == 1
+    assert client.post("/accounts/me/", {"expires_days": "0"}).status_code == 400
+
+
+# Scoping -------------------------------------------------------------------------------------
+
+
+def test_a_unit_officer_reads_only_its_subtree(api_client, officer_a, unit_a, objects):
+    objects.member_a  # noqa: B018
+    mine = subtree_ids(unit_a)
+    client = api_client(officer_a)
+    units = client.get(API + "/units", {"on": "2024-07-31", "limit": 500}).json()
+    assert units["count"] >= 2 and {u["id"] for u in units["items"]} <= mine
+    records = client.get(API + "/records", {"limit": 500}).json()
+    assert records["count"] > 0 and {r["union_id"] for r in records["items"]} <= mine
+    members = client.get(API + "/members", {"limit": 500}).json()
+    assert members["count"] > 0 and {m["union_id"] for m in members["items"]} <= mine
+    enterprises = client.get(API + "/enterprises").json()
+    assert {e["unit_id"] for e in enterprises["items"]} <= mine
+    other = next(u for u in Unit.objects.exclude(id__in=mine).order_by("id"))
+    assert client.get(f"{API}/units/{other.pk}").status_code == 404
+    outside = Member.objects.exclude(union_id__in=mine).first()
+    assert client.get(f"{API}/members/{outside.pk}").status_code == 404
+    assert client.get(f"{API}/members/{objects.member_a.pk}").status_code == 200
+
+
+def test_personal_data_masked_by_the_pages_rule(api_client, officer_a, viewer_user, objects):
+    member = objects.member_a
+    own = api_client(officer_a).get(f"{API}/members/{member.pk}").json()
+    assert own["cccd"] == member.cccd and own["date_of_birth"] == "1990-05-17"
+    assert own["masked"] is False
+    seen = api_client(viewer_user).get(f"{API}/members/{member.pk}").json()
+    assert seen["cccd"] == "••••••••8901" and seen["date_of_birth"] == "••/••/1990"
+    assert seen["ethnicity"] == "•••" and seen["masked"] is True
+
+
+def test_an_officer_cannot_admit_to_another_districts_union(api_client, officer_a, unit_b):
+    union_b = grassroots_of(unit_b)
+    before = Member.objects.count()
+    response = api_client(officer_a).post(
+        API + "/records/admissions",
+        {"union_id": union_b.pk, "members": [person()]},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Bạn không có quyền thực hiện thao tác này."
+    assert Member.objects.count() == before
+
+
+def test_a_viewer_writes_nothing(api_client, viewer_user, objects):
+    response = api_client(viewer_user).post(
+        API + "/records/departures",
+        {"member_id": objects.member_a.pk, "on_date": "2024-07-25", "reason": "retired"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    objects.member_a.refresh_from_db()
+    assert objects.member_a.left_on is None
+
+
+# Figures -------------------------------------------------------------------------------------
+
+
+def _cells(data):
+    return {
+        (row["unit_id"], cell["indicator_id"]): (cell["target"], cell["achieved"], cell["percent"])
+        for row in data["rows"]
+        for cell in row["cells"]
+    }
+
+
+def _board_cells(board):
+    rows = [*board.rows, *([board.province] if board.province else [])]
+    return {
+        (row.unit.pk, c.indicator.pk): (c.target, c.achieved, c.percent)
+        for row in rows
+        for c in row.cells
+    }
+
+
+def test_figures_equal_the_dashboard(api_client, admin_user, officer_a, period, unit_a):
+    url = f"{API}/plans/{period.plan_id}/periods/{period.code}/figures"
+    province = api_client(admin_user).get(url).json()
+    assert _cells(province) == _board_cells(boards.build(period, visible_unit_ids=None))
+    own = api_client(officer_a).get(url).json()
+    assert {r["unit_id"] for r in own["rows"]} == {unit_a.pk}
+    assert _cells(own) == _board_cells(boards.build(period, visible_unit_ids={unit_a.pk}))
+    drill = api_client(officer_a).get(url, {"under": unit_a.pk}).json()
+    built = boards.build(period, visible_unit_ids=subtree_ids(unit_a), parent=unit_a)
+    assert _cells(drill) == _board_cells(built)
+
+
+def test_an_admission_through_the_api_moves_the_figure_by_its_count(
+    api_client, officer_a, period, unit_a
+):
+    client = api_client(officer_a)
+    url = f"{API}/plans/{period.plan_id}/periods/{period.code}/figures"
+    first = client.get(url)
+    etag = first["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    indicator = next(
+        i
+        for i in first.json()["indicators"]
+        if i["measure"] == "net_members" and not i["sectors"] and i["parent_id"] is None
+    )
+    before = _cells(first.json())[unit_a.pk, indicator["id"]][1]
+    union = grassroots_of(unit_a)
+    response = client.post(
+        API + "/records/admissions",
+        {"union_id": union.pk, "members": [person("012345600011"), person("012345600012")]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["admitted"] == 2 and body["members"][0]["cccd"] == "012345600011"
+    assert Record.objects.filter(member_id=body["members"][0]["id"], kind="admitted").exists()
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again["ETag"] != etag
+    assert _cells(again.json())[unit_a.pk, indicator["id"]][1] == before + 2
+
+
+# Writes and errors ---------------------------------------------------------------------------
+
+
+def test_bad_rows_get_one_vietnamese_message_per_field_and_nothing_is_written(
+    api_client, officer_a, unit_a
+):
+    union = grassroots_of(unit_a)
+    before = Member.objects.count()
+    response = api_client(officer_a).post(
+        API + "/records/admissions",
+        {
+            "union_id": union.pk,
+            "members": [person("012345600021"), person("12ab", gender="x")],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    fields = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert "không phải số CCCD 12 chữ số" in fields["members.1.cccd"]
+    assert "Nam/Nữ" in fields["members.1.gender"]
+    assert Member.objects.count() == before
+
+
+def test_malformed_input_is_a_400_never_a_500(api_client, officer_a, period):
+    client = api_client(officer_a)
+    cases = [
+        ("post", "/records/admissions", {"union_id": "x", "members": []}),
+        ("post", "/records/departures", {"member_id": 2**70, "on_date": "31/07/2024"}),
+        ("post", "/records/transfers", "not json"),
+        ("get", "/records", {"date_from": "hôm qua"}),
+        ("get", "/units", {"on": "0001-01-01"}),
+        ("get", "/members", {"q": "a\x00b"}),
+        ("get", "/records", {"limit": 10**6}),
+    ]
+    for method, path, data in cases:
+        if method == "post":
+            response = client.post(API + path, data, content_type="application/json")
+        else:
+            response = client.get(API + path, data)
+        assert response.status_code == 400, (path, response.content)
+        body = response.json()
+        assert body["detail"] and all(e["message"] for e in body.get("errors", []))
+    missing = client.post(API + "/records/departures", {}, content_type="application/json")
+    assert {e["field"] for e in missing.json()["errors"]} == {"member_id", "on_date", "reason"}
+    assert missing.json()["errors"][0]["message"] == "Thiếu trường này."
+
+
+def test_a_service_refusal_is_a_400_with_its_message(api_client, officer_a, objects):
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    response = api_client(officer_a).post(
+        API + "/records/departures",
+        {"member_id": objects.member_a.pk, "on_date": future, "reason": "retired"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "ở tương lai" in response.json()["detail"]
+
+
+def test_departure_transfer_and_party_introduction_go_through_the_services(
+    api_client, officer_a, objects, unit_a
+):
+    client = api_client(officer_a)
+    member = objects.member_a
+    intro = client.post(
+        API + "/records/party-introductions",
+        {"member_id": member.pk, "on_date": "2024-07-20"},
+        content_type="application/json",
+    )
+    assert intro.status_code == 201 and intro.json()["party_outcome"] == "pending"
+    outcome = client.post(
+        f"{API}/records/{intro.json()['id']}/party-outcome",
+        {"outcome": "admitted", "on_date": "2024-08-20"},
+        content_type="application/json",
+    )
+    assert outcome.status_code == 200 and outcome.json()["party_outcome"] == "admitted"
+    other = (
+        Unit.objects.filter(id__in=subtree_ids(unit_a), kind=UnitKind.GRASSROOTS)
+        .exclude(pk=member.union_id)
+        .order_by("id")
+        .first()
+    )
+    moved = client.post(
+        API + "/records/transfers",
+        {"member_id": member.pk, "to_union_id": other.pk, "on_date": "2024-07-25"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 201, moved.content
+    assert moved.json()["transfer_in"]["union_id"] == other.pk
+    left = client.post(
+        API + "/records/departures",
+        {"member_id": member.pk, "on_date": "2024-07-28", "reason": "retired"},
+        content_type="application/json",
+    )
+    assert left.status_code == 201
+    member.refresh_from_db()
+    assert member.left_on == D(2024, 7, 28) and member.union == other
+    assert Record.objects.get(pk=left.json()["id"]).entered_by == officer_a
+
+
+def test_report_submit_saves_and_submits_in_one_transaction(api_client, officer_a, objects):
+    from reports.models import Report, ReportingDeadline
+
+    unit = objects.unit_a
+    deadline = (
+        ReportingDeadline.objects.filter(plan=objects.plan)
+        .exclude(reports__unit=unit)
+        .order_by("id")
+        .first()
+    )
+    client = api_client(officer_a)
+    url = f"{API}/reports/{deadline.pk}/{unit.pk}/submit"
+    refused = client.post(url, {"difficulties": "Địa bàn rộng"}, content_type="application/json")
+    assert refused.status_code == 400 and "Kết quả đạt được" in refused.json()["detail"]
+    assert not Report.objects.filter(deadline=deadline, unit=unit, difficulties__gt="").exists()
+    done = client.post(url, {"results": "Kết nạp 12 đoàn viên."}, content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "submitted" and done.json()["figures"]["rows"]
+    listed = client.get(API + "/reports", {"deadline": deadline.pk}).json()
+    assert [r["status"] for r in listed["items"]] == ["submitted"]
+    assert (
+        api_client(objects.admin).post(url, {}, content_type="application/json").status_code == 400
+    )
+
+
+def test_the_schema_documents_every_endpoint(demo):
+    schema = Client().get(API + "/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    paths = set(schema["paths"])
+    assert {
+        "/api/v1/units",
+        "/api/v1/units/{unit_id}",
+        "/api/v1/units/changes",
+        "/api/v1/plans/{plan_id}/periods/{period}/figures",
+        "/api/v1/records/admissions",
+        "/api/v1/members",
+        "/api/v1/enterprises",
+        "/api/v1/reports/{deadline_id}/{unit_id}/submit",
+    } <= paths
+    assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
+    docs = Client().get(API + "/docs")
+    assert docs.status_code == 200 and b"swagger-ui" in docs.content
