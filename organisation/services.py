@@ -240,6 +240,49 @@ def set_baseline(
 
 
 @transaction.atomic
+def set_baselines(*, rows: list[tuple[Unit, int | None, int | None, str]], on_date, user) -> int:
+    """set_baseline for many units on one date (the unit import): the new ones written in bulk
+    with their history; rows are (unit, members, workers, source). Returns how many changed."""
+    from simple_history.utils import bulk_create_with_history
+
+    from accounts import audit
+
+    require(can_manage_structure(user))
+    existing = {
+        b.unit_id: b
+        for b in Baseline.objects.filter(unit__in=[r[0] for r in rows], on_date=on_date)
+    }
+    new, changed = [], 0
+    for unit, members, workers, source in rows:
+        if unit.pk in existing:
+            changed += (
+                set_baseline(
+                    unit=unit,
+                    on_date=on_date,
+                    members=members,
+                    workers=workers,
+                    source=source,
+                    user=user,
+                )
+                is not None
+            )
+        else:
+            new.append(
+                Baseline(
+                    unit=unit, on_date=on_date, members=members, workers=workers, source=source
+                )
+            )
+    bulk_create_with_history(
+        new,
+        Baseline,
+        batch_size=2000,
+        default_user=recorded_user(user),
+        default_change_reason=audit.reason_for(user),
+    )
+    return changed + len(new)
+
+
+@transaction.atomic
 def set_sector(*, unit: Unit, sector: str, effective_from: datetime.date, user) -> int:
     """The unit's sector from effective_from on; returns the rows other apps re-stamped."""
     require(can_manage_structure(user))

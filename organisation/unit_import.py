@@ -25,8 +25,7 @@ from accounts.permissions import can_manage_structure, require
 from core.spreadsheet import Column, Problem, SpreadsheetError, open_workbook, read_table
 from core.text import clean, name_key
 from organisation import services
-from organisation.models import Sector, Unit, UnitKind
-from organisation.selectors import parent_of
+from organisation.models import Baseline, Sector, Unit, UnitKind, UnitPath
 
 MAX_ROWS = 200_000
 NATIONAL = {"tong lien doan lao dong viet nam", "tld", "tldld viet nam", "tldldvn"}
@@ -318,6 +317,19 @@ class _Known:
         for unit in Unit.objects.order_by("-founded_on"):
             self.by_key.setdefault(unit.name_key, []).append(unit)
 
+    def on_date(self, on_date: datetime.date) -> None:
+        """Each known unit's parent and baseline on the date, one query each (call once the
+        new units' paths exist)."""
+        self.parents = dict(
+            UnitPath.objects.filter(
+                depth=1, valid_from__lte=on_date, valid_to__gte=on_date
+            ).values_list("descendant_id", "ancestor_id")
+        )
+        self.baselines = {
+            b.unit_id: (b.members, b.workers) for b in Baseline.objects.filter(on_date=on_date)
+        }
+        self.pending_baselines: list[tuple[Unit, int | None, int | None, str]] = []
+
     def add(self, unit: Unit) -> None:
         self.by_key.setdefault(unit.name_key, []).insert(0, unit)
         self.by_key[unit.name_key].sort(key=lambda u: u.founded_on, reverse=True)
@@ -353,11 +365,16 @@ def import_units(
             created = _create_all(ordered, sheet, on_date, user, result, problems, known)
         # Moves too rebuild the paths once for all; a cycle that only the file and the
         # database together make (each alone is checked) shows in that rebuild.
+        known.on_date(on_date)
         try:
             with services.paths_deferred():
                 for line in ordered:
-                    if line.row not in created:
+                    if line.row in created:
+                        _baseline(line, on_date, user, result, known)
+                    else:
                         _apply(line, sheet, on_date, user, result, problems, known)
+                if known.pending_baselines:
+                    services.set_baselines(rows=known.pending_baselines, on_date=on_date, user=user)
         except services.HierarchyCycle as exc:
             unit = Unit.objects.filter(pk=exc.unit_id).first()
             problems.append(
@@ -460,7 +477,6 @@ def _create_all(ordered, sheet, on_date, user, result, problems, known: _Known) 
     for line in ordered:
         if name_key(line.name) in specs and line.row in handled:
             result.created.append(line.name)
-            _baseline(line, on_date, user, result, known)
     return handled
 
 
@@ -487,8 +503,8 @@ def _apply(line: Line, sheet, on_date, user, result, problems, known: _Known) ->
         )
         return
     changed = False
-    current = parent_of(unit, on_date)
-    if parent is not None and (current is None or current.pk != parent.pk):
+    current = known.parents.get(unit.pk)
+    if parent is not None and current != parent.pk:
         try:
             with transaction.atomic():
                 services.move_unit_checked(unit=unit, new_parent=parent, on_date=on_date, user=user)
@@ -521,20 +537,21 @@ def _apply(line: Line, sheet, on_date, user, result, problems, known: _Known) ->
 
 
 def _baseline(line: Line, on_date, user, result: UnitImportResult, known: _Known) -> bool:
-    """ "Số đoàn viên" / "Số lao động" become the unit's stock on the date."""
+    """ "Số đoàn viên" / "Số lao động" become the unit's stock on the date (written together at
+    the end of the pass, ``services.set_baselines``); True when it changes."""
     if line.members is None and line.workers is None:
         return False
     unit = known.find(line.name, on_date)
-    saved = services.set_baseline(
-        unit=unit,
-        on_date=on_date,
-        members=line.members,
-        workers=line.workers,
-        source=_("danh sách đơn vị, dòng %(r)s") % {"r": line.row},
-        user=user,
+    before = known.baselines.get(unit.pk, (None, None))
+    after = tuple(
+        new if new is not None else old
+        for new, old in zip((line.members, line.workers), before, strict=True)
     )
-    if saved is None:
+    if unit.pk in known.baselines and after == before:
         return False
+    source = _("danh sách đơn vị, dòng %(r)s") % {"r": line.row}
+    known.pending_baselines.append((unit, line.members, line.workers, source))
+    known.baselines[unit.pk] = after
     result.baselines.append(line.name)
     return True
 

@@ -25,10 +25,28 @@ def _current_members(unit: Unit, on_date: datetime.date):
     return Member.objects.filter(union=unit, admitted_on__lte=on_date, left_on__isnull=True)
 
 
+def _records_after(unit: Unit, on_date: datetime.date) -> list[str]:
+    """A union cannot end on a date it has records after (they would count nowhere)."""
+    later = Record.objects.filter(union=unit, date__gt=on_date).order_by("date").first()
+    if later is None:
+        return []
+    return [
+        _("“%(unit)s” có bản ghi ngày %(d)s, sau ngày kết thúc %(end)s.")
+        % {
+            "unit": unit.name,
+            "d": later.date.strftime("%d/%m/%Y"),
+            "end": on_date.strftime("%d/%m/%Y"),
+        }
+    ]
+
+
 def dissolve_veto(sender, unit: Unit, on_date: datetime.date, **kwargs) -> list[str]:
     """organisation.services.dissolve_vetoes' receiver: a CĐCS with members cannot just end."""
     if unit.kind not in GRASSROOTS:
         return []
+    later = _records_after(unit, on_date)
+    if later:
+        return later
     # Its members by the register or by its stock (baseline and counted records), whichever
     # says more: a union that reported totals only has members too.
     count = max(_current_members(unit, on_date).count(), union_size(unit, on_date))
@@ -52,6 +70,9 @@ def merged(sender, sources, target: Unit, on_date: datetime.date, user, **kwargs
     for source in sources:
         if source.kind not in GRASSROOTS:
             continue  # an upper-level union's CĐCS moved with it; their members go with them
+        later = _records_after(source, on_date)
+        if later:
+            raise ValidationError(later)
         members = list(_current_members(source, on_date))
         stock = union_size(source, on_date)
         if (members or stock) and target.kind not in GRASSROOTS:

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from hypothesis import given
+from hypothesis import given, note
 from hypothesis import strategies as st
 
 from organisation import services as org
@@ -107,6 +107,7 @@ def test_reorganisations_keep_the_past_and_the_sums(shape, happenings, reorganis
                 try:
                     with transaction.atomic():
                         _step(*step, province, uppers, unions)
+                    note(f"done: {step}")
                 except ValidationError:
                     pass  # refused as a whole (e.g. a CĐCS with members cannot just end)
             everyone = list(Unit.objects.all())

@@ -1,0 +1,250 @@
+"""Load test: N signed-in officers against a real server on loopback (issue 12 item 5).
+
+Each virtual officer signs in as a unit officer of one district, then loops for --seconds:
+mostly dashboard reads (the year and the peak month, their records drill-down), and every
+--write-every-th request an admission batch ("Nhập theo số lượng") for one of its CĐCS. The
+server is gunicorn with the project's settings (as `make run` starts it), on its OWN database:
+
+    DATABASE_URL=sqlite:////tmp/load.sqlite3 .venv/bin/python bench/load_test.py --users 50
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/load .venv/bin/python bench/load_test.py \
+        --users 200 --seconds 60
+
+--import-rows N runs an N-row member import (import_members) in a separate process while the
+officers work, to see that a long import never turns their pages into errors.
+
+Printed: requests/s, median / p95 / max latency for reads and for writes, errors by kind
+(HTTP status, "database is locked" in a body, connection errors). Exit code 1 on any error.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PASSWORD = "Tai-Thu-2024!"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def setup_django():
+    url = os.environ.get("DATABASE_URL", "")
+    if not url or ("db.sqlite3" in url and str(ROOT) in url):
+        sys.exit("Set DATABASE_URL to the load test's own database (never the demo db.sqlite3).")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def prepare(users: int) -> dict:
+    """Demo data (2024 only), one account per virtual officer, the URLs they use."""
+    from django.core.management import call_command
+
+    from accounts.models import Role, User
+    from organisation.models import Unit, UnitKind, UnitPath
+    from plans.models import Plan
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", "--only-2024", verbosity=0)
+    districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk"))
+    plan = Plan.objects.get(year=2024)
+    accounts = []
+    for n in range(users):
+        district = districts[n % len(districts)]
+        username = f"tai.{n:03d}"
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.role, user.unit = Role.UNIT_OFFICER, district
+        user.set_password(PASSWORD)
+        user.save()
+        below = UnitPath.objects.filter(ancestor=district, depth__gt=0).values("descendant_id")
+        union = Unit.objects.filter(id__in=below, kind=UnitKind.GRASSROOTS).order_by("pk").first()
+        accounts.append((username, union.pk))
+    periods = [p.code for p in plan.periods.all()]
+    return {"plan": plan.pk, "periods": periods, "accounts": accounts}
+
+
+class Officer(threading.Thread):
+    def __init__(self, base, username, union_id, setup, args, stats, stop):
+        super().__init__(daemon=True)
+        self.base, self.username, self.union_id = base, username, union_id
+        self.setup, self.args, self.stats, self.stop = setup, args, stats, stop
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def _call(self, kind, path, data=None):
+        started = time.perf_counter()
+        try:
+            body = urllib.parse.urlencode(data).encode() if data is not None else None
+            request = urllib.request.Request(self.base + path, data=body)
+            request.add_header("Referer", self.base + path)
+            with self.opener.open(request, timeout=60) as response:
+                text = response.read().decode("utf-8", "replace")
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            text, status = exc.read().decode("utf-8", "replace"), exc.code
+        except Exception as exc:  # a refused or reset connection is an error too
+            self.stats.error(f"connection: {type(exc).__name__}")
+            return ""
+        elapsed = time.perf_counter() - started
+        if status >= 400:
+            self.stats.error(f"HTTP {status}")
+        elif "database is locked" in text:
+            self.stats.error("database is locked")
+        else:
+            self.stats.ok(kind, elapsed)
+        return text
+
+    def _form(self, path, fields):
+        page = self._call("read", path)
+        token = CSRF.search(page)
+        if token:
+            self._call("write", path, {"csrfmiddlewaretoken": token.group(1), **fields})
+
+    def run(self):
+        self._form("/accounts/login/", {"username": self.username, "password": PASSWORD})
+        plan, periods = self.setup["plan"], self.setup["periods"]
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            if n % self.args.write_every == 0:
+                self._form(
+                    "/progress/batch/",
+                    {"union": self.union_id, "kind": "admitted", "date": "15/07/2024",
+                     "count": 1, "reason": "", "note": "tải thử"},
+                )  # fmt: skip
+            else:
+                self._call("read", f"/progress/{plan}/{periods[n % len(periods)]}/")
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times = {"read": [], "write": []}
+        self.errors: dict[str, int] = {}
+
+    def ok(self, kind, seconds):
+        with self.lock:
+            self.times[kind].append(seconds)
+
+    def error(self, what):
+        with self.lock:
+            self.errors[what] = self.errors.get(what, 0) + 1
+
+
+def _percentile(values, share):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(share * len(values)))] if values else 0.0
+
+
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+    env = {**os.environ, "DEBUG": "0"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+         "--timeout", "60"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
+            return server
+        except Exception:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("The server did not start.")
+
+
+def start_import(rows: int, union_name: str) -> subprocess.Popen:
+    sys.path.insert(0, str(ROOT))
+    from tests.progress.excel_files import good_rows, member_list
+
+    path = Path(tempfile.mkdtemp()) / "tai.xlsx"
+    people = good_rows(rows, start=5000)
+    for i, row in enumerate(people):
+        row[4] = f"0{i + 40_000_000_000:011d}"
+    member_list(path, people)
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "import_members", str(path), "--union", union_name],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--write-every", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--import-rows", type=int, default=0)
+    args = parser.parse_args()
+    setup_django()
+    from organisation.models import Unit
+
+    setup = prepare(args.users)
+    server = start_server(args.port, args.workers, args.threads)
+    importer = None
+    try:
+        stats, stop = Stats(), threading.Event()
+        officers = [
+            Officer(f"http://127.0.0.1:{args.port}", u, union, setup, args, stats, stop)
+            for u, union in setup["accounts"]
+        ]
+        if args.import_rows:
+            union = Unit.objects.get(pk=setup["accounts"][0][1])
+            importer = start_import(args.import_rows, union.name)
+        started = time.perf_counter()
+        for officer in officers:
+            officer.start()
+        time.sleep(args.seconds)
+        stop.set()
+        for officer in officers:
+            officer.join(timeout=70)
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    reads, writes = stats.times["read"], stats.times["write"]
+    total = len(reads) + len(writes)
+    from django.db import connection
+
+    print(
+        f"\n{args.users} officers, {args.seconds} s, {connection.vendor}, gunicorn "
+        f"{args.workers}×{args.threads}{f', while importing {args.import_rows} members' if importer else ''}\n"
+    )
+    print("| requests | req/s | read median / p95 / max (ms) | write median / p95 / max (ms) | errors |")
+    print("|---|---|---|---|---|")
+
+    def ms(values):
+        if not values:
+            return "—"
+        return " / ".join(
+            f"{1000 * v:.0f}"
+            for v in (statistics.median(values), _percentile(values, 0.95), max(values))
+        )
+
+    errors = ", ".join(f"{k}: {v}" for k, v in stats.errors.items()) or "0"
+    print(f"| {total} | {total / elapsed:.0f} | {ms(reads)} | {ms(writes)} | {errors} |")
+    if importer is not None:
+        code = importer.wait(timeout=600)
+        print(f"\nimport_members exit code {code}")
+    sys.exit(1 if stats.errors else 0)
+
+
+if __name__ == "__main__":
+    main()
