@@ -673,6 +673,12 @@ SERVICES = {
             user=u,
         ),
     ),
+    "organisation.services.set_baselines": (
+        ONLY_ADMIN,
+        lambda o, u: _org("set_baselines")(
+            rows=[(o.grassroots_a, 12, 20, "ma trận")], on_date=D(2025, 1, 1), user=u
+        ),
+    ),
     "organisation.services.set_baseline": (
         ONLY_ADMIN,
         lambda o, u: _org("set_baseline")(
