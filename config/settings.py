@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "progress",
     "enterprises",
     "reports",
+    "campaign",
     "home",
 ]
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("reports/", include("reports.urls")),
     path("units/", include("organisation.urls")),
+    path("campaign/", include("campaign.urls")),
     path("admin/", admin.site.urls),
 ]
