@@ -65,7 +65,9 @@ class TaskUpdateForm(forms.Form):
     done_on = date_field(_("Ngày hoàn thành"), required=False)
     owner = forms.CharField(label=_("Người phụ trách"), max_length=150, required=False)
     due_on = date_field(_("Hạn hoàn thành"), required=False)
-    evidence_link = forms.URLField(label=_("Đường dẫn minh chứng"), max_length=500, required=False)
+    evidence_link = forms.URLField(
+        label=_("Đường dẫn minh chứng"), max_length=500, required=False, assume_scheme="https"
+    )
     evidence_file = forms.FileField(
         label=_("Tệp minh chứng"),
         required=False,
