@@ -142,6 +142,7 @@ def add_committee_member(
 
 @transaction.atomic
 def remove_committee_member(*, member: CommitteeMember, user) -> None:
+    member = CommitteeMember.objects.select_related("committee__unit").get(pk=member.pk)
     require_edit(user, member.committee.unit)
     member.delete()
 
