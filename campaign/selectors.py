@@ -13,9 +13,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
-from accounts.permissions import can_edit_unit, restrict, sees_all_units
+from accounts.permissions import restrict, sees_all_units, unit_ids
 from campaign.models import (
     BudgetKind,
     BudgetLine,
@@ -30,6 +31,14 @@ from campaign.models import (
 from organisation.models import Unit, UnitKind, UnitPath
 from plans.models import Plan, PlanUnit
 from plans.selectors import plans_for
+
+
+MILESTONE_SHORT = {
+    MilestoneKind.AGREEMENT: _lazy("TƯLĐTT"),
+    MilestoneKind.DIALOGUE: _lazy("Đối thoại"),
+    MilestoneKind.DEMOCRACY: _lazy("QCDC"),
+    MilestoneKind.FEES: _lazy("Đoàn phí"),
+}
 
 
 def current_plan(user, plan_id: int | None = None) -> Plan | None:
@@ -78,8 +87,12 @@ class UnitStatus:
         return self.committee is not None and self.committee.has_decision
 
     @property
-    def milestone_cells(self) -> list[tuple[str, int]]:
-        return [(label, self.milestones.get(kind, 0)) for kind, label in MilestoneKind.choices]
+    def milestone_cells(self) -> list[tuple[str, str, int]]:
+        """(short label, full label, new CĐCS that reached it) per milestone kind."""
+        return [
+            (MILESTONE_SHORT[kind], label, self.milestones.get(kind, 0))
+            for kind, label in MilestoneKind.choices
+        ]
 
 
 def _by_unit(queryset, key="unit_id"):
@@ -154,6 +167,7 @@ def unit_statuses(plan: Plan, units: list[Unit], user) -> list[UnitStatus]:
     ):
         reached[kind].add(union_id)
 
+    editable = unit_ids(user, "change")
     statuses = []
     for unit in units:
         status = UnitStatus(unit=unit, is_province=unit.kind == UnitKind.PROVINCE)
@@ -175,7 +189,7 @@ def unit_statuses(plan: Plan, units: list[Unit], user) -> list[UnitStatus]:
         status.trained_unions = len(mine & trained)
         status.milestones = {kind: len(mine & reached[kind]) for kind in MilestoneKind.values}
         status.missing = _missing(status)
-        status.can_edit = can_edit_unit(user, unit)
+        status.can_edit = editable is None or unit.pk in editable
         status.next_steps = next_steps(status, user)
         statuses.append(status)
     return statuses
@@ -204,7 +218,7 @@ def _missing(s: UnitStatus) -> list[tuple[str, str]]:
         )
     if not s.is_province and not s.estimated:
         missing.append(("budget", _("Chưa lập dự toán kinh phí")))
-    if s.new_unions and s.trained_unions < s.new_unions:
+    if not s.is_province and s.new_unions and s.trained_unions < s.new_unions:
         missing.append(
             (
                 "training",
