@@ -32,7 +32,6 @@ from organisation.models import Unit, UnitKind, UnitPath
 from plans.models import Plan, PlanUnit
 from plans.selectors import plans_for
 
-
 MILESTONE_SHORT = {
     MilestoneKind.AGREEMENT: _lazy("TƯLĐTT"),
     MilestoneKind.DIALOGUE: _lazy("Đối thoại"),
