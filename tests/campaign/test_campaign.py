@@ -425,3 +425,18 @@ def test_a_grassroots_officer_records_its_own_milestone(plan, unit_a, client_for
     assert response.status_code == 302
     assert Milestone.objects.get(union=union).kind == "democracy"
     assert client.get(f"/campaign/units/{unit_a.pk}/").status_code == 403
+
+
+def test_the_board_is_a_fixed_number_of_queries(
+    plan, admin_user, client_for, django_assert_max_num_queries
+):
+    client = client_for(admin_user)
+    client.get("/campaign/")
+    with django_assert_max_num_queries(20) as captured:
+        client.get("/campaign/")
+    before = len(captured)
+    for unit in Unit.objects.filter(kind=UnitKind.DISTRICT):
+        services.save_committee(unit=unit, user=SYSTEM)
+        services.designate_officer(unit=unit, full_name="Cán bộ", since=D(2024, 6, 1), user=SYSTEM)
+    with django_assert_max_num_queries(before):
+        client.get("/campaign/")
