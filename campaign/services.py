@@ -272,6 +272,8 @@ def update_task(
     status = task.status if status is None else status
     if status == TaskStatus.DONE and done_on is None:
         done_on = task.done_on or timezone.localdate()
+    elif status != TaskStatus.DONE:
+        done_on = None  # reopened: the old completion date no longer holds
     _check_status(status, done_on)
     _check_evidence(evidence_file)
     task.status, task.done_on = status, done_on
