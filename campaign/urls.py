@@ -6,6 +6,7 @@ app_name = "campaign"
 
 urlpatterns = [
     path("", views.board, name="board"),
+    path("export.xlsx", views.export, name="export"),
     path("units/<int:pk>/", views.unit_page, name="unit"),
     path("units/<int:pk>/committee/", views.committee, name="committee"),
     path("units/<int:pk>/officer/", views.officer, name="officer"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -59,6 +59,21 @@ def board(request):
     plan = _plan(request)
     data = selectors.board(plan, user) if plan is not None else None
     return render(request, "campaign/board.html", {"plan": plan, "board": data})
+
+
+@require_GET
+def export(request):
+    """The board as the official Excel sheet (the rows the user may read)."""
+    from campaign.export import board_bytes
+    from core.excel import XLSX_CONTENT_TYPE
+
+    plan = _plan_or_404(request)
+    response = HttpResponse(
+        board_bytes(selectors.board(plan, request.user)), content_type=XLSX_CONTENT_TYPE
+    )
+    name = f"to-chuc-thuc-hien-{plan.number}".replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
 
 
 @require_GET

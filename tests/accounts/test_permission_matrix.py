@@ -222,6 +222,7 @@ MATRIX: dict[str, Url] = {
     # campaign --------------------------------------------------------------------------------
     "campaign:board": Url(get=SIGNED_IN, post=NOBODY,
                           note="the province's board; a unit's officers are sent to their unit's page"),
+    "campaign:export": Url(get=SIGNED_IN, post=NOBODY, note="rows filtered to the units read"),
     "campaign:unit": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_READERS, post=NOBODY),
     "campaign:committee": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
     "campaign:officer": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),

@@ -2,6 +2,7 @@
 trainings, CĐCS milestones; the province board against hand counts; who may do what."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -440,3 +441,37 @@ def test_the_board_is_a_fixed_number_of_queries(
         services.designate_officer(unit=unit, full_name="Cán bộ", since=D(2024, 6, 1), user=SYSTEM)
     with django_assert_max_num_queries(before):
         client.get("/campaign/")
+
+
+def test_export_campaign_writes_the_board_in_the_official_layout(plan, unit_a, tmp_path):
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    services.save_committee(
+        unit=unit_a, decision_number="12/QĐ", decision_on=D(2024, 6, 20), user=SYSTEM
+    )
+    services.add_budget_line(
+        plan=plan, unit=unit_a, kind="estimate", category="other", amount=5000000, user=SYSTEM
+    )
+    out = tmp_path / "to-chuc.xlsx"
+    call_command("export_campaign", "--plan", PLAN_NUMBER, "--out", str(out))
+    sheet = load_workbook(out).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM"
+    assert any(v == "BIỂU THEO DÕI CÔNG TÁC TỔ CHỨC THỰC HIỆN" for row in values for v in row)
+    row = next(r for r in values if r[1] == "LĐLĐ huyện Mường Tè")
+    assert row[2] == "12/QĐ ngày 20/6/2024" and row[4] == "Chưa cử" and row[9] == 5000000
+    assert row[6:9] == [0, 7, 2]  # tasks done, total, overdue (the demo's two dated tasks)
+    totals = next(r for r in values if r[0] == "Cộng:")
+    assert totals[2] == "1/11" and totals[7] == 77 and totals[9] == 5000000
+    assert any(str(r[0]).startswith("Liên đoàn Lao động tỉnh Lai Châu") for r in values)
+
+
+def test_an_officer_downloads_only_its_own_row(plan, officer_a, client_for):
+    from openpyxl import load_workbook
+
+    response = client_for(officer_a).get(f"/campaign/export.xlsx?plan={plan.pk}")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [r[1].value for r in sheet.iter_rows() if isinstance(r[0].value, int)]
+    assert names == ["LĐLĐ huyện Mường Tè"]
