@@ -19,6 +19,7 @@ GROUPS = [
     (None, ["Kế hoạch của đơn vị"]),
     ("Nhiệm vụ", ["Xong", "Tổng số", "Quá hạn"]),
     ("Kinh phí (đồng)", ["Dự toán", "Quyết toán"]),
+    (None, ["Giao ban"]),
     ("Tập huấn cán bộ CĐCS mới", ["Số lớp", "Số người dự"]),
     (
         "CĐCS mới thành lập trong năm",
@@ -66,6 +67,7 @@ def row_values(r) -> list:
         r.tasks_overdue,
         r.estimated,
         r.settled,
+        r.meetings,
         r.trainings,
         r.trained_people,
         None if province else r.new_unions,
@@ -93,6 +95,7 @@ def board_workbook(board: Board) -> Workbook:
         sum(r.tasks_overdue for r in unit_rows),
         sum(r.estimated for r in unit_rows),
         sum(r.settled for r in unit_rows),
+        sum(r.meetings for r in unit_rows),
         sum(r.trainings for r in unit_rows),
         sum(r.trained_people for r in unit_rows),
         t["new_unions"],

@@ -79,6 +79,31 @@ class TaskUpdateForm(forms.Form):
     )
 
 
+class MeetingForm(forms.Form):
+    held_on = date_field(_("Ngày họp"))
+    chair = forms.CharField(label=_("Chủ trì"), max_length=150)
+    attendees = forms.CharField(
+        label=_("Thành phần dự"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    minutes = forms.CharField(
+        label=_("Nội dung, đánh giá tình hình"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    conclusions = forms.CharField(
+        label=_("Kết luận, nhiệm vụ giao"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi dòng một kết luận; mỗi kết luận thành một nhiệm vụ của đơn vị."),
+    )
+    due_on = date_field(_("Hạn thực hiện các kết luận"), required=False)
+
+    def clean_conclusions(self):
+        return [
+            line.strip() for line in self.cleaned_data["conclusions"].splitlines() if line.strip()
+        ]
+
+
 class BudgetForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=BudgetKind.choices)
     category = forms.ChoiceField(label=_("Nội dung chi"), choices=BudgetCategory.choices)

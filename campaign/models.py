@@ -131,6 +131,28 @@ class DesignatedOfficer(models.Model):
         return self.full_name
 
 
+class ReviewMeeting(models.Model):
+    """A periodic review meeting (giao ban, mục 2.1) of a unit on the plan; its conclusions
+    become tasks (``Task.meeting``)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_meetings")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="review_meetings")
+    held_on = models.DateField(_("ngày họp"))
+    chair = models.CharField(_("chủ trì"), max_length=150)
+    attendees = models.TextField(_("thành phần dự"), blank=True)
+    minutes = models.TextField(_("nội dung, biên bản"), blank=True)
+    updated_by = _user_fk()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cuộc họp giao ban")
+        verbose_name_plural = _("cuộc họp giao ban")
+        ordering = ["plan", "unit__sort_order", "-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.unit} — {self.held_on:%d/%m/%Y}"
+
+
 class Department(models.TextChoices):
     """The province federation's departments named in mục IV.2 of the plan."""
 
@@ -178,6 +200,14 @@ class Task(models.Model):
     evidence_name = models.CharField(max_length=255, blank=True, editable=False)
     comment = models.TextField(_("ghi chú, ý kiến"), blank=True)
     source = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    meeting = models.ForeignKey(
+        ReviewMeeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conclusions",
+        verbose_name=_("kết luận của cuộc giao ban"),
+    )
     sort_order = models.PositiveIntegerField(default=0)
     is_demo = models.BooleanField(_("dữ liệu demo"), default=False)
     updated_by = _user_fk()

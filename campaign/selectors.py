@@ -23,6 +23,7 @@ from campaign.models import (
     DesignatedOfficer,
     Milestone,
     MilestoneKind,
+    ReviewMeeting,
     SteeringCommittee,
     Task,
     TaskStatus,
@@ -73,6 +74,7 @@ class UnitStatus:
     estimated: int = 0
     settled: int = 0
     trainings: int = 0
+    meetings: int = 0
     trained_people: int = 0
     new_unions: int = 0
     trained_unions: int = 0
@@ -153,6 +155,12 @@ def unit_statuses(plan: Plan, units: list[Unit], user) -> list[UnitStatus]:
         .values("unit_id")
         .annotate(n=Count("id"), people=Sum("participants"))
     }
+    meetings = dict(
+        ReviewMeeting.objects.filter(plan=plan, unit_id__in=ids)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
     new_unions = new_unions_below(ids, year)
     every_new = set().union(*new_unions.values()) if new_unions else set()
     trained = set(
@@ -183,6 +191,7 @@ def unit_statuses(plan: Plan, units: list[Unit], user) -> list[UnitStatus]:
         row = trainings.get(unit.pk, {})
         status.trainings = row.get("n", 0)
         status.trained_people = row.get("people") or 0
+        status.meetings = meetings.get(unit.pk, 0)
         mine = new_unions.get(unit.pk, set())
         status.new_unions = len(mine)
         status.trained_unions = len(mine & trained)
@@ -298,6 +307,7 @@ class Board:
             "estimated": sum(r.estimated for r in self.rows),
             "settled": sum(r.settled for r in self.rows),
             "trainings": sum(r.trainings for r in self.rows),
+            "meetings": sum(r.meetings for r in self.rows),
             "new_unions": sum(r.new_unions for r in rows),
             "trained_unions": sum(r.trained_unions for r in rows),
         }
@@ -339,6 +349,14 @@ def budget_table(plan: Plan, unit: Unit) -> list[dict]:
         if est or done:
             rows.append({"label": label, "estimated": est, "settled": done})
     return rows
+
+
+def meetings_of(plan: Plan, unit: Unit) -> QuerySet[ReviewMeeting]:
+    return (
+        ReviewMeeting.objects.filter(plan=plan, unit=unit)
+        .prefetch_related("conclusions")
+        .order_by("-held_on", "-id")
+    )
 
 
 def trainings_of(unit: Unit) -> QuerySet[Training]:

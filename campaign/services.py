@@ -26,6 +26,7 @@ from campaign.models import (
     MemberRole,
     Milestone,
     MilestoneKind,
+    ReviewMeeting,
     SteeringCommittee,
     Task,
     TaskStatus,
@@ -294,6 +295,52 @@ def update_task(
     task.updated_by = recorded_user(user)
     task.save()
     return task
+
+
+# --- Review meetings (giao ban) --------------------------------------------------------------
+
+
+@transaction.atomic
+def record_meeting(
+    *,
+    plan: Plan,
+    unit: Unit,
+    held_on: datetime.date,
+    chair: str,
+    user,
+    attendees: str = "",
+    minutes: str = "",
+    conclusions=(),
+    due_on: datetime.date | None = None,
+) -> ReviewMeeting:
+    """A review meeting; each conclusion (a line of text) becomes a task of the unit, due on
+    ``due_on`` when given, linked to the meeting."""
+    require_edit(user, unit)
+    _organising_unit(unit)
+    if held_on is None:
+        raise CampaignError(_("Thiếu ngày họp."))
+    _not_future(held_on, _("Ngày họp"))
+    chair = _required(chair, _("người chủ trì"))
+    if due_on is not None and due_on < held_on:
+        raise CampaignError(_("Hạn thực hiện kết luận trước ngày họp."))
+    meeting = ReviewMeeting.objects.create(
+        plan=plan,
+        unit=unit,
+        held_on=held_on,
+        chair=chair,
+        attendees=(attendees or "").strip(),
+        minutes=(minutes or "").strip(),
+        updated_by=recorded_user(user),
+    )
+    source = _("Kết luận giao ban ngày %(date)s") % {"date": _d(held_on)}
+    for text in conclusions:
+        if clean(text):
+            task = create_task(
+                plan=plan, unit=unit, title=text, due_on=due_on, source=source, user=user
+            )
+            task.meeting = meeting
+            task.save(update_fields=["meeting"])
+    return meeting
 
 
 # --- Budget -----------------------------------------------------------------------------------

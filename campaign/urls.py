@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/<int:pk>/officer/", views.officer, name="officer"),
     path("units/<int:pk>/tasks/new/", views.task_create, name="task_create"),
     path("units/<int:pk>/budget/", views.budget, name="budget"),
+    path("units/<int:pk>/meetings/new/", views.meeting, name="meeting"),
     path("units/<int:pk>/trainings/new/", views.training, name="training"),
     path("units/<int:pk>/milestones/new/", views.milestone, name="milestone"),
     path("committees/<int:pk>/members/", views.member_add, name="member_add"),

@@ -98,6 +98,7 @@ def unit_page(request, pk):
             "officers": selectors.officers_of(unit) if organising else [],
             "tasks": selectors.tasks_of(plan, unit) if plan is not None else [],
             "budget": selectors.budget_table(plan, unit) if plan is not None else [],
+            "meetings": selectors.meetings_of(plan, unit) if plan is not None else [],
             "trainings": selectors.trainings_of(unit) if organising else [],
             "new_unions": selectors.new_unions_of(unit, year) if year else [],
         },
@@ -292,6 +293,33 @@ def task_evidence(request, pk):
         path.open("rb"),
         content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
         filename=task.evidence_name or f"minh-chung-{task.pk}.{ext}",
+    )
+
+
+def meeting(request, pk):
+    unit = _unit(request, pk, edit=True)
+    _organising(unit)
+    plan = _plan_or_404(request)
+    form = forms.MeetingForm(request.POST or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_meeting(plan=plan, unit=unit, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Đã ghi cuộc giao ban."))
+            return redirect(_unit_url(unit, plan) + "#meetings")
+    return render(
+        request,
+        "campaign/form.html",
+        {
+            "unit": unit,
+            "plan": plan,
+            "form": form,
+            "errors": errors,
+            "title": _("Giao ban đánh giá tình hình phát triển đoàn viên"),
+        },
     )
 
 

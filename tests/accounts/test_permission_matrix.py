@@ -227,6 +227,7 @@ MATRIX: dict[str, Url] = {
     "campaign:committee": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
     "campaign:officer": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
     "campaign:task_create": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "campaign:meeting": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
     "campaign:budget": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
     "campaign:training": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
     "campaign:milestone": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
@@ -900,6 +901,17 @@ SERVICES = {
     "campaign.services.update_task": (
         UNIT_A_WRITERS,
         lambda o, u: _svc("campaign", "update_task")(task=o.task_a, status="doing", user=u),
+    ),
+    "campaign.services.record_meeting": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "record_meeting")(
+            plan=o.plan,
+            unit=o.unit_a,
+            held_on=D(2024, 7, 15),
+            chair="Chủ tịch",
+            conclusions=["Đôn đốc khảo sát"],
+            user=u,
+        ),
     ),
     "campaign.services.add_budget_line": (
         UNIT_A_WRITERS,

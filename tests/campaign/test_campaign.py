@@ -475,3 +475,37 @@ def test_an_officer_downloads_only_its_own_row(plan, officer_a, client_for):
     sheet = load_workbook(io.BytesIO(response.content)).active
     names = [r[1].value for r in sheet.iter_rows() if isinstance(r[0].value, int)]
     assert names == ["LĐLĐ huyện Mường Tè"]
+
+
+def test_a_review_meetings_conclusions_become_tasks(plan, unit_a, officer_a, client_for):
+    client = client_for(officer_a)
+    response = client.post(
+        f"/campaign/units/{unit_a.pk}/meetings/new/?plan={plan.pk}",
+        {
+            "held_on": "15/07/2024",
+            "chair": "Chủ tịch LĐLĐ huyện",
+            "attendees": "Ban Thường vụ, cán bộ phụ trách",
+            "conclusions": "Hoàn thành hồ sơ CĐCS Sâm Pu Si Lung\n\nKhảo sát thêm doanh nghiệp",
+            "due_on": "31/07/2024",
+        },
+    )
+    assert response.status_code == 302
+    tasks = Task.objects.filter(unit=unit_a, meeting__isnull=False).order_by("id")
+    assert [t.title for t in tasks] == [
+        "Hoàn thành hồ sơ CĐCS Sâm Pu Si Lung",
+        "Khảo sát thêm doanh nghiệp",
+    ]
+    assert all(t.due_on == D(2024, 7, 31) and t.overdue for t in tasks)
+    html = client.get(f"/campaign/units/{unit_a.pk}/?plan={plan.pk}").content.decode()
+    assert "Chủ tịch LĐLĐ huyện" in html and "Khảo sát thêm doanh nghiệp" in html
+    with pytest.raises(services.CampaignError, match="trước ngày họp"):
+        services.record_meeting(
+            plan=plan,
+            unit=unit_a,
+            held_on=D(2024, 7, 15),
+            chair="X",
+            due_on=D(2024, 7, 1),
+            user=officer_a,
+        )
+    row = _row(selectors.board(plan, officer_a), unit_a)
+    assert row.meetings == 1 and row.tasks_total == 9
