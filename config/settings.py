@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "progress",
     "enterprises",
     "reports",
+    "campaign",
     "home",
     "api",
     "ninja",  # its templates and static files (Swagger UI), served locally

@@ -16,5 +16,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("units/", include("organisation.urls")),
     path("api/v1/", api_urls()),
+    path("campaign/", include("campaign.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ DEMO_LOADERS = [
     "plans.demo",
     "progress.demo",
     "enterprises.demo",
+    "campaign.demo",
     "accounts.demo",
     "reports.demo",  # after accounts: demo report history names the demo officers
 ]

@@ -150,6 +150,40 @@ class UnitAObjects:
             user=self.admin,
         )
 
+    # campaign -------------------------------------------------------------------------------
+    @cached_property
+    def committee_a(self):
+        from campaign.services import save_committee
+
+        return save_committee(unit=self.unit_a, user=SYSTEM)
+
+    @cached_property
+    def committee_member_a(self):
+        from campaign.services import add_committee_member
+
+        return add_committee_member(
+            committee=self.committee_a, full_name="Lò Văn Ma Trận", user=SYSTEM
+        )
+
+    @cached_property
+    def task_a(self):
+        from campaign.models import Task
+
+        return Task.objects.filter(plan=self.plan, unit=self.unit_a).order_by("id").first()
+
+    @cached_property
+    def new_union_a(self):
+        """A CĐCS founded under unit A in July 2024 (milestones, trainings)."""
+        from progress.services import found_grassroots_union
+
+        return found_grassroots_union(
+            name="CĐCS Ma trận thành lập 2024",
+            parent=self.unit_a,
+            founded_on=datetime.date(2024, 7, 20),
+            sector=Sector.ENTERPRISE_SMALL,
+            user=SYSTEM,
+        )
+
     # reports --------------------------------------------------------------------------------
     @cached_property
     def deadline(self):

@@ -282,6 +282,27 @@ MATRIX: dict[str, Url] = {
     "api:report_submit": Url(
         args=report_a, get=NOBODY, post=UNIT_A_WRITERS, data=lambda o: {"results": "Ma trận"},
     ),
+    # campaign --------------------------------------------------------------------------------
+    "campaign:board": Url(get=SIGNED_IN, post=NOBODY,
+                          note="the province's board; a unit's officers are sent to their unit's page"),
+    "campaign:export": Url(get=SIGNED_IN, post=NOBODY, note="rows filtered to the units read"),
+    "campaign:unit": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_READERS, post=NOBODY),
+    "campaign:committee": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "campaign:officer": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "campaign:task_create": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "campaign:meeting": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "campaign:budget": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "campaign:training": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "campaign:milestone": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "campaign:member_add": Url(args=lambda o: [o.committee_a.pk], get=NOBODY, post=UNIT_A_WRITERS),
+    "campaign:member_remove": Url(
+        args=lambda o: [o.committee_member_a.pk], get=NOBODY, post=UNIT_A_WRITERS
+    ),
+    "campaign:task": Url(args=lambda o: [o.task_a.pk], get=UNIT_A_READERS, post=UNIT_A_WRITERS),
+    "campaign:task_evidence": Url(
+        args=lambda o: [o.task_a.pk], get=NOBODY, post=NOBODY,
+        note="the demo task has no evidence file: 404 for everyone",
+    ),
 }
 
 # Django admin's generated pages: regular expressions on the URL name (or route, when unnamed).
@@ -483,6 +504,7 @@ GROUPS = {
     "progress": lambda k: k.startswith("progress:"),
     "enterprises": lambda k: k.startswith("enterprises:"),
     "reports": lambda k: k.startswith("reports:"),
+    "campaign": lambda k: k.startswith("campaign:"),
     "organisation": lambda k: k.startswith("organisation:"),
     "admin": lambda k: k.startswith("admin"),
     "api": lambda k: k.startswith("api:"),
@@ -534,6 +556,7 @@ SERVICE_MODULES = [
     "enterprises.services",
     "reports.services",
     "api.services",
+    "campaign.services",
 ]
 # Public functions taking user= that are not entry points: the caller already checked.
 NOT_ENTRY_POINTS = {
@@ -968,6 +991,83 @@ SERVICES = {
         ONLY_ADMIN,
         lambda o, u: _svc("reports", "save_deadline")(plan=o.plan, deadline=o.deadline, user=u),
     ),
+    # campaign: a change to the unit the row belongs to; the departments' tasks are the province's
+    "campaign.services.save_committee": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "save_committee")(unit=o.unit_a, user=u),
+    ),
+    "campaign.services.add_committee_member": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "add_committee_member")(
+            committee=o.committee_a, full_name="Tòng Văn Thành Viên", user=u
+        ),
+    ),
+    "campaign.services.remove_committee_member": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "remove_committee_member")(
+            member=o.committee_member_a, user=u
+        ),
+    ),
+    "campaign.services.designate_officer": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "designate_officer")(
+            unit=o.unit_a, full_name="Lò Thị Phụ Trách", since=D(2024, 6, 15), user=u
+        ),
+    ),
+    "campaign.services.create_task": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "create_task")(
+            plan=o.plan, unit=o.unit_a, title="Nhiệm vụ ma trận", user=u
+        ),
+    ),
+    "campaign.services.create_task (a department's)": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("campaign", "create_task")(
+            plan=o.plan,
+            unit=o.plan.issuing_unit,
+            title="Nhiệm vụ ma trận",
+            department="vanphong",
+            user=u,
+        ),
+    ),
+    "campaign.services.update_task": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "update_task")(task=o.task_a, status="doing", user=u),
+    ),
+    "campaign.services.record_meeting": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "record_meeting")(
+            plan=o.plan,
+            unit=o.unit_a,
+            held_on=D(2024, 7, 15),
+            chair="Chủ tịch",
+            conclusions=["Đôn đốc khảo sát"],
+            user=u,
+        ),
+    ),
+    "campaign.services.add_budget_line": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "add_budget_line")(
+            plan=o.plan,
+            unit=o.unit_a,
+            kind="estimate",
+            category="training",
+            amount=1000000,
+            user=u,
+        ),
+    ),
+    "campaign.services.add_training": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "add_training")(
+            unit=o.unit_a, title="Lớp ma trận", held_on=D(2024, 8, 1), participants=20, user=u
+        ),
+    ),
+    "campaign.services.record_milestone": (
+        A_WRITERS,
+        lambda o, u: _svc("campaign", "record_milestone")(
+            union=o.grassroots_a, kind="fees", reached_on=D(2024, 8, 1), user=u
+        ),
+    ),
 }
 
 
@@ -1023,6 +1123,9 @@ def test_write_services_check_permissions_themselves(matrix_users):
         "enterprise_a",
         "deadline",
         "api_token",
+        "committee_a",
+        "committee_member_a",
+        "task_a",
     ):
         getattr(objects, name)
     failures = []
