@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "progress",
     "enterprises",
     "reports",
+    "emulation",
     "home",
     "api",
     "ninja",  # its templates and static files (Swagger UI), served locally

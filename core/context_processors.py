@@ -11,6 +11,7 @@ NAV = [
     ("progress:dashboard_home", _("Tiến độ"), None),
     ("enterprises:list", _("Doanh nghiệp"), None),
     ("reports:list", _("Báo cáo"), None),
+    ("emulation:home", _("Thi đua"), None),
     ("organisation:tree", _("Cơ cấu tổ chức"), None),
     ("accounts:user_list", _("Tài khoản"), "manage_accounts"),
     ("accounts:audit_log", _("Nhật ký"), "view_audit"),
