@@ -189,9 +189,7 @@ def compute(rule_set: RuleSet, period: Period, today: datetime.date | None = Non
     criteria = list(rule_set.criteria.all())
     submissions: dict[int, list] = {}
     if any(c.kind == CriterionKind.REPORT_TIMELINESS for c in criteria):
-        for deadline in period.reporting_deadlines.filter(due_on__lte=board.as_of).order_by(
-            "due_on"
-        ):
+        for deadline in period.reporting_deadlines.filter(due_on__lte=today).order_by("due_on"):
             for sub in consolidation(deadline, today).rows:
                 submissions.setdefault(sub.unit.pk, []).append((deadline, sub))
     rows = []
