@@ -243,6 +243,22 @@ def can_review_reports(user) -> bool:
     return _active(user) and user.is_province_admin
 
 
+def can_propose_reward(user, unit: Unit) -> bool:
+    """A reward proposal for a unit (or a person of it): that unit's own officers or those of a
+    unit above it, or a province administrator."""
+    if not _active(user):
+        return False
+    if user.is_province_admin:
+        return True
+    return user.role == Role.UNIT_OFFICER and can_edit_unit(user, unit)
+
+
+def can_decide_rewards(user) -> bool:
+    """Reviewing, approving and declining reward proposals, editing the emulation rule: the
+    province (administrators)."""
+    return _active(user) and user.is_province_admin
+
+
 def report_writers(unit: Unit) -> QuerySet:
     """The active accounts that write unit's periodic report (its own unit officers)."""
     from accounts.models import User

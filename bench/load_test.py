@@ -227,7 +227,9 @@ def main():
         f"\n{args.users} officers, {args.seconds} s, {connection.vendor}, gunicorn "
         f"{args.workers}×{args.threads}{f', while importing {args.import_rows} members' if importer else ''}\n"
     )
-    print("| requests | req/s | read median / p95 / max (ms) | write median / p95 / max (ms) | errors |")
+    print(
+        "| requests | req/s | read median / p95 / max (ms) | write median / p95 / max (ms) | errors |"
+    )
     print("|---|---|---|---|---|")
 
     def ms(values):

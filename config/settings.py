@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "enterprises",
     "reports",
     "campaign",
+    "emulation",
     "home",
     "api",
     "ninja",  # its templates and static files (Swagger UI), served locally

@@ -14,6 +14,7 @@ urlpatterns = [
     path("progress/", include("progress.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("reports/", include("reports.urls")),
+    path("emulation/", include("emulation.urls")),
     path("units/", include("organisation.urls")),
     path("api/v1/", api_urls()),
     path("campaign/", include("campaign.urls")),

@@ -12,6 +12,7 @@ NAV = [
     ("enterprises:list", _("Doanh nghiệp"), None),
     ("reports:list", _("Báo cáo"), None),
     ("campaign:board", _("Tổ chức thực hiện"), None),
+    ("emulation:home", _("Thi đua"), None),
     ("organisation:tree", _("Cơ cấu tổ chức"), None),
     ("accounts:user_list", _("Tài khoản"), "manage_accounts"),
     ("accounts:audit_log", _("Nhật ký"), "view_audit"),

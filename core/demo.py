@@ -20,6 +20,7 @@ DEMO_LOADERS = [
     "campaign.demo",
     "accounts.demo",
     "reports.demo",  # after accounts: demo report history names the demo officers
+    "emulation.demo",
 ]
 
 # After the 2024 plan: the illustrative 1/7/2025 reorganisation ("minh họa") and its officer.

@@ -202,3 +202,27 @@ class UnitAObjects:
         from reports.models import Report
 
         return Report.objects.get(pk=self.report_a.pk).status
+
+    # emulation ------------------------------------------------------------------------------
+    @cached_property
+    def rule_draft(self):
+        """The next draft version of the plan's emulation rule (the demo publishes version 1)."""
+        from emulation.services import new_version
+
+        return new_version(plan=self.plan, user=SYSTEM)
+
+    @cached_property
+    def proposal_a(self):
+        """A collective reward proposal for unit A, as proposed."""
+        from emulation.services import propose_reward
+
+        return propose_reward(
+            plan=self.plan,
+            period=self.period,
+            unit=self.unit_a,
+            recipient_kind="collective",
+            form="bang_khen",
+            level="province",
+            achievements="Vượt chỉ tiêu tháng cao điểm",
+            user=SYSTEM,
+        )

@@ -240,6 +240,24 @@ MATRIX: dict[str, Url] = {
         data=lambda o: {"reason": "Kiểm tra ma trận quyền"}, effect=lambda o: o.report_status(),
         note="reopening an accepted report is the province's",
     ),
+    # emulation: published rules and scores for every plan reader, drafts and decisions for the
+    # province, proposals by a unit's officers for their own units
+    "emulation:home": Url(get=SIGNED_IN, post=SIGNED_IN),
+    "emulation:rules": Url(args=lambda o: [o.plan.pk], get=SIGNED_IN, post=ONLY_ADMIN,
+                           note="POST opens the next draft version"),
+    "emulation:rule_edit": Url(args=lambda o: [o.rule_draft.pk], get=ONLY_ADMIN, post=ONLY_ADMIN),
+    "emulation:rule_publish": Url(args=lambda o: [o.rule_draft.pk], get=NOBODY, post=ONLY_ADMIN),
+    "emulation:scores": Url(args=plan_period, get=SIGNED_IN, post=SIGNED_IN,
+                            note="rows scoped to the units the user sees; ranks among all"),
+    "emulation:unit_score": Url(args=lambda o: [*plan_period(o), o.unit_a.pk], get=UNIT_A_READERS,
+                                post=UNIT_A_READERS),
+    "emulation:proposals": Url(get=SIGNED_IN, post=SIGNED_IN, note="rows scoped by unit"),
+    "emulation:proposal_create": Url(get=WRITERS_ANYWHERE, post=WRITERS_ANYWHERE,
+                                     note="the unit is chosen among the user's own"),
+    "emulation:proposal_detail": Url(args=lambda o: [o.proposal_a.pk], get=UNIT_A_READERS,
+                                     post=UNIT_A_READERS),
+    "emulation:proposal_action": Url(args=lambda o: [o.proposal_a.pk, "review"], get=NOBODY,
+                                     post=ONLY_ADMIN),
     # api (JSON, /api/v1/): requests carry the role's API token (Bearer), not a session ----------
     "api:openapi-json": Url(get=EVERYONE, post=NOBODY, note="the schema holds no data"),
     "api:openapi-view": Url(get=EVERYONE, post=NOBODY, note="Swagger UI, no data"),
@@ -505,6 +523,7 @@ GROUPS = {
     "enterprises": lambda k: k.startswith("enterprises:"),
     "reports": lambda k: k.startswith("reports:"),
     "campaign": lambda k: k.startswith("campaign:"),
+    "emulation": lambda k: k.startswith("emulation:"),
     "organisation": lambda k: k.startswith("organisation:"),
     "admin": lambda k: k.startswith("admin"),
     "api": lambda k: k.startswith("api:"),
@@ -555,6 +574,7 @@ SERVICE_MODULES = [
     "progress.services",
     "enterprises.services",
     "reports.services",
+    "emulation.services",
     "api.services",
     "campaign.services",
 ]
@@ -1068,6 +1088,52 @@ SERVICES = {
             union=o.grassroots_a, kind="fees", reached_on=D(2024, 8, 1), user=u
         ),
     ),
+    # emulation: the province writes the rule and decides; a unit's officers propose
+    "emulation.services.new_version": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("emulation", "new_version")(plan=o.plan, user=u),
+    ),
+    "emulation.services.save_rule": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("emulation", "save_rule")(
+            rule_set=o.rule_draft, criteria=[], bands={}, user=u
+        ),
+    ),
+    "emulation.services.publish_rule": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("emulation", "publish_rule")(
+            rule_set=o.rule_draft, reason="Ma trận", user=u
+        ),
+    ),
+    "emulation.services.propose_reward": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("emulation", "propose_reward")(
+            plan=o.plan,
+            period=o.period,
+            unit=o.unit_a,
+            recipient_kind="collective",
+            form="bang_khen",
+            level="province",
+            achievements="Ma trận",
+            user=u,
+        ),
+    ),
+    "emulation.services.review_proposal": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("emulation", "review_proposal")(proposal=o.proposal_a, user=u),
+    ),
+    "emulation.services.approve_proposal": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("emulation", "approve_proposal")(
+            proposal=o.proposal_a, decision_number="1/QĐ", decision_date=D(2024, 9, 1), user=u
+        ),
+    ),
+    "emulation.services.decline_proposal": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("emulation", "decline_proposal")(
+            proposal=o.proposal_a, reason="Ma trận", user=u
+        ),
+    ),
 }
 
 
@@ -1126,6 +1192,8 @@ def test_write_services_check_permissions_themselves(matrix_users):
         "committee_a",
         "committee_member_a",
         "task_a",
+        "rule_draft",
+        "proposal_a",
     ):
         getattr(objects, name)
     failures = []
