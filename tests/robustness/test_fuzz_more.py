@@ -87,6 +87,14 @@ def _tick(name):
     TRIED[name] = TRIED.get(name, 0) + 1
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _report_counts():
+    """How many cases each target tried, printed once the module is done (-s shows it): a
+    report, not a test, since test order is random."""
+    yield
+    print("fuzz more: " + ", ".join(f"{k}: {v}" for k, v in sorted(TRIED.items())))
+
+
 def _counts(*models):
     return [model.objects.count() for model in models]
 
@@ -926,6 +934,3 @@ def _get_ok(client, url, params):
     assert response.status_code < 500
     return True
 
-
-def test_zz_report_count():
-    print("fuzz more: " + ", ".join(f"{k}: {v}" for k, v in sorted(TRIED.items())))
