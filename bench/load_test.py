@@ -170,11 +170,12 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
 
 def start_import(rows: int, union_name: str) -> subprocess.Popen:
     sys.path.insert(0, str(ROOT))
-    from tests.progress.excel_files import good_rows, member_list
+    from tests.progress.excel_files import good_rows, member_list  # the layout the tests use
 
     path = Path(tempfile.mkdtemp()) / "tai.xlsx"
-    people = good_rows(rows, start=5000)
+    people = [good_rows(1)[0][:] for _ in range(rows)]
     for i, row in enumerate(people):
+        row[0] = f"Người Tải Thử {i}"
         row[4] = f"0{i + 40_000_000_000:011d}"
     member_list(path, people)
     return subprocess.Popen(
