@@ -4,7 +4,6 @@ Everything that differs between machines comes from the environment, read throug
 typed helpers in ``config.env`` so a bad value fails loudly at start-up instead of at run time.
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -98,14 +97,13 @@ WSGI_APPLICATION = "config.wsgi.application"
 # SQLite by default (WAL mode, set on every connection below); PostgreSQL with DATABASE_URL.
 # PostgreSQL keeps its connections for a minute (health-checked before reuse): opening one per
 # request cost a fifth of the throughput under load (bench/load_test.py: 51 → 63 requests/s).
-_ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=envint("DB_CONN_MAX_AGE", 60 if _ON_POSTGRES else 0),
-        conn_health_checks=True,
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_health_checks=True
     )
 }
+_ON_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
+DATABASES["default"]["CONN_MAX_AGE"] = envint("DB_CONN_MAX_AGE", 60 if _ON_POSTGRES else 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend, except that a database file it creates is 0600 (personal data).
     DATABASES["default"]["ENGINE"] = "config.sqlite3"
