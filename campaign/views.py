@@ -109,6 +109,22 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _form_page(request, form, save, *, done, to, template="campaign/form.html", **context):
+    """The shape every campaign form shares: on a valid POST run save(cleaned_data) (a service,
+    which checks the rights), say done and go to ``to``; a refusal lists its Vietnamese
+    messages above the form, nothing saved."""
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect(to)
+    return render(request, template, {"form": form, "errors": errors, **context})
+
+
 def committee(request, pk):
     unit = _unit(request, pk, edit=True)
     _organising(unit)
@@ -189,30 +205,19 @@ def member_remove(request, pk):
 def officer(request, pk):
     unit = _unit(request, pk, edit=True)
     _organising(unit)
-    form = forms.OfficerForm(request.POST or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.designate_officer(unit=unit, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
-            messages.success(request, _("Đã lưu cán bộ phụ trách."))
-            return redirect(_unit_url(unit))
-    return render(
+    return _form_page(
         request,
-        "campaign/form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "errors": errors,
-            "title": _("Cán bộ phụ trách phát triển đoàn viên"),
-            "intro": _(
-                "Mỗi công đoàn cấp trên trực tiếp cơ sở cử 01 người làm công tác phát triển "
-                "đoàn viên. Người mới thay người cũ từ ngày bắt đầu; lịch sử được giữ lại."
-            ),
-            "history": selectors.officers_of(unit),
-        },
+        forms.OfficerForm(request.POST or None),
+        lambda data: services.designate_officer(unit=unit, user=request.user, **data),
+        done=_("Đã lưu cán bộ phụ trách."),
+        to=_unit_url(unit),
+        unit=unit,
+        title=_("Cán bộ phụ trách phát triển đoàn viên"),
+        intro=_(
+            "Mỗi công đoàn cấp trên trực tiếp cơ sở cử 01 người làm công tác phát triển "
+            "đoàn viên. Người mới thay người cũ từ ngày bắt đầu; lịch sử được giữ lại."
+        ),
+        history=selectors.officers_of(unit),
     )
 
 
@@ -221,26 +226,15 @@ def task_create(request, pk):
     _organising(unit)
     plan = _plan_or_404(request)
     province = unit.kind == UnitKind.PROVINCE
-    form = forms.TaskCreateForm(request.POST or None, province=province)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_task(plan=plan, unit=unit, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
-            messages.success(request, _("Đã thêm nhiệm vụ."))
-            return redirect(_unit_url(unit, plan) + "#tasks")
-    return render(
+    return _form_page(
         request,
-        "campaign/form.html",
-        {
-            "unit": unit,
-            "plan": plan,
-            "form": form,
-            "errors": errors,
-            "title": _("Thêm nhiệm vụ"),
-        },
+        forms.TaskCreateForm(request.POST or None, province=province),
+        lambda data: services.create_task(plan=plan, unit=unit, user=request.user, **data),
+        done=_("Đã thêm nhiệm vụ."),
+        to=_unit_url(unit, plan) + "#tasks",
+        unit=unit,
+        plan=plan,
+        title=_("Thêm nhiệm vụ"),
     )
 
 
@@ -300,26 +294,15 @@ def meeting(request, pk):
     unit = _unit(request, pk, edit=True)
     _organising(unit)
     plan = _plan_or_404(request)
-    form = forms.MeetingForm(request.POST or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_meeting(plan=plan, unit=unit, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
-            messages.success(request, _("Đã ghi cuộc giao ban."))
-            return redirect(_unit_url(unit, plan) + "#meetings")
-    return render(
+    return _form_page(
         request,
-        "campaign/form.html",
-        {
-            "unit": unit,
-            "plan": plan,
-            "form": form,
-            "errors": errors,
-            "title": _("Giao ban đánh giá tình hình phát triển đoàn viên"),
-        },
+        forms.MeetingForm(request.POST or None),
+        lambda data: services.record_meeting(plan=plan, unit=unit, user=request.user, **data),
+        done=_("Đã ghi cuộc giao ban."),
+        to=_unit_url(unit, plan) + "#meetings",
+        unit=unit,
+        plan=plan,
+        title=_("Giao ban đánh giá tình hình phát triển đoàn viên"),
     )
 
 
@@ -327,80 +310,48 @@ def budget(request, pk):
     unit = _unit(request, pk, edit=True)
     _organising(unit)
     plan = _plan_or_404(request)
-    form = forms.BudgetForm(request.POST or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_budget_line(plan=plan, unit=unit, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
-            messages.success(request, _("Đã ghi dòng kinh phí."))
-            return redirect(_unit_url(unit, plan) + "#budget")
-    return render(
+    return _form_page(
         request,
-        "campaign/budget.html",
-        {
-            "unit": unit,
-            "plan": plan,
-            "form": form,
-            "errors": errors,
-            "lines": selectors.budget_of(plan, unit),
-            "table": selectors.budget_table(plan, unit),
-        },
+        forms.BudgetForm(request.POST or None),
+        lambda data: services.add_budget_line(plan=plan, unit=unit, user=request.user, **data),
+        done=_("Đã ghi dòng kinh phí."),
+        to=_unit_url(unit, plan) + "#budget",
+        template="campaign/budget.html",
+        unit=unit,
+        plan=plan,
+        lines=selectors.budget_of(plan, unit),
+        table=selectors.budget_table(plan, unit),
     )
 
 
 def training(request, pk):
     unit = _unit(request, pk, edit=True)
     _organising(unit)
-    form = forms.TrainingForm(request.POST or None, unions=selectors.training_unions(unit))
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_training(unit=unit, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
-            messages.success(request, _("Đã ghi lớp tập huấn."))
-            return redirect(_unit_url(unit) + "#trainings")
-    return render(
+    return _form_page(
         request,
-        "campaign/form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "errors": errors,
-            "title": _("Tập huấn cán bộ CĐCS mới thành lập"),
-        },
+        forms.TrainingForm(request.POST or None, unions=selectors.training_unions(unit)),
+        lambda data: services.add_training(unit=unit, user=request.user, **data),
+        done=_("Đã ghi lớp tập huấn."),
+        to=_unit_url(unit) + "#trainings",
+        unit=unit,
+        title=_("Tập huấn cán bộ CĐCS mới thành lập"),
     )
 
 
 def milestone(request, pk):
     unit = _unit(request, pk, edit=True)
-    form = forms.MilestoneForm(
-        request.POST or None, unions=selectors.milestone_unions(unit, request.user)
-    )
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_milestone(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
-            messages.success(request, _("Đã ghi mốc chất lượng CĐCS."))
-            return redirect(_unit_url(unit) + "#quality")
-    return render(
+    return _form_page(
         request,
-        "campaign/form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "errors": errors,
-            "title": _("Mốc chất lượng hoạt động của CĐCS mới"),
-            "intro": _(
-                "Thỏa ước lao động tập thể (có lợi hơn luật), đối thoại tại nơi làm việc, quy chế "
-                "dân chủ cơ sở, thu đoàn phí — mỗi mốc một ngày; ghi lại để sửa."
-            ),
-        },
+        forms.MilestoneForm(
+            request.POST or None, unions=selectors.milestone_unions(unit, request.user)
+        ),
+        lambda data: services.record_milestone(user=request.user, **data),
+        done=_("Đã ghi mốc chất lượng CĐCS."),
+        to=_unit_url(unit) + "#quality",
+        unit=unit,
+        title=_("Mốc chất lượng hoạt động của CĐCS mới"),
+        intro=_(
+            "Thỏa ước lao động tập thể (có lợi hơn luật), đối thoại tại nơi làm việc, quy chế "
+            "dân chủ cơ sở, thu đoàn phí — mỗi mốc một ngày; ghi lại để sửa."
+        ),
     )
