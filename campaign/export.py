@@ -61,7 +61,7 @@ def row_values(r) -> list:
         _committee(r),
         r.committee_members,
         "" if province else (r.officer.full_name if r.officer else "Chưa cử"),
-        "" if province else (", ".join(p.number for p in r.own_plans) or "Chưa có"),
+        "" if province else (r.own_plan_label or "Chưa có"),
         r.tasks_done,
         r.tasks_total,
         r.tasks_overdue,

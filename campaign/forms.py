@@ -10,6 +10,7 @@ from campaign.models import (
     MemberBody,
     MemberRole,
     MilestoneKind,
+    NormMeasure,
     TaskStatus,
 )
 from enterprises.forms import VietnameseIntegerField, date_field
@@ -108,6 +109,14 @@ class BudgetForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=BudgetKind.choices)
     category = forms.ChoiceField(label=_("Nội dung chi"), choices=BudgetCategory.choices)
     amount = VietnameseIntegerField(label=_("Số tiền (đồng)"), help_text=_("Ví dụ: 1.000.000"))
+    quantity = VietnameseIntegerField(
+        label=_("Số lượng"),
+        required=False,
+        help_text=_(
+            "Theo đơn vị tính của định mức (số CĐCS, số lớp, số cộng tác viên…): để so dự toán "
+            "với định mức."
+        ),
+    )
     recorded_on = date_field(_("Ngày lập"), required=False)
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
@@ -146,3 +155,28 @@ class MilestoneForm(forms.Form):
     def __init__(self, *args, unions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions
+
+
+class UnitPlanForm(forms.Form):
+    number = forms.CharField(label=_("Số kế hoạch"), max_length=50)
+    issued_on = date_field(_("Ngày ban hành"))
+    file = forms.FileField(
+        label=_("Tệp kế hoạch"),
+        required=False,
+        help_text=_("Bản quét PDF, JPG hoặc PNG, tối đa %(mb)s MB.")
+        % {"mb": MAX_DECISION_BYTES // 1048576},
+    )
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Ý kiến"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NormForm(forms.Form):
+    category = forms.ChoiceField(label=_("Nội dung chi"), choices=BudgetCategory.choices)
+    measure = forms.ChoiceField(label=_("Tính theo"), choices=NormMeasure.choices)
+    rate = VietnameseIntegerField(label=_("Định mức (đồng)"), help_text=_("Ví dụ: 3.000.000"))
+    note = forms.CharField(label=_("Căn cứ, ghi chú"), max_length=500, required=False)

@@ -153,6 +153,45 @@ class ReviewMeeting(models.Model):
         return f"{self.unit} — {self.held_on:%d/%m/%Y}"
 
 
+def unit_plan_upload_to(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"campaign/unit-plans/{instance.unit_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class UnitPlan(models.Model):
+    """An upper-level union's own implementation plan (kế hoạch thực hiện của đơn vị, mục IV)
+    for the province plan ``plan``: number, date, the scanned document. One per unit and plan;
+    recording it again replaces it (the history keeps the previous one)."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="unit_plans", verbose_name=_("kế hoạch")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="unit_plans", verbose_name=_("đơn vị")
+    )
+    number = models.CharField(_("số kế hoạch"), max_length=50)
+    issued_on = models.DateField(_("ngày ban hành"))
+    file = models.FileField(
+        _("tệp kế hoạch"), upload_to=unit_plan_upload_to, blank=True, max_length=255
+    )
+    file_name = models.CharField(max_length=255, blank=True, editable=False)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    updated_by = _user_fk()
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kế hoạch thực hiện của đơn vị")
+        verbose_name_plural = _("kế hoạch thực hiện của đơn vị")
+        ordering = ["plan", "unit__sort_order", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit"], name="one_unit_plan_per_plan")
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.issued_on:%d/%m/%Y})"
+
+
 class Department(models.TextChoices):
     """The province federation's departments named in mục IV.2 of the plan."""
 
@@ -242,6 +281,33 @@ class Task(models.Model):
         return {"done": "ok", "doing": "info"}.get(self.status, "")
 
 
+class TaskComment(models.Model):
+    """One comment in a task's thread: who, when, what. The unit is the task's (audit scope)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người viết"),
+    )
+    author_name = models.CharField(_("người viết"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("thời gian"), default=timezone.now)
+    text = models.TextField(_("ý kiến"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ý kiến về nhiệm vụ")
+        verbose_name_plural = _("ý kiến về nhiệm vụ")
+        ordering = ["task", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.text[:60]}"
+
+
 class BudgetKind(models.TextChoices):
     ESTIMATE = "estimate", _("Dự toán")
     SETTLEMENT = "settlement", _("Quyết toán")
@@ -256,12 +322,51 @@ class BudgetCategory(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+class NormMeasure(models.TextChoices):
+    """What a spending norm is counted per (đơn vị tính of the norm)."""
+
+    NEW_UNION = "new_union", _("CĐCS thành lập mới")
+    NEW_MEMBER = "new_member", _("đoàn viên kết nạp mới")
+    COURSE = "course", _("lớp tập huấn")
+    COLLABORATOR = "collaborator", _("cộng tác viên")
+    UNIT = "unit", _("đơn vị (khoán)")
+
+
+class BudgetNorm(models.Model):
+    """A spending norm the province (Văn phòng LĐLĐ tỉnh) sets for a plan: so many đồng per
+    measure for one category. ``unit`` is the plan's issuer (who may change it; audit scope)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_norms")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", editable=False)
+    category = models.CharField(_("nội dung chi"), max_length=15, choices=BudgetCategory.choices)
+    measure = models.CharField(_("tính theo"), max_length=12, choices=NormMeasure.choices)
+    rate = models.PositiveBigIntegerField(_("định mức (đồng)"))
+    note = models.CharField(_("căn cứ, ghi chú"), max_length=500, blank=True)
+    updated_by = _user_fk()
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("định mức chi")
+        verbose_name_plural = _("định mức chi")
+        ordering = ["plan", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "category"], name="one_norm_per_category")
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.rate} / {self.get_measure_display()}"
+
+
 class BudgetLine(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="budget_lines")
     kind = models.CharField(_("loại"), max_length=12, choices=BudgetKind.choices)
     category = models.CharField(_("nội dung chi"), max_length=15, choices=BudgetCategory.choices)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    quantity = models.PositiveIntegerField(
+        _("số lượng (theo đơn vị tính của định mức)"), null=True, blank=True
+    )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     recorded_on = models.DateField(_("ngày lập"), default=timezone.localdate)
     updated_by = _user_fk()

@@ -20,6 +20,7 @@ from accounts.permissions import restrict, sees_all_units, unit_ids
 from campaign.models import (
     BudgetKind,
     BudgetLine,
+    BudgetNorm,
     DesignatedOfficer,
     Milestone,
     MilestoneKind,
@@ -28,6 +29,7 @@ from campaign.models import (
     Task,
     TaskStatus,
     Training,
+    UnitPlan,
 )
 from organisation.models import Unit, UnitKind, UnitPath
 from plans.models import Plan, PlanUnit
@@ -64,10 +66,12 @@ class Step:
 class UnitStatus:
     unit: Unit
     is_province: bool = False
+    plan_id: int | None = None
     committee: SteeringCommittee | None = None
     committee_members: int = 0
     officer: DesignatedOfficer | None = None
-    own_plans: list = field(default_factory=list)
+    unit_plan: UnitPlan | None = None
+    own_plans: list = field(default_factory=list)  # plans the unit drafted in the system
     tasks_total: int = 0
     tasks_done: int = 0
     tasks_overdue: int = 0
@@ -82,6 +86,20 @@ class UnitStatus:
     missing: list = field(default_factory=list)  # (key, label)
     can_edit: bool = False
     next_steps: list = field(default_factory=list)
+
+    @property
+    def has_own_plan(self) -> bool:
+        return self.unit_plan is not None or bool(self.own_plans)
+
+    @property
+    def own_plan_label(self) -> str:
+        """"số … ngày dd/mm/yyyy" of the recorded plan, else the numbers of its system plans."""
+        if self.unit_plan is not None:
+            return "%(number)s ngày %(date)s" % {
+                "number": self.unit_plan.number,
+                "date": self.unit_plan.issued_on.strftime("%d/%m/%Y"),
+            }
+        return ", ".join(p.number for p in self.own_plans)
 
     @property
     def has_committee(self) -> bool:
@@ -129,6 +147,7 @@ def unit_statuses(plan: Plan, units: list[Unit], user) -> list[UnitStatus]:
     officers = _by_unit(
         DesignatedOfficer.objects.filter(unit_id__in=ids, until__isnull=True).order_by("-since")
     )
+    unit_plans = _by_unit(UnitPlan.objects.filter(plan=plan, unit_id__in=ids))
     own_plans = defaultdict(list)
     for p in Plan.objects.filter(issuing_unit_id__in=ids, year=year).exclude(pk=plan.pk):
         own_plans[p.issuing_unit_id].append(p)
@@ -174,13 +193,16 @@ def unit_statuses(plan: Plan, units: list[Unit], user) -> list[UnitStatus]:
     ):
         reached[kind].add(union_id)
 
-    editable = unit_ids(user, "change")
+    editable = unit_ids(user, "change") if user is not None else set()
     statuses = []
     for unit in units:
-        status = UnitStatus(unit=unit, is_province=unit.kind == UnitKind.PROVINCE)
+        status = UnitStatus(
+            unit=unit, is_province=unit.kind == UnitKind.PROVINCE, plan_id=plan.pk
+        )
         status.committee = committees.get(unit.pk)
         status.committee_members = status.committee.n if status.committee else 0
         status.officer = officers.get(unit.pk)
+        status.unit_plan = unit_plans.get(unit.pk)
         status.own_plans = own_plans.get(unit.pk, [])
         row = tasks.get(unit.pk, {})
         status.tasks_total = row.get("total", 0)
@@ -198,7 +220,7 @@ def unit_statuses(plan: Plan, units: list[Unit], user) -> list[UnitStatus]:
         status.milestones = {kind: len(mine & reached[kind]) for kind in MilestoneKind.values}
         status.missing = _missing(status)
         status.can_edit = editable is None or unit.pk in editable
-        status.next_steps = next_steps(status, user)
+        status.next_steps = next_steps(status, user) if user is not None else []
         statuses.append(status)
     return statuses
 
@@ -214,7 +236,7 @@ def _missing(s: UnitStatus) -> list[tuple[str, str]]:
     if not s.is_province:
         if s.officer is None:
             missing.append(("officer", _("Chưa cử cán bộ phụ trách")))
-        if not s.own_plans:
+        if not s.has_own_plan:
             missing.append(("own_plan", _("Chưa có kế hoạch của đơn vị")))
     if s.tasks_overdue:
         missing.append(
@@ -254,7 +276,10 @@ def next_steps(s: UnitStatus, user) -> list[Step]:
         "committee": (_("Ghi quyết định thành lập ban chỉ đạo"), "campaign:committee"),
         "members": (_("Thêm thành viên ban chỉ đạo và phân công nhiệm vụ"), "campaign:committee"),
         "officer": (_("Cử cán bộ phụ trách phát triển đoàn viên"), "campaign:officer"),
-        "own_plan": (_("Xây dựng kế hoạch của đơn vị theo chỉ tiêu được giao"), None),
+        "own_plan": (
+            _("Xây dựng kế hoạch của đơn vị theo chỉ tiêu được giao"),
+            "campaign:unit_plan",
+        ),
         "overdue": (_("Cập nhật các nhiệm vụ quá hạn"), None),
         "budget": (_("Lập dự toán kinh phí"), "campaign:budget"),
         "training": (_("Tổ chức tập huấn cán bộ CĐCS mới"), "campaign:training"),
@@ -264,6 +289,8 @@ def next_steps(s: UnitStatus, user) -> list[Step]:
         text, name = actions[key]
         if key == "overdue":
             url = unit_url + "#tasks"
+        elif key == "own_plan":
+            url = f"{reverse(name, args=[pk])}?plan={s.plan_id}"
         else:
             url = reverse(name, args=[pk]) if name else ""
         if not any(step.text == text for step in steps):
@@ -300,7 +327,7 @@ class Board:
             "units": len(rows),
             "committees": self.count(lambda r: r.has_committee),
             "officers": self.count(lambda r: r.officer is not None),
-            "own_plans": self.count(lambda r: bool(r.own_plans)),
+            "own_plans": self.count(lambda r: r.has_own_plan),
             "tasks_total": sum(r.tasks_total for r in self.rows),
             "tasks_done": sum(r.tasks_done for r in self.rows),
             "tasks_overdue": sum(r.tasks_overdue for r in self.rows),
@@ -336,19 +363,163 @@ def budget_of(plan: Plan, unit: Unit) -> QuerySet[BudgetLine]:
     return BudgetLine.objects.filter(plan=plan, unit=unit).order_by("kind", "category", "id")
 
 
-def budget_table(plan: Plan, unit: Unit) -> list[dict]:
-    """Per category: estimated, settled; with a total row last."""
+def norms_of(plan: Plan) -> dict[str, BudgetNorm]:
+    """The province's spending norms of the plan, by category."""
+    return {n.category: n for n in BudgetNorm.objects.filter(plan=plan)}
+
+
+@dataclass
+class BudgetRow:
+    """One category (or the total) of a unit's budget against the norm."""
+
+    label: str
+    estimated: int = 0
+    settled: int = 0
+    quantity: int = 0  # estimate lines' quantities, in the norm's unit of measure
+    norm: BudgetNorm | None = None
+    unquantified: int = 0  # estimate lines of a normed category with no quantity
+
+    @property
+    def norm_amount(self) -> int | None:
+        """quantity × norm (None without a norm or without a quantity)."""
+        if self.norm is None or not self.quantity:
+            return None
+        return self.quantity * self.norm.rate
+
+    @property
+    def over_norm(self) -> bool:
+        return self.norm_amount is not None and self.estimated > self.norm_amount
+
+    @property
+    def spent_percent(self) -> float | None:
+        return round(self.settled * 100 / self.estimated, 1) if self.estimated else None
+
+
+def _budget_rows(plan: Plan, unit_ids, norms) -> dict[int, dict[str, BudgetRow]]:
+    """unit -> category -> BudgetRow, in one grouped query."""
     from campaign.models import BudgetCategory
 
-    sums = defaultdict(int)
-    for row in budget_of(plan, unit).values("kind", "category").annotate(total=Sum("amount")):
-        sums[(row["category"], row["kind"])] = row["total"]
+    labels = dict(BudgetCategory.choices)
+    found: dict[int, dict[str, BudgetRow]] = defaultdict(dict)
+    rows = (
+        BudgetLine.objects.filter(plan=plan, unit_id__in=unit_ids)
+        .values("unit_id", "kind", "category")
+        .annotate(
+            total=Sum("amount"),
+            qty=Sum("quantity"),
+            no_qty=Count("id", filter=Q(quantity__isnull=True)),
+        )
+    )
+    for row in rows:
+        category = row["category"]
+        cell = found[row["unit_id"]].setdefault(
+            category, BudgetRow(labels.get(category, category), norm=norms.get(category))
+        )
+        if row["kind"] == BudgetKind.ESTIMATE:
+            cell.estimated += row["total"] or 0
+            cell.quantity += row["qty"] or 0
+            if cell.norm is not None:
+                cell.unquantified += row["no_qty"]
+        else:
+            cell.settled += row["total"] or 0
+    return found
+
+
+def budget_total(rows: list[BudgetRow]) -> dict:
+    """The "Cộng" row of budget_table."""
+    estimated = sum(r.estimated for r in rows)
+    settled = sum(r.settled for r in rows)
+    return {
+        "estimated": estimated,
+        "settled": settled,
+        "norm_amount": sum(r.norm_amount or 0 for r in rows),
+        "spent_percent": round(settled * 100 / estimated, 1) if estimated else None,
+    }
+
+
+def budget_table(plan: Plan, unit: Unit) -> list[BudgetRow]:
+    """Per category (in the categories' order): estimated, settled, the norm and
+    quantity × norm; only categories with a line."""
+    from campaign.models import BudgetCategory
+
+    cells = _budget_rows(plan, [unit.pk], norms_of(plan)).get(unit.pk, {})
+    return [cells[code] for code, _label in BudgetCategory.choices if code in cells]
+
+
+@dataclass
+class BudgetUnitRow:
+    unit: Unit
+    is_province: bool
+    estimated: int = 0
+    norm_amount: int = 0  # Σ quantity × norm over the normed categories with a quantity
+    over_norm: list = field(default_factory=list)  # labels of categories above the norm
+    unquantified: list = field(default_factory=list)  # normed categories without a quantity
+    settled: int = 0
+    new_members: int = 0
+    new_unions: int = 0
+
+    @property
+    def spent_percent(self) -> float | None:
+        return round(self.settled * 100 / self.estimated, 1) if self.estimated else None
+
+    @property
+    def cost_per_member(self) -> int | None:
+        return round(self.settled / self.new_members) if self.new_members else None
+
+    @property
+    def cost_per_union(self) -> int | None:
+        return round(self.settled / self.new_unions) if self.new_unions else None
+
+
+@dataclass
+class BudgetOverview:
+    plan: Plan
+    norms: list
+    rows: list[BudgetUnitRow]
+    total: BudgetUnitRow
+
+
+def admitted_members(unit_ids, year: int) -> dict[int, int]:
+    """Per unit: members admitted (gross, RecordKind.ADMITTED) in year below it."""
+    from progress.models import RecordKind
+    from progress.selectors import grouped_sums
+
+    sums = grouped_sums(datetime.date(year, 1, 1), datetime.date(year, 12, 31), unit_ids)
+    return {
+        uid: sum(n for (_sector, kind), n in by_kind.items() if kind == RecordKind.ADMITTED)
+        for uid, by_kind in sums.items()
+    }
+
+
+def budget_overview(plan: Plan, user) -> BudgetOverview:
+    """Each unit the user reads (the province's own spending last): estimated, quantity ×
+    norm, settled and % spent, new members and new CĐCS of the plan's year, cost per new
+    member and per new CĐCS (settled ÷ count); the totals."""
+    units = board_units(plan, user)
+    ids = [u.pk for u in units]
+    norms = norms_of(plan)
+    cells = _budget_rows(plan, ids, norms)
+    upper = [u.pk for u in units if u.kind != UnitKind.PROVINCE]
+    members = admitted_members(upper, plan.year) if upper else {}
+    unions = new_unions_below(upper, plan.year)
     rows = []
-    for code, label in BudgetCategory.choices:
-        est, done = sums[(code, BudgetKind.ESTIMATE)], sums[(code, BudgetKind.SETTLEMENT)]
-        if est or done:
-            rows.append({"label": label, "estimated": est, "settled": done})
-    return rows
+    for unit in units:
+        mine = list(cells.get(unit.pk, {}).values())
+        row = BudgetUnitRow(unit=unit, is_province=unit.kind == UnitKind.PROVINCE)
+        row.estimated = sum(c.estimated for c in mine)
+        row.settled = sum(c.settled for c in mine)
+        row.norm_amount = sum(c.norm_amount or 0 for c in mine)
+        row.over_norm = [c.label for c in mine if c.over_norm]
+        row.unquantified = [c.label for c in mine if c.unquantified]
+        if not row.is_province:
+            row.new_members = members.get(unit.pk, 0)
+            row.new_unions = len(unions.get(unit.pk, ()))
+        rows.append(row)
+    rows.sort(key=lambda r: r.is_province)  # the province's own row after the units
+    total = BudgetUnitRow(unit=plan.issuing_unit, is_province=True)
+    for field_name in ("estimated", "settled", "norm_amount", "new_members", "new_unions"):
+        setattr(total, field_name, sum(getattr(r, field_name) for r in rows))
+    return BudgetOverview(plan=plan, norms=list(norms.values()), rows=rows, total=total)
 
 
 def meetings_of(plan: Plan, unit: Unit) -> QuerySet[ReviewMeeting]:

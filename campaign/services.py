@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import recorded_user, require_edit
+from accounts.permissions import recorded_user, require_edit, require_view
 from campaign.models import (
     BudgetCategory,
     BudgetKind,
     BudgetLine,
+    BudgetNorm,
     CommitteeMember,
     Department,
     DesignatedOfficer,
@@ -26,17 +27,20 @@ from campaign.models import (
     MemberRole,
     Milestone,
     MilestoneKind,
+    NormMeasure,
     ReviewMeeting,
     SteeringCommittee,
     Task,
+    TaskComment,
     TaskStatus,
     Training,
+    UnitPlan,
 )
 from core.errors import ServiceError
 from core.text import clean
 from enterprises.uploads import check_decision_file
 from organisation.models import Unit, UnitKind, UnitPath
-from plans.models import Plan
+from plans.models import Plan, PlanUnit
 
 KEEP = object()  # update_task: leave this field as it is
 
@@ -297,6 +301,85 @@ def update_task(
     return task
 
 
+# --- Comments on tasks -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_task_comment(*, task: Task, text: str, user) -> TaskComment:
+    """A comment in the task's thread: anyone who may read the task may comment (the province
+    viewer too: a comment changes nothing of the task). Kept with its author and time."""
+    task = Task.objects.select_related("unit").get(pk=task.pk)
+    require_view(user, task.unit)
+    text = (text or "").strip()
+    if not text:
+        raise CampaignError(_("Thiếu nội dung ý kiến."))
+    if len(text) > 4000:
+        raise CampaignError(_("Ý kiến dài quá 4.000 ký tự."))
+    author = recorded_user(user)
+    name = ""
+    if author is not None:
+        name = author.get_full_name() or author.get_username()
+    return TaskComment.objects.create(
+        task=task, unit=task.unit, author=author, author_name=name[:150], text=text
+    )
+
+
+# --- Unit implementation plans ---------------------------------------------------------------
+
+
+@transaction.atomic
+def save_unit_plan(
+    *,
+    plan: Plan,
+    unit: Unit,
+    number: str,
+    issued_on: datetime.date,
+    user,
+    file=None,
+    note: str = "",
+) -> UnitPlan:
+    """The unit's own implementation plan for the province plan (mục IV: each upper-level union
+    builds its plan from its allocation): number, date, optionally the scanned document (PDF,
+    JPG, PNG ≤ 10 MB, checked by content, kept under a random name). Recording it again
+    replaces it; the audit trail keeps the previous one."""
+    require_edit(user, unit)
+    if unit.kind not in UnitKind.upper_level():
+        raise CampaignError(
+            _("“%(name)s” không phải công đoàn cấp trên trực tiếp cơ sở.") % {"name": unit}
+        )
+    if not PlanUnit.objects.filter(plan=plan, unit=unit).exists():
+        raise CampaignError(
+            _("“%(name)s” không nhận chỉ tiêu của kế hoạch %(plan)s.")
+            % {"name": unit, "plan": plan.number}
+        )
+    number = _required(number, _("số kế hoạch của đơn vị"))
+    if issued_on is None:
+        raise CampaignError(_("Thiếu ngày ban hành kế hoạch của đơn vị."))
+    _not_future(issued_on, _("Ngày ban hành"))
+    if issued_on < plan.issued_on:
+        raise CampaignError(
+            _("Ngày ban hành %(date)s trước ngày %(plan_date)s của kế hoạch %(plan)s.")
+            % {"date": _d(issued_on), "plan_date": _d(plan.issued_on), "plan": plan.number}
+        )
+    _check_evidence(file)
+    current = UnitPlan.objects.select_for_update().filter(plan=plan, unit=unit).first()
+    if current is None:
+        current = UnitPlan(plan=plan, unit=unit)
+    current.number = number
+    current.issued_on = issued_on
+    current.note = clean(note)
+    current.updated_by = recorded_user(user)
+    if file:
+        old = current.file.name if current.file else ""
+        current.file_name = file.name[:255]
+        current.file.save(file.name, file, save=False)
+        if old:
+            storage = current.file.storage
+            transaction.on_commit(lambda: storage.delete(old))
+    current.save()
+    return current
+
+
 # --- Review meetings (giao ban) --------------------------------------------------------------
 
 
@@ -347,6 +430,40 @@ def record_meeting(
 
 
 @transaction.atomic
+def save_budget_norm(
+    *, plan: Plan, category: str, measure: str, rate: int, user, note: str = ""
+) -> BudgetNorm:
+    """The province's spending norm for one category of the plan (Văn phòng LĐLĐ tỉnh): so
+    many đồng per measure. Setting it again replaces it; a province administrator only."""
+    require_edit(user, plan.issuing_unit)
+    if category not in BudgetCategory.values:
+        raise CampaignError(_("Nội dung chi không hợp lệ."))
+    if measure not in NormMeasure.values:
+        raise CampaignError(_("Đơn vị tính của định mức không hợp lệ."))
+    if rate is None or rate <= 0:
+        raise CampaignError(_("Định mức phải lớn hơn 0 đồng."))
+    norm, _created = BudgetNorm.objects.update_or_create(
+        plan=plan,
+        category=category,
+        defaults={
+            "unit": plan.issuing_unit,
+            "measure": measure,
+            "rate": rate,
+            "note": clean(note),
+            "updated_by": recorded_user(user),
+        },
+    )
+    return norm
+
+
+@transaction.atomic
+def remove_budget_norm(*, norm: BudgetNorm, user) -> None:
+    norm = BudgetNorm.objects.select_related("plan__issuing_unit").get(pk=norm.pk)
+    require_edit(user, norm.plan.issuing_unit)
+    norm.delete()
+
+
+@transaction.atomic
 def add_budget_line(
     *,
     plan: Plan,
@@ -357,7 +474,11 @@ def add_budget_line(
     user,
     note: str = "",
     recorded_on: datetime.date | None = None,
+    quantity: int | None = None,
 ) -> BudgetLine:
+    """A line of the unit's estimate or settlement. ``quantity`` counts the line in the unit
+    of measure of the category's norm (CĐCS, courses, collaborators…): the budget page then
+    compares the amount with quantity × norm."""
     require_edit(user, unit)
     _organising_unit(unit)
     if kind not in BudgetKind.values:
@@ -366,6 +487,8 @@ def add_budget_line(
         raise CampaignError(_("Nội dung chi không hợp lệ."))
     if amount is None or amount <= 0:
         raise CampaignError(_("Số tiền phải lớn hơn 0 đồng."))
+    if quantity is not None and quantity < 0:
+        raise CampaignError(_("Số lượng không được âm."))
     recorded_on = recorded_on or timezone.localdate()
     _not_future(recorded_on, _("Ngày lập"))
     return BudgetLine.objects.create(
@@ -374,6 +497,7 @@ def add_budget_line(
         kind=kind,
         category=category,
         amount=amount,
+        quantity=quantity or None,
         note=clean(note),
         recorded_on=recorded_on,
         updated_by=recorded_user(user),

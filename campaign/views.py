@@ -12,9 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import can_edit_unit, require_edit, require_view, sees_all_units
+from accounts.permissions import (
+    can_edit_unit,
+    require_edit,
+    require_view,
+    sees_all_units,
+)
 from campaign import forms, selectors, services
-from campaign.models import CommitteeMember, SteeringCommittee, Task
+from campaign.models import BudgetNorm, CommitteeMember, SteeringCommittee, Task, UnitPlan
 from core.query import query_int
 from enterprises.uploads import CONTENT_TYPES, extension
 from organisation.models import Unit, UnitKind
@@ -85,6 +90,7 @@ def unit_page(request, pk):
     if plan is not None and organising:
         status = selectors.unit_statuses(plan, [unit], request.user)[0]
     year = plan.year if plan is not None else None
+    budget_rows = selectors.budget_table(plan, unit) if plan is not None else []
     return render(
         request,
         "campaign/unit.html",
@@ -97,7 +103,11 @@ def unit_page(request, pk):
             "committee": selectors.committee_of(unit),
             "officers": selectors.officers_of(unit) if organising else [],
             "tasks": selectors.tasks_of(plan, unit) if plan is not None else [],
-            "budget": selectors.budget_table(plan, unit) if plan is not None else [],
+            "budget": budget_rows,
+            "budget_total": selectors.budget_total(budget_rows),
+            "unit_plan": (
+                UnitPlan.objects.filter(plan=plan, unit=unit).first() if plan is not None else None
+            ),
             "meetings": selectors.meetings_of(plan, unit) if plan is not None else [],
             "trainings": selectors.trainings_of(unit) if organising else [],
             "new_unions": selectors.new_unions_of(unit, year) if year else [],
@@ -267,6 +277,8 @@ def task_detail(request, pk):
             "plan": task.plan,
             "form": form if can_edit else None,
             "errors": errors,
+            "comments": task.comments.select_related("author"),
+            "comment_form": forms.CommentForm(),
             "history": task.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )
@@ -277,17 +289,7 @@ def task_evidence(request, pk):
     """The evidence file, only to those who may read the task (never a public media URL)."""
     task = get_object_or_404(Task.objects.select_related("unit"), pk=pk)
     require_view(request.user, task.unit)
-    if not task.evidence_file:
-        raise Http404
-    path = Path(task.evidence_file.path)
-    if not path.exists():
-        raise Http404
-    ext = extension(path.name)
-    return FileResponse(
-        path.open("rb"),
-        content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
-        filename=task.evidence_name or f"minh-chung-{task.pk}.{ext}",
-    )
+    return _file_response(task.evidence_file, task.evidence_name, f"minh-chung-{task.pk}")
 
 
 def meeting(request, pk):
@@ -310,6 +312,7 @@ def budget(request, pk):
     unit = _unit(request, pk, edit=True)
     _organising(unit)
     plan = _plan_or_404(request)
+    table = selectors.budget_table(plan, unit)
     return _form_page(
         request,
         forms.BudgetForm(request.POST or None),
@@ -320,7 +323,9 @@ def budget(request, pk):
         unit=unit,
         plan=plan,
         lines=selectors.budget_of(plan, unit),
-        table=selectors.budget_table(plan, unit),
+        table=table,
+        total=selectors.budget_total(table),
+        norms=selectors.norms_of(plan).values(),
     )
 
 
@@ -354,4 +359,115 @@ def milestone(request, pk):
             "Thỏa ước lao động tập thể (có lợi hơn luật), đối thoại tại nơi làm việc, quy chế "
             "dân chủ cơ sở, thu đoàn phí — mỗi mốc một ngày; ghi lại để sửa."
         ),
+    )
+
+
+@require_POST
+def task_comment(request, pk):
+    """Add a comment to the task's thread (anyone who may read the task)."""
+    task = get_object_or_404(Task.objects.select_related("unit", "plan"), pk=pk)
+    require_view(request.user, task.unit)
+    form = forms.CommentForm(request.POST)
+    to = reverse("campaign:task", args=[task.pk]) + "#comments"
+    if not form.is_valid():
+        messages.error(request, _("Thiếu nội dung ý kiến."))
+        return redirect(to)
+    try:
+        services.add_task_comment(task=task, user=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã gửi ý kiến."))
+    return redirect(to)
+
+
+def unit_plan(request, pk):
+    """The unit's own implementation plan for the province plan (number, date, file)."""
+    unit = _unit(request, pk, edit=True)
+    if unit.kind not in UnitKind.upper_level():
+        raise Http404
+    plan = _plan_or_404(request)
+    current = UnitPlan.objects.filter(plan=plan, unit=unit).first()
+    initial = {}
+    if current is not None:
+        initial = {"number": current.number, "issued_on": current.issued_on, "note": current.note}
+    return _form_page(
+        request,
+        forms.UnitPlanForm(request.POST or None, request.FILES or None, initial=initial),
+        lambda data: services.save_unit_plan(plan=plan, unit=unit, user=request.user, **data),
+        done=_("Đã lưu kế hoạch của đơn vị."),
+        to=_unit_url(unit, plan) + "#unit-plan",
+        unit=unit,
+        plan=plan,
+        title=_("Kế hoạch thực hiện của đơn vị"),
+        intro=_(
+            "Kế hoạch của đơn vị xây dựng theo Kế hoạch số %(number)s và chỉ tiêu được giao: "
+            "số, ngày ban hành và bản quét. Ghi lại để thay bản cũ."
+        )
+        % {"number": plan.number},
+        current_plan=current,
+    )
+
+
+def _file_response(field, name, fallback):
+    if not field:
+        raise Http404
+    path = Path(field.path)
+    if not path.exists():
+        raise Http404
+    ext = extension(path.name)
+    return FileResponse(
+        path.open("rb"),
+        content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
+        filename=name or f"{fallback}.{ext}",
+    )
+
+
+@require_GET
+def unit_plan_file(request, pk):
+    """The scanned unit plan, only to those who may read the unit."""
+    record = get_object_or_404(UnitPlan.objects.select_related("unit"), pk=pk)
+    require_view(request.user, record.unit)
+    return _file_response(record.file, record.file_name, f"ke-hoach-{record.pk}")
+
+
+def norms(request):
+    """The province's spending norms of the plan (Văn phòng LĐLĐ tỉnh): everyone who sees the
+    plan reads them; the province administrator sets them."""
+    plan = _plan_or_404(request)
+    issuer = plan.issuing_unit
+    can_edit = can_edit_unit(request.user, issuer)
+    if request.method == "POST":
+        require_edit(request.user, issuer)
+    return _form_page(
+        request,
+        forms.NormForm(request.POST or None),
+        lambda data: services.save_budget_norm(plan=plan, user=request.user, **data),
+        done=_("Đã lưu định mức chi."),
+        to=f"{reverse('campaign:norms')}?plan={plan.pk}",
+        template="campaign/norms.html",
+        plan=plan,
+        norms=selectors.norms_of(plan).values(),
+        can_edit=can_edit,
+    )
+
+
+@require_POST
+def norm_remove(request, pk):
+    norm = get_object_or_404(BudgetNorm.objects.select_related("plan"), pk=pk)
+    services.remove_budget_norm(norm=norm, user=request.user)
+    messages.success(request, _("Đã bỏ định mức chi."))
+    return redirect(f"{reverse('campaign:norms')}?plan={norm.plan_id}")
+
+
+@require_GET
+def budget_overview(request):
+    """Every unit's estimate against the norms, spent vs estimated, cost per new member and
+    per new CĐCS (the rows the user may read)."""
+    plan = _plan_or_404(request)
+    return render(
+        request,
+        "campaign/budget_overview.html",
+        {"plan": plan, "overview": selectors.budget_overview(plan, request.user)},
     )
