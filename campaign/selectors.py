@@ -93,12 +93,9 @@ class UnitStatus:
 
     @property
     def own_plan_label(self) -> str:
-        """"số … ngày dd/mm/yyyy" of the recorded plan, else the numbers of its system plans."""
+        """ "số … ngày dd/mm/yyyy" of the recorded plan, else the numbers of its system plans."""
         if self.unit_plan is not None:
-            return "%(number)s ngày %(date)s" % {
-                "number": self.unit_plan.number,
-                "date": self.unit_plan.issued_on.strftime("%d/%m/%Y"),
-            }
+            return f"{self.unit_plan.number} ngày {self.unit_plan.issued_on:%d/%m/%Y}"
         return ", ".join(p.number for p in self.own_plans)
 
     @property
@@ -196,9 +193,7 @@ def unit_statuses(plan: Plan, units: list[Unit], user) -> list[UnitStatus]:
     editable = unit_ids(user, "change") if user is not None else set()
     statuses = []
     for unit in units:
-        status = UnitStatus(
-            unit=unit, is_province=unit.kind == UnitKind.PROVINCE, plan_id=plan.pk
-        )
+        status = UnitStatus(unit=unit, is_province=unit.kind == UnitKind.PROVINCE, plan_id=plan.pk)
         status.committee = committees.get(unit.pk)
         status.committee_members = status.committee.n if status.committee else 0
         status.officer = officers.get(unit.pk)

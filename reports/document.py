@@ -28,7 +28,7 @@ SECTION_TITLES = {
     "difficulties": "Khó khăn, vướng mắc",
     "proposals": "Đề xuất, kiến nghị",
 }
-ROMAN = ["I", "II", "III", "IV", "V", "VI"]
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 # The code after "BC-" in the number line, by the issuing unit's kind.
 NUMBER_CODES = {
@@ -100,6 +100,7 @@ class Section:
     number: str
     title: str
     paragraphs: list[str]
+    key: str = ""  # "results" carries the figures table; extensions name theirs
 
 
 @dataclass
@@ -157,16 +158,21 @@ def build_document(
         day = timezone.localdate(report.submitted_at)
     else:
         day = timezone.localdate()
-    sections = []
-    for index, name in enumerate(NARRATIVE_FIELDS):
+    from reports.extensions import extra_sections
+
+    sections = extra_sections(deadline, unit, consolidated=consolidated)
+    for name in NARRATIVE_FIELDS:
         text = getattr(report, name) if report is not None else ""
         sections.append(
             Section(
-                ROMAN[index],
+                "",
                 upper(SECTION_TITLES[name]),
                 _paragraphs(text) or ["(Chưa có nội dung.)"],
+                key=name,
             )
         )
+    for index, section in enumerate(sections):
+        section.number = ROMAN[index]
     issuer_short = unit.name if not consolidated else "Ban Thường vụ LĐLĐ tỉnh"
     intro = (
         f"Thực hiện Kế hoạch số {plan.number} ngày {plan.issued_on:%d/%m/%Y} của "

@@ -342,7 +342,7 @@ def build_docx(doc: ReportDocument) -> Document:
     _rule(document, 30, TEXT_WIDTH_MM)
     justify = WD_ALIGN_PARAGRAPH.JUSTIFY
     _para(document, doc.intro, BODY_PT, align=justify, before=6, after=6, indent_mm=12.7)
-    for index, section in enumerate(doc.sections):
+    for section in doc.sections:
         _para(
             document,
             f"{section.number}. {section.title}",
@@ -355,7 +355,7 @@ def build_docx(doc: ReportDocument) -> Document:
         )
         for text in section.paragraphs:
             _para(document, text, BODY_PT, align=justify, after=3, indent_mm=12.7, line=1.1)
-        if index == 0:
+        if section.key == "results":
             _para(
                 document,
                 f"Số liệu kết quả thực hiện ({doc.figures_caption.lower()}):",

@@ -69,8 +69,9 @@ def test_consolidated_word_report(campaign, tmp_path):
 
     paragraphs = [p.text for p in document.paragraphs]
     assert "BÁO CÁO" in paragraphs
-    assert any(p.startswith("I. KẾT QUẢ ĐẠT ĐƯỢC") for p in paragraphs)
-    assert any(p.startswith("IV. ĐỀ XUẤT, KIẾN NGHỊ") for p in paragraphs)
+    assert any(p.startswith("I. CÔNG TÁC TỔ CHỨC THỰC HIỆN") for p in paragraphs)
+    assert any(p.startswith("II. KẾT QUẢ ĐẠT ĐƯỢC") for p in paragraphs)
+    assert any(p.startswith("V. ĐỀ XUẤT, KIẾN NGHỊ") for p in paragraphs)
     body = next(p for p in document.paragraphs if p.text.startswith("Thực hiện Kế hoạch số"))
     assert body.runs[0].font.size.pt == 14 and body.runs[0].font.name == "Times New Roman"
 
