@@ -172,6 +172,26 @@ class UnitAObjects:
         return Task.objects.filter(plan=self.plan, unit=self.unit_a).order_by("id").first()
 
     @cached_property
+    def unit_plan_a(self):
+        from campaign.services import save_unit_plan
+
+        return save_unit_plan(
+            plan=self.plan,
+            unit=self.unit_a,
+            number="05/KH-MT",
+            issued_on=datetime.date(2024, 6, 20),
+            user=SYSTEM,
+        )
+
+    @cached_property
+    def budget_norm(self):
+        from campaign.services import save_budget_norm
+
+        return save_budget_norm(
+            plan=self.plan, category="founding", measure="new_union", rate=3000000, user=SYSTEM
+        )
+
+    @cached_property
     def new_union_a(self):
         """A CĐCS founded under unit A in July 2024 (milestones, trainings)."""
         from progress.services import found_grassroots_union

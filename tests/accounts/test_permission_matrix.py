@@ -317,6 +317,18 @@ MATRIX: dict[str, Url] = {
         args=lambda o: [o.committee_member_a.pk], get=NOBODY, post=UNIT_A_WRITERS
     ),
     "campaign:task": Url(args=lambda o: [o.task_a.pk], get=UNIT_A_READERS, post=UNIT_A_WRITERS),
+    "campaign:task_comment": Url(
+        args=lambda o: [o.task_a.pk], get=NOBODY, post=UNIT_A_READERS,
+        note="anyone who may read the task comments on it, the province viewer too",
+    ),
+    "campaign:unit_plan": Url(args=lambda o: [o.unit_a.pk], get=UNIT_A_WRITERS, post=UNIT_A_WRITERS),
+    "campaign:unit_plan_file": Url(
+        args=lambda o: [o.unit_plan_a.pk], get=NOBODY, post=NOBODY,
+        note="the matrix's unit plan has no file: 404 for everyone (readers: tests/campaign)",
+    ),
+    "campaign:norms": Url(get=SIGNED_IN, post=ONLY_ADMIN, note="the province sets the norms"),
+    "campaign:norm_remove": Url(args=lambda o: [o.budget_norm.pk], get=NOBODY, post=ONLY_ADMIN),
+    "campaign:budget_overview": Url(get=SIGNED_IN, post=NOBODY, note="rows filtered to the units read"),
     "campaign:task_evidence": Url(
         args=lambda o: [o.task_a.pk], get=NOBODY, post=NOBODY,
         note="the demo task has no evidence file: 404 for everyone",
@@ -1082,6 +1094,26 @@ SERVICES = {
             unit=o.unit_a, title="Lớp ma trận", held_on=D(2024, 8, 1), participants=20, user=u
         ),
     ),
+    "campaign.services.add_task_comment": (
+        UNIT_A_READERS,
+        lambda o, u: _svc("campaign", "add_task_comment")(task=o.task_a, text="Ý kiến", user=u),
+    ),
+    "campaign.services.save_unit_plan": (
+        UNIT_A_WRITERS,
+        lambda o, u: _svc("campaign", "save_unit_plan")(
+            plan=o.plan, unit=o.unit_a, number="05/KH-MT", issued_on=D(2024, 6, 20), user=u
+        ),
+    ),
+    "campaign.services.save_budget_norm": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("campaign", "save_budget_norm")(
+            plan=o.plan, category="training", measure="course", rate=5000000, user=u
+        ),
+    ),
+    "campaign.services.remove_budget_norm": (
+        ONLY_ADMIN,
+        lambda o, u: _svc("campaign", "remove_budget_norm")(norm=o.budget_norm, user=u),
+    ),
     "campaign.services.record_milestone": (
         A_WRITERS,
         lambda o, u: _svc("campaign", "record_milestone")(
@@ -1192,6 +1224,8 @@ def test_write_services_check_permissions_themselves(matrix_users):
         "committee_a",
         "committee_member_a",
         "task_a",
+        "budget_norm",
+        "unit_plan_a",
         "rule_draft",
         "proposal_a",
     ):
