@@ -72,6 +72,22 @@ def test_committee_task_with_evidence_and_training(page, transactional_db, tmp_p
     assert "Lớp bồi dưỡng cán bộ CĐCS mới" in page.locator("#training-table").inner_text()
     assert Training.objects.get(unit=unit).unions.count() == 1
 
+    # The unit's own implementation plan, with its scanned file.
+    page.goto(f"{page.base_url}/campaign/units/{unit.pk}/")
+    page.get_by_role("link", name="Ghi kế hoạch của đơn vị").click()
+    page.fill("#id_number", "07/KH-LĐLĐ")
+    page.fill("#id_issued_on", "2024-06-25")
+    page.set_input_files("#id_file", str(evidence))
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(f"**/campaign/units/{unit.pk}/**")
+    assert "07/KH-LĐLĐ" in page.locator("#unit-plan-number").inner_text()
+
+    # A comment on the task.
+    page.locator("#task-table").get_by_role("link", name=task.title).click()
+    page.fill("#comment-form #id_text", "Đã gửi biên bản cho Ban Tổ chức")
+    page.get_by_role("button", name="Gửi ý kiến").click()
+    assert "Đã gửi biên bản cho Ban Tổ chức" in page.locator("#comment-list").inner_text()
+
     # The province board.
     page.context.clear_cookies()
     sign_in(page, "b.admin", PASSWORD)
@@ -80,3 +96,4 @@ def test_committee_task_with_evidence_and_training(page, transactional_db, tmp_p
     text = row.inner_text()
     assert "21/QĐ-LĐLĐ" in text and "1/7" in text and "1/1" in text
     assert "Chưa cử" in text  # no officer yet: still flagged
+    assert "07/KH-LĐLĐ" in text
