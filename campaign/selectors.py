@@ -459,11 +459,12 @@ class BudgetUnitRow:
 
     @property
     def cost_per_member(self) -> int | None:
-        return round(self.settled / self.new_members) if self.new_members else None
+        """Settled ÷ new members; None while nothing is settled or no member was admitted."""
+        return round(self.settled / self.new_members) if self.new_members and self.settled else None
 
     @property
     def cost_per_union(self) -> int | None:
-        return round(self.settled / self.new_unions) if self.new_unions else None
+        return round(self.settled / self.new_unions) if self.new_unions and self.settled else None
 
 
 @dataclass
