@@ -191,18 +191,19 @@ def ranking_bytes(scores: Scores, rows=None) -> bytes:
 
 PROPOSAL_COLUMNS = [
     ("TT", 5),
-    ("Đối tượng", 10),
-    ("Tập thể / Họ và tên", 28),
-    ("Chức vụ", 18),
-    ("Đơn vị", 28),
-    ("Hình thức khen thưởng", 26),
-    ("Đợt", 18),
-    ("Thành tích", 60),
-    ("Trạng thái", 16),
-    ("Số quyết định", 16),
-    ("Ngày quyết định", 13),
-    ("Lý do không khen thưởng", 26),
+    ("Đối tượng", 9),
+    ("Tập thể / Họ và tên", 24),
+    ("Chức vụ", 16),
+    ("Đơn vị", 22),
+    ("Hình thức khen thưởng", 22),
+    ("Đợt", 14),
+    ("Thành tích", 50),
+    ("Trạng thái", 14),
+    ("Số quyết định", 12),
+    ("Ngày quyết định", 12),
+    ("Lý do không khen thưởng", 20),
 ]
+POINTS_PER_LINE = 15.75
 
 
 def ordered_proposals(proposals) -> list:
@@ -239,7 +240,7 @@ def proposals_workbook(proposals, *, federation: str, subtitle: str) -> Workbook
             ]
         )
     workbook = Workbook()
-    write_list_sheet(
+    ws = write_list_sheet(
         workbook,
         ListSheet(
             name="De nghi khen thuong",
@@ -250,7 +251,24 @@ def proposals_workbook(proposals, *, federation: str, subtitle: str) -> Workbook
             rows=rows,
         ),
     )
+    # Excel does not grow rows for wrapped text on opening: size each row to its longest cell.
+    from core.excel import LIST_HEADER_ROW
+
+    ws.row_dimensions[LIST_HEADER_ROW].height = 2 * POINTS_PER_LINE
+    for offset, values in enumerate(rows, start=1):
+        lines = max(
+            _wrapped_lines(value, width)
+            for value, (_header, width) in zip(values, PROPOSAL_COLUMNS, strict=True)
+        )
+        ws.row_dimensions[LIST_HEADER_ROW + offset].height = lines * POINTS_PER_LINE + 4
     return workbook
+
+
+def _wrapped_lines(value, width: float) -> int:
+    if not isinstance(value, str) or not value:
+        return 1
+    usable = max(int(width * 1.2) - 2, 1)  # Times New Roman runs narrower than Excel's unit
+    return sum(max(1, -(-len(part) // usable)) for part in value.split("\n"))
 
 
 def proposals_bytes(proposals, *, federation: str, subtitle: str) -> bytes:
