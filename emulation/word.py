@@ -20,12 +20,12 @@ import datetime
 import io
 from dataclasses import dataclass, field, replace
 
+from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from django.utils import timezone
 
 from emulation.export import ordered_proposals
 from emulation.models import ProposalStatus, RecipientKind, RewardLevel
