@@ -145,6 +145,8 @@ def ranking_workbook(scores: Scores, rows=None) -> Workbook:
     pos = positions(sheet)
     band_col = pos.first_value_column + len(formats) - 2
     ws.column_dimensions[get_column_letter(band_col)].width = BAND_WIDTH
+    last_header = ws.row_dimensions[pos.last_header_row]
+    last_header.height = max(last_header.height or 0, 20)
     bold = Font(name=FONT_NAME, size=sheet.font_size, bold=True)
     for offset in heading_rows:
         row = pos.first_data_row + offset
