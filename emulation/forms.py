@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from emulation import campaign_criteria
 from emulation.models import CriterionKind, RecipientKind, RewardForm, RewardLevel
 
 EXTRA_ROWS = 1
@@ -82,4 +83,9 @@ class DecisionForm(forms.Form):
     )
 
 
-KIND_CHOICES = CriterionKind.choices
+# The campaign-organisation kinds only where the campaign app is installed.
+KIND_CHOICES = [
+    (value, label)
+    for value, label in CriterionKind.choices
+    if campaign_criteria.available() or value not in campaign_criteria.KINDS
+]

@@ -70,6 +70,13 @@ class CriterionKind(models.TextChoices):
     TARGET_SHARE = "target_share", _("Tỷ lệ hoàn thành từng chỉ tiêu")
     MINIMUMS_MET = "minimums_met", _("Số chỉ tiêu “trở lên” đạt")
     REPORT_TIMELINESS = "report_timeliness", _("Báo cáo nộp đúng hạn")
+    # Campaign organisation (campaign app, read by emulation.campaign_criteria):
+    COMMITTEE = "campaign_committee", _("Có ban chỉ đạo phát triển đoàn viên")
+    OFFICER = "campaign_officer", _("Có cán bộ phụ trách phát triển đoàn viên")
+    TRAININGS = "campaign_trainings", _("Tỷ lệ CĐCS mới có cán bộ được tập huấn")
+    MILESTONES = "campaign_milestones", _("Tỷ lệ mốc chất lượng CĐCS mới đã đạt")
+    # OWN PLAN (to add when campaign.models.UnitPlan exists): OWN_PLAN = "campaign_own_plan",
+    # _("Có kế hoạch của đơn vị"); scored in emulation.campaign_criteria (see OWN_PLAN there).
 
 
 class Criterion(models.Model):

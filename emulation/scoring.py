@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from emulation import campaign_criteria
 from emulation.models import Band, CriterionKind, RuleSet
 from organisation.models import Unit, UnitKind
 from plans.models import Period
@@ -44,6 +45,7 @@ class Part:
     indicator_id: int | None = None
     deadline_id: int | None = None
     note: str = ""
+    url: str = ""  # the page behind a campaign part (the unit's campaign page)
 
     @property
     def percent(self) -> float | None:
@@ -159,14 +161,19 @@ def _timeliness(criterion, submissions) -> CriterionScore:
     return CriterionScore(criterion, fraction, parts)
 
 
-def score_unit(rule_set: RuleSet, criteria, cells, submissions) -> tuple[list, float | None]:
-    """The criteria's scores and the total (out of 100) for one unit's cells and reports."""
+def score_unit(
+    rule_set: RuleSet, criteria, cells, submissions, campaign=None
+) -> tuple[list, float | None]:
+    """The criteria's scores and the total (out of 100) for one unit's cells, reports and
+    campaign facts (``emulation.campaign_criteria.CampaignFacts`` or None)."""
     results = []
     for criterion in criteria:
         if criterion.kind == CriterionKind.TARGET_SHARE:
             results.append(_target_share(criterion, cells))
         elif criterion.kind == CriterionKind.MINIMUMS_MET:
             results.append(_minimums_met(criterion, cells))
+        elif criterion.kind in campaign_criteria.KINDS:
+            results.append(campaign_criteria.score(criterion, campaign))
         else:
             results.append(_timeliness(criterion, submissions))
     weights = sum(r.criterion.weight for r in results if r.applicable)
@@ -192,9 +199,18 @@ def compute(rule_set: RuleSet, period: Period, today: datetime.date | None = Non
         for deadline in period.reporting_deadlines.filter(due_on__lte=today).order_by("due_on"):
             for sub in consolidation(deadline, today).rows:
                 submissions.setdefault(sub.unit.pk, []).append((deadline, sub))
+    campaign = {}
+    if any(c.kind in campaign_criteria.KINDS for c in criteria):
+        campaign = campaign_criteria.load([r.unit.pk for r in board.rows], period, today)
     rows = []
     for row in board.rows:
-        parts, score = score_unit(rule_set, criteria, row.cells, submissions.get(row.unit.pk, []))
+        parts, score = score_unit(
+            rule_set,
+            criteria,
+            row.cells,
+            submissions.get(row.unit.pk, []),
+            campaign.get(row.unit.pk),
+        )
         roots = [c for c in row.cells if c.indicator.parent_id is None and c.target]
         uncapped = sum(c.achieved / c.target for c in roots) / len(roots) if roots else 0.0
         rows.append(

@@ -33,13 +33,24 @@ def scores_for(user, rule_set: RuleSet, period: Period, today=None) -> tuple[Sco
     return scores, rows
 
 
-def proposals_for(user, plan: Plan | None = None) -> QuerySet[RewardProposal]:
+def proposals_for(user, plan: Plan | None = None, period=None) -> QuerySet[RewardProposal]:
+    """The proposals the user may read: the province all, a unit those of its subtree."""
     proposals = restrict(RewardProposal.objects.all(), user, "view").select_related(
         "unit", "period", "plan"
     )
     if plan is not None:
         proposals = proposals.filter(plan=plan)
+    if period is not None:
+        proposals = proposals.filter(period=period)
     return proposals
+
+
+def submitting_unit(user, plan: Plan):
+    """Who signs the user's submission: the province (the plan's issuer) for province roles,
+    else the user's own unit."""
+    if sees_all_units(user) or getattr(user, "unit", None) is None:
+        return plan.issuing_unit
+    return user.unit
 
 
 def achievements_text(scores: Scores | None, unit) -> str:

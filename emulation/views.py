@@ -1,8 +1,9 @@
 """Emulation pages: the rule and its versions, scores and ranking, reward proposals."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -153,6 +154,23 @@ def scores(request, plan_pk, period_code):
     )
 
 
+def scores_export(request, plan_pk, period_code):
+    """The ranking page as the official Excel table: the rows the user sees, ranks among all."""
+    from core.excel import XLSX_CONTENT_TYPE
+    from emulation.export import ranking_bytes
+
+    plan = get_plan_for(request.user, plan_pk)
+    period = get_period(plan, period_code)
+    rule_set = _rule_for(request, plan)
+    if rule_set is None:
+        raise Http404
+    result, rows = selectors.scores_for(request.user, rule_set, period)
+    response = HttpResponse(ranking_bytes(result, rows), content_type=XLSX_CONTENT_TYPE)
+    name = f"xep-hang-thi-dua-{period.code}-v{rule_set.version}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def unit_score(request, plan_pk, period_code, unit_pk):
     plan = get_plan_for(request.user, plan_pk)
     period = get_period(plan, period_code)
@@ -180,15 +198,81 @@ def unit_score(request, plan_pk, period_code, unit_pk):
     )
 
 
+def _proposal_filters(request):
+    """The plan of ?plan= (default: the newest the user sees with proposals, else the newest)
+    and the period of ?period= (optional)."""
+    plans = list(plans_for(request.user).order_by("-year", "-issued_on", "-id"))
+    wanted = query_int(request, "plan")
+    with_proposals = set(
+        selectors.proposals_for(request.user).values_list("plan_id", flat=True).distinct()
+    )
+    default = next((p for p in plans if p.pk in with_proposals), plans[0] if plans else None)
+    plan = next((p for p in plans if p.pk == wanted), default)
+    period = None
+    code = request.GET.get("period")
+    if plan is not None and code:
+        period = plan.periods.filter(code=code).first()
+    return plans, plan, period
+
+
 def proposals(request):
+    plans, plan, period = _proposal_filters(request)
+    listed = selectors.proposals_for(request.user, plan, period) if plan else []
     return render(
         request,
         "emulation/proposals.html",
         {
-            "proposals": selectors.proposals_for(request.user)[:500],
+            "proposals": listed[:500],
+            "plans": plans,
+            "plan": plan,
+            "period": period,
+            "periods": list(plan.periods.all()) if plan else [],
             "can_decide": can_decide_rewards(request.user),
         },
     )
+
+
+EXPORT_FORMATS = ("xlsx", "docx")
+
+
+def proposals_export(request, fmt):
+    """The proposal list the user may read (plan, optional period) as Excel, or the open ones
+    as the Word submission (tờ trình) signed by the user's unit (the province's for the
+    province)."""
+    from core.excel import XLSX_CONTENT_TYPE
+    from emulation.export import proposals_bytes
+    from emulation.word import build_submission, docx_bytes
+    from reports.word import DOCX_CONTENT_TYPE
+
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    _plans, plan, period = _proposal_filters(request)
+    if plan is None:
+        raise Http404
+    listed = list(selectors.proposals_for(request.user, plan, period))
+    issuer = selectors.submitting_unit(request.user, plan)
+    if fmt == "xlsx":
+        what = period.name if period else _("mọi đợt")
+        subtitle = _("Kế hoạch số %(plan)s — %(what)s; lập ngày %(day)s") % {
+            "plan": plan.number,
+            "what": what,
+            "day": timezone.localdate().strftime("%d/%m/%Y"),
+        }
+        body = proposals_bytes(listed, federation=issuer.name.upper(), subtitle=subtitle)
+        response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+        name = f"de-nghi-khen-thuong-{plan.year}.xlsx"
+    else:
+        sub = build_submission(
+            listed,
+            plan=plan,
+            issuer=issuer,
+            period=period,
+            rule_set=selectors.published_rule(plan) if period else None,
+        )
+        response = HttpResponse(docx_bytes(sub), content_type=DOCX_CONTENT_TYPE)
+        name = f"{sub.filename_stem}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _proposable_units(user, plan):
