@@ -23,10 +23,10 @@ committee or an officer put in place raises it (the hypothesis test covers it). 
 yet trained does lower the training share: the share is what the plan asks for (every new
 CĐCS's officers trained), so the README says so.
 
-OWN_PLAN: the "own plan" criterion (the unit's own plan for the campaign) waits for the campaign
-app's ``UnitPlan`` model. To add it: a ``CriterionKind.OWN_PLAN`` choice (and its migration),
-an ``own_plan`` field on ``CampaignFacts`` filled in ``load`` from ``UnitPlan`` (issued on or
-before today), and a branch in ``score`` like the committee's.
+- **Kế hoạch của đơn vị** (``OWN_PLAN``): 1 when the unit's own implementation plan for the
+  province plan is recorded (``campaign.UnitPlan``) and issued on or before today, or the unit
+  issued a plan of its own in the system for the same year (as the campaign board counts it);
+  else 0.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ KINDS = frozenset(
         CriterionKind.OFFICER,
         CriterionKind.TRAININGS,
         CriterionKind.MILESTONES,
+        CriterionKind.OWN_PLAN,
     }
 )
 MILESTONE_KINDS = ("agreement", "dialogue", "democracy", "fees")  # campaign.MilestoneKind
@@ -69,6 +70,7 @@ class CampaignFacts:
     committee: str | None = None  # "QĐ số … ngày …" when in place
     committee_note: str = ""  # why not in place
     officer: str | None = None  # the officer in charge today
+    own_plan: str | None = None  # "Kế hoạch số … ngày …" when in place
     new_unions: list[NewUnion] = field(default_factory=list)
     url: str = ""  # the unit's campaign page
 
@@ -81,8 +83,9 @@ def load(unit_ids: list[int], period, today: datetime.date) -> dict[int, Campaig
     """CampaignFacts of each unit, in a fixed number of queries."""
     if not available():
         return {}
-    from campaign.models import DesignatedOfficer, Milestone, SteeringCommittee, Training
+    from campaign.models import DesignatedOfficer, Milestone, SteeringCommittee, Training, UnitPlan
     from organisation.models import Unit, UnitKind, UnitPath
+    from plans.models import Plan
 
     as_of = min(max(today, period.start), period.end)
     facts = {pk: CampaignFacts(url=reverse("campaign:unit", args=[pk])) for pk in unit_ids}
@@ -109,6 +112,17 @@ def load(unit_ids: list[int], period, today: datetime.date) -> dict[int, Campaig
                 "name": o.full_name,
                 "d": o.since.strftime("%d/%m/%Y"),
             }
+    plan = period.plan
+    for p in UnitPlan.objects.filter(plan=plan, unit_id__in=unit_ids, issued_on__lte=today):
+        facts[p.unit_id].own_plan = _("Kế hoạch số %(n)s ngày %(d)s") % {
+            "n": p.number,
+            "d": p.issued_on.strftime("%d/%m/%Y"),
+        }
+    drafted = Plan.objects.filter(issuing_unit_id__in=unit_ids, year=plan.year).exclude(pk=plan.pk)
+    for p in drafted.order_by("number"):
+        f = facts[p.issuing_unit_id]
+        if f.own_plan is None:
+            f.own_plan = _("Kế hoạch số %(n)s (soạn trên hệ thống)") % {"n": p.number}
     # CĐCS founded in the period below each unit (as of their founding day).
     below = UnitPath.objects.filter(
         ancestor_id__in=unit_ids,
@@ -170,6 +184,13 @@ def score(criterion, facts: CampaignFacts | None):
             value=float(in_place),
             note=note,
             url=facts.url,
+        )
+        return CriterionScore(criterion, part.value, [part])
+    if kind == CriterionKind.OWN_PLAN:
+        in_place = facts.own_plan is not None
+        note = facts.own_plan or _("Chưa có kế hoạch của đơn vị")
+        part = Part(
+            _("Kế hoạch thực hiện của đơn vị"), value=float(in_place), note=note, url=facts.url
         )
         return CriterionScore(criterion, part.value, [part])
     if not facts.new_unions:

@@ -75,8 +75,7 @@ class CriterionKind(models.TextChoices):
     OFFICER = "campaign_officer", _("Có cán bộ phụ trách phát triển đoàn viên")
     TRAININGS = "campaign_trainings", _("Tỷ lệ CĐCS mới có cán bộ được tập huấn")
     MILESTONES = "campaign_milestones", _("Tỷ lệ mốc chất lượng CĐCS mới đã đạt")
-    # OWN PLAN (to add when campaign.models.UnitPlan exists): OWN_PLAN = "campaign_own_plan",
-    # _("Có kế hoạch của đơn vị"); scored in emulation.campaign_criteria (see OWN_PLAN there).
+    OWN_PLAN = "campaign_own_plan", _("Có kế hoạch thực hiện của đơn vị")
 
 
 class Criterion(models.Model):

@@ -432,3 +432,22 @@ def test_the_proposals_page_has_the_downloads(client_for, officer_a, proposals, 
     html = client_for(officer_a).get("/emulation/proposals/").content.decode()
     assert 'id="export-xlsx"' in html and 'id="export-docx"' in html
     assert f"proposals/export.docx?plan={peak.plan.pk}" in html
+
+
+def test_the_own_plan_criterion_follows_the_units_recorded_plan(peak):
+    from campaign.models import UnitPlan
+
+    rule = [*CAMPAIGN_RULE, {"kind": CriterionKind.OWN_PLAN, "name": "Kế hoạch", "weight": 10}]
+    v2 = publish_campaign_rule(peak.plan, criteria=rule)
+    row = compute(v2, peak, AFTER_CAMPAIGN).rows[0]
+    unit = row.unit
+    own = _by_kind(row)[CriterionKind.OWN_PLAN]
+    assert own.fraction == 0.0 and "Chưa có kế hoạch" in own.parts[0].note
+    UnitPlan.objects.create(plan=peak.plan, unit=unit, number="07/KH-LĐLĐ", issued_on=D(2024, 7, 1))
+    after = compute(v2, peak, AFTER_CAMPAIGN).for_unit(unit.pk)
+    own = _by_kind(after)[CriterionKind.OWN_PLAN]
+    assert own.fraction == 1.0 and "07/KH-LĐLĐ" in own.parts[0].note
+    assert after.score > row.score
+    # a plan issued after the day the scores are computed does not count yet
+    early = _by_kind(compute(v2, peak, D(2024, 6, 20)).for_unit(unit.pk))
+    assert early[CriterionKind.OWN_PLAN].fraction == 0.0

@@ -933,4 +933,3 @@ def _get_ok(client, url, params):
     response = client.get(url, params)
     assert response.status_code < 500
     return True
-
