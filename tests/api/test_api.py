@@ -122,6 +122,45 @@ def test_throttled_per_token_with_a_vietnamese_429(officer_a, settings):
     assert other.get(API + "/plans").status_code == 200  # per token
 
 
+def test_the_request_count_is_shared_by_every_worker_process(officer_a, settings):
+    """gunicorn's workers are separate processes: each has its own cache connection objects,
+    and the count must live where all of them read it (the database cache), not in memory."""
+    import time
+
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from api import auth
+    from core.cache import DatabaseCache
+
+    assert isinstance(caches["default"], DatabaseCache)
+    assert not any(isinstance(caches[a], LocMemCache) for a in settings.CACHES)
+    token, raw = create_token(owner=officer_a, user=SYSTEM)
+    window = int(time.time() // 60)
+    # "process" 1 counts two requests; "process" 2 (a new backend object, no local state)
+    # reads the same count and adds to it
+    first = caches.create_connection("default")
+    second = caches.create_connection("default")
+    assert first is not second
+    auth.cache = first
+    try:
+        assert [auth.request_count(token.pk, window) for _ in range(2)] == [1, 2]
+        auth.cache = second
+        assert second.get(f"api:rate:{token.pk}:{window}") == 2
+        assert auth.request_count(token.pk, window) == 3
+        assert first.get(f"api:rate:{token.pk}:{window}") == 3
+    finally:
+        auth.cache = caches["default"]
+    # the limit is then reached whichever process answers: 429 in Vietnamese, Retry-After
+    settings.API_RATE_PER_MINUTE = 3
+    caches["default"].set(f"api:rate:{token.pk}:{int(time.time() // 60)}", 3, 120)
+    caches["default"].set(f"api:rate:{token.pk}:{int(time.time() // 60) + 1}", 3, 120)
+    response = Client(headers={"Authorization": f"Bearer {raw}"}).get(API + "/plans")
+    assert response.status_code == 429
+    assert response.json()["detail"].startswith("Quá nhiều yêu cầu: mỗi mã API được 3 yêu cầu")
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
 def test_create_api_token_prints_the_token_once(officer_a, capsys):
     call_command("create_api_token", officer_a.username, "--expires", "30")
     raw = capsys.readouterr().out.strip()
