@@ -348,7 +348,20 @@ def test_malformed_input_is_a_400_never_a_500(api_client, officer_a, period):
         assert body["detail"] and all(e["message"] for e in body.get("errors", []))
     missing = client.post(API + "/records/departures", {}, content_type="application/json")
     assert {e["field"] for e in missing.json()["errors"]} == {"member_id", "on_date", "reason"}
-    assert missing.json()["errors"][0]["message"] == "Thiếu trường này."
+    # the wording of the same mistake on a page's form (Django's own messages)
+    assert missing.json()["errors"][0]["message"] == "Trường này là bắt buộc."
+    bad_date = client.post(
+        API + "/records/departures",
+        {"member_id": 1, "on_date": "31/07/2024", "reason": "retired"},
+        content_type="application/json",
+    )
+    assert bad_date.json()["errors"] == [{"field": "on_date", "message": "Nhập một ngày hợp lệ."}]
+    bad_reason = client.post(
+        API + "/records/departures",
+        {"member_id": 1, "on_date": "2024-07-31", "reason": "bay"},
+        content_type="application/json",
+    )
+    assert bad_reason.json()["errors"][0]["message"].startswith("Hãy chọn một lựa chọn hợp lệ.")
 
 
 def test_a_service_refusal_is_a_400_with_its_message(api_client, officer_a, objects):
@@ -445,3 +458,115 @@ def test_the_schema_documents_every_endpoint(demo):
     assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
     docs = Client().get(API + "/docs")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
+
+
+def _submitted_report(client, objects):
+    from reports.models import ReportingDeadline
+
+    unit = objects.unit_a
+    deadline = (
+        ReportingDeadline.objects.filter(plan=objects.plan)
+        .exclude(reports__unit=unit)
+        .order_by("id")
+        .first()
+    )
+    url = f"{API}/reports/{deadline.pk}/{unit.pk}"
+    done = client.post(url + "/submit", {"results": "Kết nạp 12."}, content_type="application/json")
+    assert done.status_code == 200, done.content
+    return url, done.json()
+
+
+def test_the_province_returns_accepts_and_reopens_a_report_through_the_services(
+    api_client, officer_a, admin_user, viewer_user, objects
+):
+    from reports.models import Report, ReportEvent
+
+    officer = api_client(officer_a)
+    url, submitted = _submitted_report(officer, objects)
+    admin = api_client(admin_user)
+    post = lambda client, action, data: client.post(  # noqa: E731
+        f"{url}/{action}", data, content_type="application/json"
+    )
+    # neither the unit's officer nor the viewer reviews (403), nothing changes
+    assert post(officer, "accept", {}).status_code == 403
+    assert post(api_client(viewer_user), "return", {"reason": "x"}).status_code == 403
+    # a return needs a reason, in the review form's words, on the field
+    refused = post(admin, "return", {"reason": "  "})
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == [{"field": "reason", "message": "Cần ghi lý do."}]
+    # a stale version: 409, nothing written
+    stale = post(admin, "return", {"reason": "Thiếu số liệu", "expected_version": 1})
+    assert stale.status_code == 409 and "vừa được" in stale.json()["detail"]
+    report = Report.objects.get(deadline_id=submitted["deadline_id"], unit=objects.unit_a)
+    assert report.status == "submitted" and report.version == submitted["version"]
+    returned = post(
+        admin, "return", {"reason": "Thiếu số liệu", "expected_version": submitted["version"]}
+    )
+    assert returned.status_code == 200, returned.content
+    assert returned.json()["status"] == "returned"
+    assert returned.json()["return_reason"] == "Thiếu số liệu"
+    # a returned report cannot be accepted: the service's message, 400
+    not_yet = post(admin, "accept", {})
+    assert not_yet.status_code == 400 and "chưa duyệt được" in not_yet.json()["detail"]
+    again = officer.post(url + "/submit", {}, content_type="application/json")
+    assert again.json()["status"] == "resubmitted"
+    accepted = post(admin, "accept", {})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert accepted.json()["accepted_at"]
+    reopened = post(admin, "reopen", {"reason": "Sửa số liệu"})
+    assert reopened.status_code == 200 and reopened.json()["status"] == "returned"
+    actions = list(
+        ReportEvent.objects.filter(report=report).order_by("id").values_list("action", "actor")
+    )
+    assert [a for a, _ in actions][-4:] == ["returned", "resubmitted", "accepted", "reopened"]
+    assert {u for a, u in actions if a in ("returned", "accepted")} == {admin_user.pk}
+    listed = admin.get(API + "/reports", {"unit": objects.unit_a.pk, "status": "returned"})
+    assert [r["deadline_id"] for r in listed.json()["items"]] == [submitted["deadline_id"]]
+    # no report yet for that unit: 404 (nothing to review)
+    assert (
+        admin.post(
+            f"{API}/reports/{submitted['deadline_id']}/{objects.unit_b.pk}/accept",
+            {},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+
+
+def test_a_gzipped_figure_answer_gets_its_304_with_the_weak_etag(api_client, officer_a, period):
+    client = api_client(officer_a)
+    url = f"{API}/plans/{period.plan_id}/periods/{period.code}/figures"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first["Content-Encoding"] == "gzip" and first["ETag"].startswith('W/"')
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    plain = client.get(url, headers={"If-None-Match": first["ETag"].removeprefix("W/")})
+    assert plain.status_code == 304
+
+
+def test_lists_filter_by_unit_date_and_kind(api_client, admin_user, unit_a, objects):
+    client = api_client(admin_user)
+    objects.member_a  # noqa: B018
+    mine = subtree_ids(unit_a)
+    records = client.get(
+        API + "/records",
+        {"unit": unit_a.pk, "kind": "admitted", "date_from": "2024-07-01", "date_to": "2024-07-31"},
+    ).json()
+    assert records["count"] > 0
+    for r in records["items"]:
+        assert r["union_id"] in mine and r["kind"] == "admitted"
+        assert "2024-07-01" <= r["date"] <= "2024-07-31"
+    members = client.get(
+        API + "/members",
+        {"unit": unit_a.pk, "admitted_from": "2024-01-01", "admitted_to": "2024-12-31"},
+    ).json()
+    assert all(m["union_id"] in mine for m in members["items"])
+    assert all("2024-01-01" <= m["admitted_on"] <= "2024-12-31" for m in members["items"])
+    cases = client.get(API + "/founding-cases", {"unit": unit_a.pk, "limit": 500}).json()
+    assert all(c["unit_id"] in mine for c in cases["items"])
+    page_1 = client.get(API + "/units", {"limit": 2, "offset": 0}).json()
+    page_2 = client.get(API + "/units", {"limit": 2, "offset": 2}).json()
+    assert page_1["count"] == page_2["count"] > 4
+    assert not {u["id"] for u in page_1["items"]} & {u["id"] for u in page_2["items"]}
+    kinds = client.get(API + "/units", {"kind": "grassroots", "limit": 500}).json()
+    assert kinds["count"] > 0 and {u["kind"] for u in kinds["items"]} == {"grassroots"}
