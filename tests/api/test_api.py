@@ -570,3 +570,76 @@ def test_lists_filter_by_unit_date_and_kind(api_client, admin_user, unit_a, obje
     assert not {u["id"] for u in page_1["items"]} & {u["id"] for u in page_2["items"]}
     kinds = client.get(API + "/units", {"kind": "grassroots", "limit": 500}).json()
     assert kinds["count"] > 0 and {u["kind"] for u in kinds["items"]} == {"grassroots"}
+
+
+def test_a_muong_te_token_writes_nothing_outside_muong_te(
+    api_client, officer_a, admin_user, unit_a, unit_b, objects, period
+):
+    """Every write and the review of another district: refused (403, or 404 for what the
+    token does not even see), and nothing written anywhere."""
+    from reports.models import Report, ReportingDeadline
+
+    union_b = objects.grassroots_b
+    (member_b,) = (
+        api_client(admin_user)
+        .post(
+            API + "/records/admissions",
+            {"union_id": union_b.pk, "members": [person("012345600031")]},
+            content_type="application/json",
+        )
+        .json()["members"]
+    )
+    client = api_client(officer_a)
+    records, members = Record.objects.count(), Member.objects.count()
+    reports = Report.objects.count()
+    post = lambda path, data: client.post(  # noqa: E731
+        API + path, data, content_type="application/json"
+    )
+    on = {"on_date": "2024-07-25"}
+    outside = [
+        post("/records/admissions", {"union_id": union_b.pk, "members": [person()]}),
+        post("/records/departures", {"member_id": member_b["id"], "reason": "retired", **on}),
+        post("/records/transfers", {"member_id": member_b["id"], "to_union_id": 1, **on}),
+        post("/records/party-introductions", {"member_id": member_b["id"], **on}),
+    ]
+    deadline = ReportingDeadline.objects.filter(plan=objects.plan).order_by("id").first()
+    outside.append(post(f"/reports/{deadline.pk}/{unit_b.pk}/submit", {"results": "x"}))
+    assert [r.status_code for r in outside] == [403, 404, 404, 404, 403]
+    assert all(r.json()["detail"] for r in outside)
+    assert (Record.objects.count(), Member.objects.count()) == (records, members)
+    assert Report.objects.count() == reports
+    # and reads of Tam Đường: 404, the figures of its subtree refused
+    assert client.get(f"{API}/members/{member_b['id']}").status_code == 404
+    assert client.get(f"{API}/units/{unit_b.pk}").status_code == 404
+    figures = f"{API}/plans/{period.plan_id}/periods/{period.code}/figures"
+    assert client.get(figures, {"under": unit_b.pk}).status_code in (403, 404)
+    assert client.get(f"{API}/reports/{deadline.pk}/{unit_b.pk}").status_code == 403
+    assert client.get(API + "/records", {"unit": unit_b.pk}).json()["count"] == 0
+    # The one write that reaches another district is the page's own rule: a member of one's
+    # own CĐCS may be transferred to a CĐCS anywhere (transfer_member writes the "in" record
+    # there); the API allows exactly that and no more.
+    moved = post(
+        "/records/transfers", {"member_id": objects.member_a.pk, "to_union_id": union_b.pk, **on}
+    )
+    assert moved.status_code == 201
+
+
+def test_a_failing_multi_row_admission_writes_nothing(api_client, officer_a, unit_a, objects):
+    """All or nothing: a list whose last row repeats a CCCD already in the register (or one
+    earlier in the same list) admits nobody, and says which row."""
+    union = grassroots_of(unit_a)
+    taken = objects.member_a.cccd
+    client = api_client(officer_a)
+    records, members = Record.objects.count(), Member.objects.count()
+    for rows in (
+        [person("012345600041"), person("012345600042"), person(taken)],
+        [person("012345600043"), person("012345600043")],
+    ):
+        response = client.post(
+            API + "/records/admissions",
+            {"union_id": union.pk, "members": rows},
+            content_type="application/json",
+        )
+        assert response.status_code in (400, 409), response.content
+        assert response.json()["detail"]
+        assert (Record.objects.count(), Member.objects.count()) == (records, members)
