@@ -302,6 +302,9 @@ def test_an_admission_through_the_api_moves_the_figure_by_its_count(
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 200 and again["ETag"] != etag
     assert _cells(again.json())[unit_a.pk, indicator["id"]][1] == before + 2
+    # and the dashboard's own figure (the page's progress.dashboard.build) moved with it
+    board = boards.build(period, visible_unit_ids={unit_a.pk})
+    assert _board_cells(board)[unit_a.pk, indicator["id"]][1] == before + 2
 
 
 # Writes and errors ---------------------------------------------------------------------------
