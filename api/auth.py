@@ -3,7 +3,8 @@
 The account acts exactly as on the pages: ``request.user`` is set to it, so the services'
 permission checks, ``restrict`` and the audit trail (simple-history reads request.user) see
 the same person. Only the token's SHA-256 is looked up; last use is written at most once a
-minute per token (no write per request on SQLite).
+minute per token. The per-token request count lives in the shared cache (``CACHES``: the
+database cache of ``core.cache``), so every worker process counts on the same number.
 """
 
 import time
