@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
@@ -234,11 +233,15 @@ def _existing(request, deadline_id: int, unit_id: int) -> Report:
     return get_object_or_404(Report, deadline=deadline, unit=unit)
 
 
-def _reason(payload) -> str:
-    reason = payload.reason.strip()
-    if not reason:  # the review form's own message
-        raise ValidationError({"reason": [_("Cần ghi lý do.")]})
-    return reason
+def _with_reason(payload, write):
+    """Run the service; its refusal of an empty reason (the message the report page shows,
+    e.g. "Cần ghi lý do trả lại báo cáo.") is put on the `reason` field."""
+    try:
+        return write(payload.reason)
+    except services.ReportError as exc:
+        if not payload.reason.strip():
+            raise ValidationError({"reason": exc.messages}) from exc
+        raise
 
 
 @router.post(
@@ -256,11 +259,14 @@ def report_return(
     """Return a submitted report to its unit with a reason (`reports.services.return_report`:
     the province's reviewers only). `expected_version`: 409 if it changed since read."""
     found = _existing(request, deadline_id, unit_id)
-    services.return_report(
-        report=found,
-        user=request.user,
-        reason=_reason(payload),
-        expected_version=payload.expected_version,
+    _with_reason(
+        payload,
+        lambda reason: services.return_report(
+            report=found,
+            user=request.user,
+            reason=reason,
+            expected_version=payload.expected_version,
+        ),
     )
     return report_data(found.deadline, found.unit)
 
@@ -301,10 +307,13 @@ def report_reopen(
     """Reopen an accepted report for correction, with a reason
     (`reports.services.reopen_report`)."""
     found = _existing(request, deadline_id, unit_id)
-    services.reopen_report(
-        report=found,
-        user=request.user,
-        reason=_reason(payload),
-        expected_version=payload.expected_version,
+    _with_reason(
+        payload,
+        lambda reason: services.reopen_report(
+            report=found,
+            user=request.user,
+            reason=reason,
+            expected_version=payload.expected_version,
+        ),
     )
     return report_data(found.deadline, found.unit)

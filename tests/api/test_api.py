@@ -493,10 +493,12 @@ def test_the_province_returns_accepts_and_reopens_a_report_through_the_services(
     # neither the unit's officer nor the viewer reviews (403), nothing changes
     assert post(officer, "accept", {}).status_code == 403
     assert post(api_client(viewer_user), "return", {"reason": "x"}).status_code == 403
-    # a return needs a reason, in the review form's words, on the field
+    # a return needs a reason: the service's message (as the report page shows it), on the field
     refused = post(admin, "return", {"reason": "  "})
     assert refused.status_code == 400
-    assert refused.json()["errors"] == [{"field": "reason", "message": "Cần ghi lý do."}]
+    assert refused.json()["errors"] == [
+        {"field": "reason", "message": "Cần ghi lý do trả lại báo cáo."}
+    ]
     # a stale version: 409, nothing written
     stale = post(admin, "return", {"reason": "Thiếu số liệu", "expected_version": 1})
     assert stale.status_code == 409 and "vừa được" in stale.json()["detail"]
