@@ -1,6 +1,6 @@
 """Progress pages: dashboard, records behind a figure, export. Entry pages are in entry_views."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +55,10 @@ def _chart_choice(request, plan, board, indicators):
 
 def dashboard(request, pk, period):
     plan = plan_selectors.get_plan_for(request.user, pk)
-    current = plan_selectors.get_period(plan, period)
+    periods = list(plan.periods.all())  # the tabs and the period shown: one query
+    current = next((p for p in periods if p.code == period), None)
+    if current is None:
+        raise Http404
     visible = plan_selectors.visible_plan_unit_ids(request.user, plan)
     parent = None
     under = query_int(request, "under")
@@ -80,7 +83,7 @@ def dashboard(request, pk, period):
         {
             "plan": plan,
             "period": current,
-            "periods": plan.periods.all(),
+            "periods": periods,
             "board": board,
             "parent": parent,
             "chart": chart,
