@@ -63,7 +63,9 @@ def dashboard(request, pk, period):
     parent = None
     under = query_int(request, "under")
     if under:
-        parent = get_object_or_404(Unit, pk=under)
+        # An officer opening their own unit: the unit the permission checks load anyway.
+        mine = under == request.user.unit_id
+        parent = request.user.unit if mine else get_object_or_404(Unit, pk=under)
         require_view(request.user, parent)
         visible = unit_ids(request.user, "view")
     board = boards.build(current, visible_unit_ids=visible, parent=parent)
