@@ -44,15 +44,17 @@ def prepare():
     from django.core.management import call_command
 
     from accounts.models import Role, User
-    from organisation.models import Unit, UnitKind
-    from plans.models import Plan
+    from organisation.models import UnitKind
+    from plans.models import Plan, PlanUnit
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)  # as gunicorn serves it (manifest)
     if not Plan.objects.filter(year=2024).exists():
         call_command("load_demo", "--only-2024", verbosity=0)
-    province = Unit.objects.get(kind=UnitKind.PROVINCE)
-    district = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk").first()
+    plan = Plan.objects.get(year=2024)
+    province = plan.issuing_unit
+    rows = PlanUnit.objects.filter(plan=plan, unit__kind=UnitKind.DISTRICT).order_by("unit_id")
+    district = rows.first().unit
     users = {}
     for username, role, unit in (
         ("bench.admin", Role.PROVINCE_ADMIN, province),
@@ -63,7 +65,7 @@ def prepare():
         user.set_unusable_password()
         user.save()
         users[role] = user
-    return Plan.objects.get(year=2024), users
+    return plan, users
 
 
 def measure(client, url, repeat):

@@ -199,15 +199,20 @@ def start_import(rows: int, union_name: str) -> subprocess.Popen:
     sys.path.insert(0, str(ROOT))
     from tests.progress.excel_files import good_rows, member_list  # the layout the tests use
 
-    path = Path(tempfile.mkdtemp()) / "tai.xlsx"
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "tai.xlsx"
     people = [good_rows(1)[0][:] for _ in range(rows)]
+    # CCCDs not used by an earlier run on the same database (they would all be refused).
+    first = 40_000_000_000 + (int(time.time()) % 5_000) * 1_000_000
     for i, row in enumerate(people):
         row[0] = f"Người Tải Thử {i}"
-        row[4] = f"0{i + 40_000_000_000:011d}"
+        row[4] = f"0{first + i:011d}"
     member_list(path, people)
+    # Its messages to a file: a pipe nobody reads fills up and stops the import.
+    log = (folder / "import.log").open("w")
     return subprocess.Popen(
         [sys.executable, "manage.py", "import_members", str(path), "--union", union_name],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
 
 
@@ -288,7 +293,9 @@ def main():
     )
     if importer is not None:
         code = importer.wait(timeout=600)
-        print(f"\nimport_members exit code {code}")
+        print(
+            f"\nimport_members exit code {code} (output: {Path(importer.args[2]).parent / 'import.log'})"
+        )
     sys.exit(1 if stats.errors else 0)
 
 
