@@ -294,7 +294,7 @@ def main():
     if importer is not None:
         code = importer.wait(timeout=600)
         print(
-            f"\nimport_members exit code {code} (output: {Path(importer.args[2]).parent / 'import.log'})"
+            f"\nimport_members exit code {code} (output: {Path(importer.args[3]).parent / 'import.log'})"
         )
     sys.exit(1 if stats.errors else 0)
 
