@@ -70,6 +70,8 @@ bench: setup
 	DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) bench/import_bench.py
 	rm -f /tmp/union-bench-units.sqlite3*
 	DATABASE_URL=sqlite:////tmp/union-bench-units.sqlite3 $(PY) bench/units_bench.py --units 1500
+	rm -f /tmp/union-bench-refresh.sqlite3*
+	DATABASE_URL=sqlite:////tmp/union-bench-refresh.sqlite3 $(PY) bench/refresh_bench.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
