@@ -126,7 +126,14 @@ CACHES = {
         "BACKEND": "core.cache.DatabaseCache",
         "LOCATION": "django_cache",
         "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
+    },
+    # Rendered page fragments (the dashboard table), keyed by a hash of what they show: never
+    # stale, so each process may keep its own copy, and reading one costs no database query.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -255,7 +255,7 @@ def _sparse_sheet_claiming_the_whole_grid() -> io.BytesIO:
     return out
 
 
-def _within_budget(action, seconds=2.0, megabytes=100):
+def _within_budget(action, seconds=10.0, megabytes=100):
     """Run action twice: timed on its own, then under tracemalloc (which slows it) for the
     memory peak. Returns the result or raises what action raised."""
     outcome = []
