@@ -179,7 +179,7 @@ def bar_chart(
         plot_w = width - 16.0
     else:
         plot_x, value_x = 190.0, width - 8.0
-        plot_w = width - plot_x - 120.0
+        plot_w = width - plot_x - 140.0
     best = max([percent(a, t) or 0 for _, a, t, _ in items] + [100])
     ticks = nice_ticks(min(best, 200), count=4)
     axis_end = ticks[-1]
