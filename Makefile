@@ -66,9 +66,12 @@ bench: setup
 	rm -f $(addsuffix *,$(patsubst sqlite:///%,%,$(filter sqlite:///%,$(BENCH_DATABASE_URL) $(BENCH_PAGES_DATABASE_URL) $(BENCH_IMPORT_DATABASE_URL))))
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/progress_bench.py --scale $(BENCH_SCALE)
 	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) bench/page_sizes.py
+	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) bench/dashboard_profile.py --repeat 10
 	DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) bench/import_bench.py
 	rm -f /tmp/union-bench-units.sqlite3*
 	DATABASE_URL=sqlite:////tmp/union-bench-units.sqlite3 $(PY) bench/units_bench.py --units 1500
+	rm -f /tmp/union-bench-refresh.sqlite3*
+	DATABASE_URL=sqlite:////tmp/union-bench-refresh.sqlite3 $(PY) bench/refresh_bench.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -3,7 +3,8 @@
 The account acts exactly as on the pages: ``request.user`` is set to it, so the services'
 permission checks, ``restrict`` and the audit trail (simple-history reads request.user) see
 the same person. Only the token's SHA-256 is looked up; last use is written at most once a
-minute per token (no write per request on SQLite).
+minute per token. The per-token request count lives in the shared cache (``CACHES``: the
+database cache of ``core.cache``), so every worker process counts on the same number.
 """
 
 import time
@@ -29,20 +30,26 @@ def rate_limit() -> int:
     return getattr(settings, "API_RATE_PER_MINUTE", API_RATE_PER_MINUTE)
 
 
+def request_count(token_pk: int, window: int) -> int:
+    """Count one more request of the token in the window and return the count so far. The
+    count lives in the shared cache (``CACHES``: the database), so every worker process adds to
+    the same number; ``incr`` is atomic there (``core.cache``)."""
+    key = f"api:rate:{token_pk}:{window}"
+    for _attempt in range(3):
+        try:
+            return cache.incr(key)
+        except ValueError:  # no count yet in this window
+            if cache.add(key, 1, 120):
+                return 1
+            # another process added it first: count on it
+    return cache.incr(key)
+
+
 def throttle(token: ApiToken) -> None:
-    """At most rate_limit() requests per token per clock minute (a fixed window in the cache)."""
+    """At most rate_limit() requests per token per clock minute (a fixed window)."""
     limit = rate_limit()
     now = time.time()
-    window = int(now // 60)
-    key = f"api:rate:{token.pk}:{window}"
-    if cache.add(key, 1, 90):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, 90)
-            count = 1
+    count = request_count(token.pk, int(now // 60))
     if count > limit:
         raise Throttled(limit, max(1, int(60 - now % 60)))
 

@@ -9,35 +9,52 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from api.auth import Throttled
+from reports.services import StaleReport
 
 INVALID = "Dữ liệu gửi lên không hợp lệ."
 
 
 def _pydantic_message(error: dict) -> str:
+    """The message a Django form shows for the same mistake (Django's own wording, in the
+    active language), so a field reads the same on a page and through the API."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "missing":
-        return _("Thiếu trường này.")
+        return _("This field is required.")
     if kind.startswith("date") or kind.startswith("datetime"):
-        return _("Không phải ngày hợp lệ (YYYY-MM-DD).")
+        return _("Enter a valid date.")
     if kind.startswith("int") or kind == "float_parsing":
-        return _("Không phải số nguyên.")
+        return _("Enter a whole number.")
     if kind == "greater_than_equal":
-        return _("Phải lớn hơn hoặc bằng %(n)s.") % {"n": ctx.get("ge")}
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("ge")
+        }
     if kind == "less_than_equal":
-        return _("Phải nhỏ hơn hoặc bằng %(n)s.") % {"n": ctx.get("le")}
+        return _("Ensure this value is less than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("le")
+        }
     if kind == "greater_than":
-        return _("Phải lớn hơn %(n)s.") % {"n": ctx.get("gt")}
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": (ctx.get("gt") or 0) + 1
+        }
     if kind == "string_too_long":
-        return _("Dài quá %(n)s ký tự.") % {"n": ctx.get("max_length")}
+        n = ctx.get("max_length")
+        return ngettext(
+            "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+            n or 0,
+        ) % {"limit_value": n or 0, "show_value": len(str(error.get("input", "")))}
     if kind == "string_too_short":
-        return _("Không được để trống.")
+        return _("This field is required.")
     if kind in ("literal_error", "enum"):
-        return _("Giá trị không hợp lệ; chọn một trong: %(v)s.") % {"v": ctx.get("expected", "")}
+        return _("Select a valid choice. %(value)s is not one of the available choices.") % {
+            "value": error.get("input", "")
+        }
     if kind.startswith("string") or kind == "str_type":
         return _("Phải là chuỗi ký tự.")
     if kind.startswith("bool"):
@@ -48,8 +65,8 @@ def _pydantic_message(error: dict) -> str:
         return _("Nội dung gửi lên phải là một đối tượng JSON.")
     if kind == "value_error":
         message = str(ctx.get("error") or error.get("msg", ""))
-        return message or _("Giá trị không hợp lệ.")
-    return _("Giá trị không hợp lệ.")
+        return message or _("Enter a valid value.")
+    return _("Enter a valid value.")
 
 
 def _field(loc) -> str:
@@ -92,6 +109,11 @@ def install(api) -> None:
     def service(request, exc):
         errors = service_errors(exc)
         return respond(request, body(" ".join(e["message"] for e in errors), errors), 400)
+
+    @api.exception_handler(StaleReport)
+    def stale(request, exc):
+        # saved by someone else since `expected_version` was read: nothing overwritten
+        return respond(request, body(str(exc)), 409)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):

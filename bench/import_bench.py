@@ -59,7 +59,8 @@ def setup_django():
     if "db.sqlite3" in url and str(ROOT) in url:
         sys.exit("Refusing to benchmark in the demo database; use a separate file.")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
+    # As a command runs in production: with DEBUG on, Django also keeps every query's text.
+    os.environ.setdefault("DEBUG", "0")
     import django
 
     django.setup()

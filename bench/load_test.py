@@ -12,8 +12,12 @@ server is gunicorn with the project's settings (as `make run` starts it), on its
 --import-rows N runs an N-row member import (import_members) in a separate process while the
 officers work, to see that a long import never turns their pages into errors.
 
-Printed: requests/s, median / p95 / max latency for reads and for writes, errors by kind
-(HTTP status, "database is locked" in a body, connection errors). Exit code 1 on any error.
+The officers sign in first; the clock (and the counts) start once all of them are signed in.
+A write's time is the POST and the page its redirect leads to (the member register), as a
+browser sees it. Printed: requests/s, median / p95 / max latency for reads and for writes, the
+server's CPU time (gunicorn master and workers, from /proc) per request — a figure that other
+load on the machine disturbs far less than latency —, errors by kind (HTTP status,
+"database is locked" in a body, connection errors). Exit code 1 on any error.
 """
 
 import argparse
@@ -75,10 +79,11 @@ def prepare(users: int) -> dict:
 
 
 class Officer(threading.Thread):
-    def __init__(self, base, username, union_id, setup, args, stats, stop):
+    def __init__(self, base, username, union_id, setup, args, stats, stop, go, ready):
         super().__init__(daemon=True)
         self.base, self.username, self.union_id = base, username, union_id
         self.setup, self.args, self.stats, self.stop = setup, args, stats, stop
+        self.go, self.ready = go, ready
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
     def _call(self, kind, path, data=None):
@@ -111,7 +116,11 @@ class Officer(threading.Thread):
             self._call("write", path, {"csrfmiddlewaretoken": token.group(1), **fields})
 
     def run(self):
+        # Signed in before the clock starts: the officers are already at work (a sign-in costs
+        # a deliberately slow password hash; 200 of them in the window measured the hashing).
         self._form("/accounts/login/", {"username": self.username, "password": PASSWORD})
+        self.ready.release()
+        self.go.wait()
         plan, periods = self.setup["plan"], self.setup["periods"]
         n = 0
         while not self.stop.is_set():
@@ -136,6 +145,10 @@ class Stats:
         with self.lock:
             self.times[kind].append(seconds)
 
+    def reset(self):
+        with self.lock:
+            self.times = {"read": [], "write": []}
+
     def error(self, what):
         with self.lock:
             self.errors[what] = self.errors.get(what, 0) + 1
@@ -144,6 +157,20 @@ class Stats:
 def _percentile(values, share):
     values = sorted(values)
     return values[min(len(values) - 1, int(share * len(values)))] if values else 0.0
+
+
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU of the gunicorn master and its workers so far (Linux /proc)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == master or ppid == master:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
@@ -172,15 +199,20 @@ def start_import(rows: int, union_name: str) -> subprocess.Popen:
     sys.path.insert(0, str(ROOT))
     from tests.progress.excel_files import good_rows, member_list  # the layout the tests use
 
-    path = Path(tempfile.mkdtemp()) / "tai.xlsx"
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "tai.xlsx"
     people = [good_rows(1)[0][:] for _ in range(rows)]
+    # CCCDs not used by an earlier run on the same database (they would all be refused).
+    first = 40_000_000_000 + (int(time.time()) % 5_000) * 1_000_000
     for i, row in enumerate(people):
         row[0] = f"Người Tải Thử {i}"
-        row[4] = f"0{i + 40_000_000_000:011d}"
+        row[4] = f"0{first + i:011d}"
     member_list(path, people)
+    # Its messages to a file: a pipe nobody reads fills up and stops the import.
+    log = (folder / "import.log").open("w")
     return subprocess.Popen(
         [sys.executable, "manage.py", "import_members", str(path), "--union", union_name],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
 
 
@@ -201,22 +233,33 @@ def main():
     server = start_server(args.port, args.workers, args.threads)
     importer = None
     try:
-        stats, stop = Stats(), threading.Event()
+        stats, stop, go, ready = (
+            Stats(),
+            threading.Event(),
+            threading.Event(),
+            threading.Semaphore(0),
+        )
         officers = [
-            Officer(f"http://127.0.0.1:{args.port}", u, union, setup, args, stats, stop)
+            Officer(f"http://127.0.0.1:{args.port}", u, union, setup, args, stats, stop, go, ready)
             for u, union in setup["accounts"]
         ]
+        for officer in officers:
+            officer.start()
+        for _officer in officers:
+            ready.acquire()  # every officer signed in
+        stats.reset()
         if args.import_rows:
             union = Unit.objects.get(pk=setup["accounts"][0][1])
             importer = start_import(args.import_rows, union.name)
+        cpu_before = server_cpu_seconds(server.pid)
         started = time.perf_counter()
-        for officer in officers:
-            officer.start()
+        go.set()
         time.sleep(args.seconds)
         stop.set()
         for officer in officers:
             officer.join(timeout=70)
         elapsed = time.perf_counter() - started
+        cpu = server_cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -229,9 +272,10 @@ def main():
         f"{args.workers}×{args.threads}{f', while importing {args.import_rows} members' if importer else ''}\n"
     )
     print(
-        "| requests | req/s | read median / p95 / max (ms) | write median / p95 / max (ms) | errors |"
+        "| requests | req/s | read median / p95 / max (ms) | write median / p95 / max (ms) "
+        "| server CPU ms / request | errors |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
 
     def ms(values):
         if not values:
@@ -242,10 +286,16 @@ def main():
         )
 
     errors = ", ".join(f"{k}: {v}" for k, v in stats.errors.items()) or "0"
-    print(f"| {total} | {total / elapsed:.0f} | {ms(reads)} | {ms(writes)} | {errors} |")
+    per_request = f"{1000 * cpu / total:.1f}" if total else "—"
+    print(
+        f"| {total} | {total / elapsed:.0f} | {ms(reads)} | {ms(writes)} | {per_request} "
+        f"| {errors} |"
+    )
     if importer is not None:
         code = importer.wait(timeout=600)
-        print(f"\nimport_members exit code {code}")
+        print(
+            f"\nimport_members exit code {code} (output: {Path(importer.args[3]).parent / 'import.log'})"
+        )
     sys.exit(1 if stats.errors else 0)
 
 

@@ -46,6 +46,7 @@ def build(n_upper: int, n_grass: int, n_records: int, rng: random.Random):
     from django.core.management import call_command
     from django.db import connection
 
+    from accounts.permissions import system_actor
     from organisation.models import Sector, Unit, UnitKind
     from organisation.services import create_unit
     from progress.models import Record, RecordKind
@@ -57,9 +58,10 @@ def build(n_upper: int, n_grass: int, n_records: int, rng: random.Random):
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     if Unit.objects.exists():
         sys.exit("The bench database already holds units; give it an empty database.")
-    province = create_unit(name="LĐLĐ tỉnh Thử", kind=UnitKind.PROVINCE)
+    actor = system_actor("refresh_bench")
+    province = create_unit(name="LĐLĐ tỉnh Thử", kind=UnitKind.PROVINCE, user=actor)
     uppers = [
-        create_unit(name=f"LĐLĐ huyện {u:03d}", kind=UnitKind.DISTRICT, parent=province)
+        create_unit(name=f"LĐLĐ huyện {u:03d}", kind=UnitKind.DISTRICT, parent=province, user=actor)
         for u in range(n_upper)
     ]
     unions = [
@@ -69,6 +71,7 @@ def build(n_upper: int, n_grass: int, n_records: int, rng: random.Random):
             parent=uppers[g % n_upper],
             sector=Sector.STATE_ADMIN,
             valid_from=datetime.date(2020, 1, 1),
+            user=actor,
         )
         for g in range(n_grass)
     ]
@@ -101,8 +104,11 @@ def main():
     setup_django()
     from django.db import connection, connections
 
+    from accounts.permissions import system_actor
     from progress import rollup, services
     from progress.models import RecordKind
+
+    actor = system_actor("refresh_bench")
 
     rng = random.Random(args.seed)
     print(f"# refresh bench on {connection.vendor}: {args.records} records, {WRITERS} writers")
@@ -125,7 +131,7 @@ def main():
                 began = time.perf_counter()
                 try:
                     services.record_batch(
-                        kind=RecordKind.ADMITTED, union=union, on_date=day, count=1, user=None
+                        kind=RecordKind.ADMITTED, union=union, on_date=day, count=1, user=actor
                     )
                 except Exception as error:  # noqa: BLE001 — counted and printed
                     with lock:

@@ -118,6 +118,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# One cache for every worker process (gunicorn runs several): the API's per-token request
+# counts must be shared, or each worker would allow the limit again. The database cache needs no
+# extra server; its table is made after every migrate (api.apps). See README "JSON API".
+CACHES = {
+    "default": {
+        "BACKEND": "core.cache.DatabaseCache",
+        "LOCATION": "django_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -358,7 +358,8 @@ def parse(
     result.skipped = list(table.skipped)
     units = _UnitResolver(allowed_units)
     current_unit = default_unit
-    survey_date = survey_date or timezone.localdate()
+    today = timezone.localdate()  # once, not once per row
+    survey_date = survey_date or today
     register = _Register()
     authorised: dict = {}
     seen_tax: dict[str, int] = {}
@@ -383,7 +384,7 @@ def parse(
                 result.skipped.append((line.number, _("dòng tiêu đề nhóm")))
             continue
         row = RowResult(row=line.number, values=values, repaired=line.repaired)
-        _check_row(row, line, units, current_unit, survey_date)
+        _check_row(row, line, units, current_unit, survey_date, today)
         if row.ok:
             _find_existing(row, seen_tax, seen_name, register)
         if row.ok and row.unit is None:
@@ -539,7 +540,7 @@ def _read_kind(values: dict, warn) -> None:
     values["ownership"] = ownership
 
 
-def _check_row(row: RowResult, line, units, current_unit, survey_date) -> None:
+def _check_row(row: RowResult, line, units, current_unit, survey_date, today=None) -> None:
     v = row.values
 
     def where(fieldname):
@@ -575,7 +576,7 @@ def _check_row(row: RowResult, line, units, current_unit, survey_date) -> None:
     else:
         try:
             v["surveyed_on"] = parse_date(raw_date) or survey_date
-            if v["surveyed_on"] > timezone.localdate():
+            if v["surveyed_on"] > (today or timezone.localdate()):
                 fail(
                     "surveyed_on",
                     _("ngày %(d)s ở tương lai") % {"d": v["surveyed_on"].strftime("%d/%m/%Y")},

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.vn import mst
 
@@ -69,8 +70,8 @@ def _reason(exc) -> str:
     }.get(name, name)
 
 
-def _check_not_future(day: datetime.date, label: str) -> None:
-    if day > timezone.localdate():
+def _check_not_future(day: datetime.date, label: str, today: datetime.date | None = None) -> None:
+    if day > (today or timezone.localdate()):
         raise EnterpriseError(
             _("%(label)s %(date)s ở tương lai.") % {"label": label, "date": _d(day)}
         )
@@ -209,7 +210,7 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
         workers = item.get("workers")
         surveyed_on = item.get("surveyed_on") or today
         if workers is not None:
-            _check_workforce(workers, surveyed_on)
+            _check_workforce(workers, surveyed_on, today)
         identified.append(surveyed_on)
         new_rows.append(
             {
@@ -264,7 +265,7 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
             setattr(enterprise, key, changes[key])
         workers = item.get("workers")
         if workers is not None:
-            _check_workforce(workers, item["surveyed_on"])
+            _check_workforce(workers, item["surveyed_on"], today)
             surveys_for[enterprise.pk] = [enterprise, workers, item["surveyed_on"], bool(fields)]
         elif fields:
             changed.append(enterprise)
@@ -424,11 +425,16 @@ def _check_count(value, label) -> None:
         )
 
 
-def _check_workforce(workers, surveyed_on) -> None:
+# Labels translated only when a message needs them (an import checks thousands of rows).
+WORKERS_LABEL = gettext_lazy("Số lao động")
+SURVEY_DATE_LABEL = gettext_lazy("Ngày khảo sát")
+
+
+def _check_workforce(workers, surveyed_on, today: datetime.date | None = None) -> None:
     if workers is None or workers < 0:
         raise EnterpriseError(_("Số lao động phải là số nguyên không âm."))
-    _check_count(workers, _("Số lao động"))
-    _check_not_future(surveyed_on, _("Ngày khảo sát"))
+    _check_count(workers, WORKERS_LABEL)
+    _check_not_future(surveyed_on, SURVEY_DATE_LABEL, today)
 
 
 @transaction.atomic

@@ -5,9 +5,12 @@ aggregate for every unit's figures, one per-day aggregate for the chart.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Unit
@@ -52,6 +55,7 @@ class Cell:
     target: int | None
     achieved: int
     share: float  # elapsed share of the period
+    url: str = ""  # the records behind the figure (progress:records)
 
     @property
     def percent(self) -> float | None:
@@ -137,6 +141,39 @@ class Dashboard:
     def has_stock(self) -> bool:
         return any(r.stock and r.stock.members is not None for r in self.stock_rows)
 
+    @property
+    def table_key(self) -> str:
+        """Everything the table's rows show, hashed: the key of their cached HTML
+        (``{% cache %}`` in dashboard.html, see README "Performance").
+
+        The rows (progress/includes/row.html) are a function of these values alone — language,
+        the share of the period elapsed, and per row its number, unit, kind, flags and each
+        cell's indicator, target, figure and link — so a new record, target, name or day makes a
+        new key. Nothing needs invalidating and a stale table is never served; the figures are
+        still read (one query) on every request, only the rendering is skipped.
+        """
+        parts: list = [TABLE_TEMPLATE_VERSION, get_language(), self.share, len(self.layout.columns)]
+        for r in [*self.rows, *([self.province] if self.province else [])]:
+            parts.append(
+                (r.number, r.unit.pk, r.unit.name, r.unit.kind, r.is_province, r.is_parent,
+                 [(c.indicator.pk, c.target, c.achieved, c.url) for c in r.cells])
+            )  # fmt: skip
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+# Bump when progress/includes/row.html changes what it prints from the same values (a shared
+# cache across a deployment would otherwise keep the old HTML until its entries expire).
+TABLE_TEMPLATE_VERSION = 1
+
+
+def _records_link(period: Period):
+    """unit_id, indicator_id -> the records URL: reversed once, not once per cell."""
+    head, rest = reverse(
+        "progress:records", args=[period.plan_id, period.code, 987654321, 987654322]
+    ).split("987654321")
+    middle, tail = rest.split("987654322")
+    return lambda unit_id, indicator_id: f"{head}{unit_id}{middle}{indicator_id}{tail}"
+
 
 def _share_parents(indicators) -> None:
     """Give each "of which" column its parent object once (the template reads ind.parent)."""
@@ -184,10 +221,17 @@ def build(
         ids.append(total_unit.pk)
     figures = achieved(period, ids, end=as_of, indicators=indicators)
     targets = targets_in_force(period, as_of, unit_ids=ids)
+    link = _records_link(period)
 
     def row(number, unit, is_province=False):
         cells = [
-            Cell(ind, targets.get((unit.pk, ind.pk)), figures[unit.pk, ind.pk], share)
+            Cell(
+                ind,
+                targets.get((unit.pk, ind.pk)),
+                figures[unit.pk, ind.pk],
+                share,
+                link(unit.pk, ind.pk),
+            )
             for ind in indicators
         ]
         return UnitRow(number, unit, cells, is_province)

@@ -1,6 +1,6 @@
 """Progress pages: dashboard, records behind a figure, export. Entry pages are in entry_views."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,12 +55,17 @@ def _chart_choice(request, plan, board, indicators):
 
 def dashboard(request, pk, period):
     plan = plan_selectors.get_plan_for(request.user, pk)
-    current = plan_selectors.get_period(plan, period)
+    periods = list(plan.periods.all())  # the tabs and the period shown: one query
+    current = next((p for p in periods if p.code == period), None)
+    if current is None:
+        raise Http404
     visible = plan_selectors.visible_plan_unit_ids(request.user, plan)
     parent = None
     under = query_int(request, "under")
     if under:
-        parent = get_object_or_404(Unit, pk=under)
+        # An officer opening their own unit: the unit the permission checks load anyway.
+        mine = under == request.user.unit_id
+        parent = request.user.unit if mine else get_object_or_404(Unit, pk=under)
         require_view(request.user, parent)
         visible = unit_ids(request.user, "view")
     board = boards.build(current, visible_unit_ids=visible, parent=parent)
@@ -81,7 +86,7 @@ def dashboard(request, pk, period):
         {
             "plan": plan,
             "period": current,
-            "periods": plan.periods.all(),
+            "periods": periods,
             "board": board,
             "parent": parent,
             "chart": chart,

@@ -4,7 +4,7 @@ account may see (``enterprises.selectors``, built on ``restrict``)."""
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 
-from api.common import MAX_ID, MAX_LIMIT, Page, Text, date_text, page
+from api.common import MAX_ID, MAX_LIMIT, Day, Page, Text, date_text, page
 from enterprises import selectors
 from organisation.models import UnitPath
 
@@ -134,10 +134,23 @@ def enterprise(request, enterprise_id: int = Path(..., ge=1, le=MAX_ID)):
 def founding_cases(
     request,
     stage: int | None = Query(None, ge=1, le=5),
+    unit: int | None = Query(None, ge=1, le=MAX_ID, description="công đoàn phụ trách (cả cây)"),
+    identified_from: Day | None = Query(None, description="phát hiện từ ngày"),
+    identified_to: Day | None = Query(None, description="phát hiện đến ngày"),
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=10**9),
 ):
+    """Founding cases of the units the account may see; `stage`, `unit` (its whole subtree),
+    identified between `identified_from` and `identified_to`."""
     rows = selectors.cases_for(request.user)
     if stage is not None:
         rows = rows.filter(stage=stage)
+    if unit is not None:
+        rows = rows.filter(
+            unit_id__in=UnitPath.objects.filter(ancestor_id=unit).values("descendant_id")
+        )
+    if identified_from is not None:
+        rows = rows.filter(identified_on__gte=identified_from)
+    if identified_to is not None:
+        rows = rows.filter(identified_on__lte=identified_to)
     return page(rows.order_by("-identified_on", "id"), limit, offset, case_row)

@@ -110,7 +110,11 @@ def figures(
     data = figures_data(request.user, found, current, under=under, on=on)
     content = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     etag = '"' + hashlib.sha256(content.encode()).hexdigest()[:32] + '"'
-    wanted = [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
+    # Weak comparison (RFC 9110 13.1.2): GZipMiddleware marks a compressed answer's ETag weak
+    # (W/"…"), and a client sends that back.
+    wanted = {
+        t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")
+    }
     if etag in wanted or "*" in wanted:
         response = HttpResponse(status=304)
     else:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 
 from accounts.permissions import personal_data_unit_ids, restrict
-from api.common import MAX_ID, MAX_LIMIT, Page, Text, date_text, page
+from api.common import MAX_ID, MAX_LIMIT, Day, Page, Text, date_text, page
 from core.masking import log_personal_data_access, mask_cccd, mask_date, mask_hidden, sees_unit
 from organisation.models import UnitPath
 from progress.models import Member
@@ -66,6 +66,8 @@ def members(
     unit: int | None = Query(None, ge=1, le=MAX_ID, description="đơn vị: cả cây bên dưới"),
     q: Text(100) | None = Query(None, description="tìm theo họ tên"),
     current: bool = True,
+    admitted_from: Day | None = Query(None, description="kết nạp từ ngày"),
+    admitted_to: Day | None = Query(None, description="kết nạp đến ngày"),
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=10**9),
 ):
@@ -80,6 +82,10 @@ def members(
         )
     if q:
         rows = rows.filter(full_name__icontains=q.strip())
+    if admitted_from is not None:
+        rows = rows.filter(admitted_on__gte=admitted_from)
+    if admitted_to is not None:
+        rows = rows.filter(admitted_on__lte=admitted_to)
     result = page(rows.order_by("union__name", "full_name", "id"), limit, offset)
     result["items"] = member_rows(request.user, result["items"], log_path=request.get_full_path())
     return result

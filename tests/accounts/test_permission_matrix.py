@@ -304,6 +304,14 @@ MATRIX: dict[str, Url] = {
     "api:report_submit": Url(
         args=report_a, get=NOBODY, post=UNIT_A_WRITERS, data=lambda o: {"results": "Ma trận"},
     ),
+    "api:report_return": Url(
+        args=report_a, get=NOBODY, post=ONLY_ADMIN, data=lambda o: {"reason": "Ma trận"},
+        note="the province's review (a draft: the service's 400, let in)",
+    ),
+    "api:report_accept": Url(args=report_a, get=NOBODY, post=ONLY_ADMIN),
+    "api:report_reopen": Url(
+        args=report_a, get=NOBODY, post=ONLY_ADMIN, data=lambda o: {"reason": "Ma trận"},
+    ),
     # campaign --------------------------------------------------------------------------------
     "campaign:board": Url(get=SIGNED_IN, post=NOBODY,
                           note="the province's board; a unit's officers are sent to their unit's page"),

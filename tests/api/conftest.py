@@ -6,7 +6,9 @@ from tests.actors import SYSTEM
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(db):
+    """The request counts live in the database cache (rolled back with each test); cleared
+    anyway, for a test database kept between runs."""
     from django.core.cache import cache
 
     cache.clear()

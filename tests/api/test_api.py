@@ -122,6 +122,45 @@ def test_throttled_per_token_with_a_vietnamese_429(officer_a, settings):
     assert other.get(API + "/plans").status_code == 200  # per token
 
 
+def test_the_request_count_is_shared_by_every_worker_process(officer_a, settings):
+    """gunicorn's workers are separate processes: each has its own cache connection objects,
+    and the count must live where all of them read it (the database cache), not in memory."""
+    import time
+
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from api import auth
+    from core.cache import DatabaseCache
+
+    assert isinstance(caches["default"], DatabaseCache)
+    assert not any(isinstance(caches[a], LocMemCache) for a in settings.CACHES)
+    token, raw = create_token(owner=officer_a, user=SYSTEM)
+    window = int(time.time() // 60)
+    # "process" 1 counts two requests; "process" 2 (a new backend object, no local state)
+    # reads the same count and adds to it
+    first = caches.create_connection("default")
+    second = caches.create_connection("default")
+    assert first is not second
+    auth.cache = first
+    try:
+        assert [auth.request_count(token.pk, window) for _ in range(2)] == [1, 2]
+        auth.cache = second
+        assert second.get(f"api:rate:{token.pk}:{window}") == 2
+        assert auth.request_count(token.pk, window) == 3
+        assert first.get(f"api:rate:{token.pk}:{window}") == 3
+    finally:
+        auth.cache = caches["default"]
+    # the limit is then reached whichever process answers: 429 in Vietnamese, Retry-After
+    settings.API_RATE_PER_MINUTE = 3
+    caches["default"].set(f"api:rate:{token.pk}:{int(time.time() // 60)}", 3, 120)
+    caches["default"].set(f"api:rate:{token.pk}:{int(time.time() // 60) + 1}", 3, 120)
+    response = Client(headers={"Authorization": f"Bearer {raw}"}).get(API + "/plans")
+    assert response.status_code == 429
+    assert response.json()["detail"].startswith("Quá nhiều yêu cầu: mỗi mã API được 3 yêu cầu")
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
 def test_create_api_token_prints_the_token_once(officer_a, capsys):
     call_command("create_api_token", officer_a.username, "--expires", "30")
     raw = capsys.readouterr().out.strip()
@@ -263,6 +302,9 @@ def test_an_admission_through_the_api_moves_the_figure_by_its_count(
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 200 and again["ETag"] != etag
     assert _cells(again.json())[unit_a.pk, indicator["id"]][1] == before + 2
+    # and the dashboard's own figure (the page's progress.dashboard.build) moved with it
+    board = boards.build(period, visible_unit_ids={unit_a.pk})
+    assert _board_cells(board)[unit_a.pk, indicator["id"]][1] == before + 2
 
 
 # Writes and errors ---------------------------------------------------------------------------
@@ -309,7 +351,20 @@ def test_malformed_input_is_a_400_never_a_500(api_client, officer_a, period):
         assert body["detail"] and all(e["message"] for e in body.get("errors", []))
     missing = client.post(API + "/records/departures", {}, content_type="application/json")
     assert {e["field"] for e in missing.json()["errors"]} == {"member_id", "on_date", "reason"}
-    assert missing.json()["errors"][0]["message"] == "Thiếu trường này."
+    # the wording of the same mistake on a page's form (Django's own messages)
+    assert missing.json()["errors"][0]["message"] == "Trường này là bắt buộc."
+    bad_date = client.post(
+        API + "/records/departures",
+        {"member_id": 1, "on_date": "31/07/2024", "reason": "retired"},
+        content_type="application/json",
+    )
+    assert bad_date.json()["errors"] == [{"field": "on_date", "message": "Nhập một ngày hợp lệ."}]
+    bad_reason = client.post(
+        API + "/records/departures",
+        {"member_id": 1, "on_date": "2024-07-31", "reason": "bay"},
+        content_type="application/json",
+    )
+    assert bad_reason.json()["errors"][0]["message"].startswith("Hãy chọn một lựa chọn hợp lệ.")
 
 
 def test_a_service_refusal_is_a_400_with_its_message(api_client, officer_a, objects):
@@ -406,3 +461,190 @@ def test_the_schema_documents_every_endpoint(demo):
     assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
     docs = Client().get(API + "/docs")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
+
+
+def _submitted_report(client, objects):
+    from reports.models import ReportingDeadline
+
+    unit = objects.unit_a
+    deadline = (
+        ReportingDeadline.objects.filter(plan=objects.plan)
+        .exclude(reports__unit=unit)
+        .order_by("id")
+        .first()
+    )
+    url = f"{API}/reports/{deadline.pk}/{unit.pk}"
+    done = client.post(url + "/submit", {"results": "Kết nạp 12."}, content_type="application/json")
+    assert done.status_code == 200, done.content
+    return url, done.json()
+
+
+def test_the_province_returns_accepts_and_reopens_a_report_through_the_services(
+    api_client, officer_a, admin_user, viewer_user, objects
+):
+    from reports.models import Report, ReportEvent
+
+    officer = api_client(officer_a)
+    url, submitted = _submitted_report(officer, objects)
+    admin = api_client(admin_user)
+    post = lambda client, action, data: client.post(  # noqa: E731
+        f"{url}/{action}", data, content_type="application/json"
+    )
+    # neither the unit's officer nor the viewer reviews (403), nothing changes
+    assert post(officer, "accept", {}).status_code == 403
+    assert post(api_client(viewer_user), "return", {"reason": "x"}).status_code == 403
+    # a return needs a reason: the service's message (as the report page shows it), on the field
+    refused = post(admin, "return", {"reason": "  "})
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == [
+        {"field": "reason", "message": "Cần ghi lý do trả lại báo cáo."}
+    ]
+    # a stale version: 409, nothing written
+    stale = post(admin, "return", {"reason": "Thiếu số liệu", "expected_version": 1})
+    assert stale.status_code == 409 and "vừa được" in stale.json()["detail"]
+    report = Report.objects.get(deadline_id=submitted["deadline_id"], unit=objects.unit_a)
+    assert report.status == "submitted" and report.version == submitted["version"]
+    returned = post(
+        admin, "return", {"reason": "Thiếu số liệu", "expected_version": submitted["version"]}
+    )
+    assert returned.status_code == 200, returned.content
+    assert returned.json()["status"] == "returned"
+    assert returned.json()["return_reason"] == "Thiếu số liệu"
+    # a returned report cannot be accepted: the service's message, 400
+    not_yet = post(admin, "accept", {})
+    assert not_yet.status_code == 400 and "chưa duyệt được" in not_yet.json()["detail"]
+    again = officer.post(url + "/submit", {}, content_type="application/json")
+    assert again.json()["status"] == "resubmitted"
+    accepted = post(admin, "accept", {})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert accepted.json()["accepted_at"]
+    reopened = post(admin, "reopen", {"reason": "Sửa số liệu"})
+    assert reopened.status_code == 200 and reopened.json()["status"] == "returned"
+    actions = list(
+        ReportEvent.objects.filter(report=report).order_by("id").values_list("action", "actor")
+    )
+    assert [a for a, _ in actions][-4:] == ["returned", "resubmitted", "accepted", "reopened"]
+    assert {u for a, u in actions if a in ("returned", "accepted")} == {admin_user.pk}
+    listed = admin.get(API + "/reports", {"unit": objects.unit_a.pk, "status": "returned"})
+    assert [r["deadline_id"] for r in listed.json()["items"]] == [submitted["deadline_id"]]
+    # no report yet for that unit: 404 (nothing to review)
+    assert (
+        admin.post(
+            f"{API}/reports/{submitted['deadline_id']}/{objects.unit_b.pk}/accept",
+            {},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+
+
+def test_a_gzipped_figure_answer_gets_its_304_with_the_weak_etag(api_client, officer_a, period):
+    client = api_client(officer_a)
+    url = f"{API}/plans/{period.plan_id}/periods/{period.code}/figures"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first["Content-Encoding"] == "gzip" and first["ETag"].startswith('W/"')
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    plain = client.get(url, headers={"If-None-Match": first["ETag"].removeprefix("W/")})
+    assert plain.status_code == 304
+
+
+def test_lists_filter_by_unit_date_and_kind(api_client, admin_user, unit_a, objects):
+    client = api_client(admin_user)
+    objects.member_a  # noqa: B018
+    mine = subtree_ids(unit_a)
+    records = client.get(
+        API + "/records",
+        {"unit": unit_a.pk, "kind": "admitted", "date_from": "2024-07-01", "date_to": "2024-07-31"},
+    ).json()
+    assert records["count"] > 0
+    for r in records["items"]:
+        assert r["union_id"] in mine and r["kind"] == "admitted"
+        assert "2024-07-01" <= r["date"] <= "2024-07-31"
+    members = client.get(
+        API + "/members",
+        {"unit": unit_a.pk, "admitted_from": "2024-01-01", "admitted_to": "2024-12-31"},
+    ).json()
+    assert all(m["union_id"] in mine for m in members["items"])
+    assert all("2024-01-01" <= m["admitted_on"] <= "2024-12-31" for m in members["items"])
+    cases = client.get(API + "/founding-cases", {"unit": unit_a.pk, "limit": 500}).json()
+    assert all(c["unit_id"] in mine for c in cases["items"])
+    page_1 = client.get(API + "/units", {"limit": 2, "offset": 0}).json()
+    page_2 = client.get(API + "/units", {"limit": 2, "offset": 2}).json()
+    assert page_1["count"] == page_2["count"] > 4
+    assert not {u["id"] for u in page_1["items"]} & {u["id"] for u in page_2["items"]}
+    kinds = client.get(API + "/units", {"kind": "grassroots", "limit": 500}).json()
+    assert kinds["count"] > 0 and {u["kind"] for u in kinds["items"]} == {"grassroots"}
+
+
+def test_a_muong_te_token_writes_nothing_outside_muong_te(
+    api_client, officer_a, admin_user, unit_a, unit_b, objects, period
+):
+    """Every write and the review of another district: refused (403, or 404 for what the
+    token does not even see), and nothing written anywhere."""
+    from reports.models import Report, ReportingDeadline
+
+    union_b = objects.grassroots_b
+    (member_b,) = (
+        api_client(admin_user)
+        .post(
+            API + "/records/admissions",
+            {"union_id": union_b.pk, "members": [person("012345600031")]},
+            content_type="application/json",
+        )
+        .json()["members"]
+    )
+    client = api_client(officer_a)
+    records, members = Record.objects.count(), Member.objects.count()
+    reports = Report.objects.count()
+    post = lambda path, data: client.post(  # noqa: E731
+        API + path, data, content_type="application/json"
+    )
+    on = {"on_date": "2024-07-25"}
+    outside = [
+        post("/records/admissions", {"union_id": union_b.pk, "members": [person()]}),
+        post("/records/departures", {"member_id": member_b["id"], "reason": "retired", **on}),
+        post("/records/transfers", {"member_id": member_b["id"], "to_union_id": 1, **on}),
+        post("/records/party-introductions", {"member_id": member_b["id"], **on}),
+    ]
+    deadline = ReportingDeadline.objects.filter(plan=objects.plan).order_by("id").first()
+    outside.append(post(f"/reports/{deadline.pk}/{unit_b.pk}/submit", {"results": "x"}))
+    assert [r.status_code for r in outside] == [403, 404, 404, 404, 403]
+    assert all(r.json()["detail"] for r in outside)
+    assert (Record.objects.count(), Member.objects.count()) == (records, members)
+    assert Report.objects.count() == reports
+    # and reads of Tam Đường: 404, the figures of its subtree refused
+    assert client.get(f"{API}/members/{member_b['id']}").status_code == 404
+    assert client.get(f"{API}/units/{unit_b.pk}").status_code == 404
+    figures = f"{API}/plans/{period.plan_id}/periods/{period.code}/figures"
+    assert client.get(figures, {"under": unit_b.pk}).status_code in (403, 404)
+    assert client.get(f"{API}/reports/{deadline.pk}/{unit_b.pk}").status_code == 403
+    assert client.get(API + "/records", {"unit": unit_b.pk}).json()["count"] == 0
+    # The one write that reaches another district is the page's own rule: a member of one's
+    # own CĐCS may be transferred to a CĐCS anywhere (transfer_member writes the "in" record
+    # there); the API allows exactly that and no more.
+    moved = post(
+        "/records/transfers", {"member_id": objects.member_a.pk, "to_union_id": union_b.pk, **on}
+    )
+    assert moved.status_code == 201
+
+
+def test_a_failing_multi_row_admission_writes_nothing(api_client, officer_a, unit_a, objects):
+    """All or nothing: a list whose last row repeats a CCCD already in the register (or one
+    earlier in the same list) admits nobody, and says which row."""
+    union = grassroots_of(unit_a)
+    taken = objects.member_a.cccd
+    client = api_client(officer_a)
+    records, members = Record.objects.count(), Member.objects.count()
+    for rows in (
+        [person("012345600041"), person("012345600042"), person(taken)],
+        [person("012345600043"), person("012345600043")],
+    ):
+        response = client.post(
+            API + "/records/admissions",
+            {"union_id": union.pk, "members": rows},
+            content_type="application/json",
+        )
+        assert response.status_code in (400, 409), response.content
+        assert response.json()["detail"]
+        assert (Record.objects.count(), Member.objects.count()) == (records, members)

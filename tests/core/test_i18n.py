@@ -159,3 +159,15 @@ def test_the_language_switch_sets_the_cookie_and_the_next_page_is_english(
     assert "Member development plans" in html
     client.post("/i18n/setlang/", {"language": "vi", "next": "/plans/"})
     assert "Kế hoạch phát triển đoàn viên" in client.get("/plans/").content.decode()
+
+
+VI_MO = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.mo"
+
+
+@pytest.mark.skipif(not VI_MO.exists(), reason="locale/vi not compiled: run `make setup`")
+def test_django_messages_are_corrected_where_its_vietnamese_is_wrong():
+    from django import forms
+
+    with translation.override("vi"), pytest.raises(forms.ValidationError) as caught:
+        forms.IntegerField().clean("x")
+    assert caught.value.messages == ["Nhập một số nguyên."]

@@ -166,3 +166,98 @@ def test_members_now_on_the_dashboard_with_a_baseline_and_without(
     row = section[section.index("LĐLĐ huyện Mường Tè") :].split("</tr>")[0]
     assert "2.0" in row and "4.000" in row  # members ≥ 2.000 with the records since; workers
     assert "CĐCS chưa có số liệu gốc" in row
+
+
+def _dashboard_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def _table(html: str) -> str:
+    return html[html.index('id="progress-table"') : html.index("</table>")]
+
+
+def test_no_query_repeats_within_a_dashboard_request(peak, client_for, admin_user, officer_a):
+    """The same SQL with the same parameters never runs twice in one request (issue 12)."""
+    from collections import Counter
+
+    year = Period.objects.get(plan=peak.plan, code="nam-2024")
+    for user in (admin_user, officer_a):
+        client = client_for(user)
+        for period in (peak, year):
+            for url in (_url(period), _url(period) + f"?under={officer_a.unit_id}"):
+                client.get(url)  # warm (sessions, content types)
+                repeated = {
+                    sql: n for sql, n in Counter(_dashboard_queries(client, url)).items() if n > 1
+                }
+                assert not repeated, (user.username, url, repeated)
+
+
+def test_dashboard_queries_do_not_grow_with_records(peak, admin_user, officer_a):
+    """The same number of queries with 40 more records in 20 more unions, for the plan view and
+    the drill-down, as a province administrator and as a unit officer."""
+    from django.test import Client
+
+    from organisation.selectors import children
+
+    urls = [_url(peak), _url(peak) + f"?under={officer_a.unit_id}"]
+    clients = {}
+    for user in (admin_user, officer_a):
+        clients[user.pk] = Client()
+        clients[user.pk].force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    before = {}
+    for pk, client in clients.items():
+        for url in urls:
+            client.get(url)  # warm (the session's first refresh, content types)
+            before[pk, url] = len(_dashboard_queries(client, url))
+    unit = officer_a.unit
+    for n in range(20):
+        services.found_grassroots_union(
+            name=f"CĐCS Đếm {n}",
+            parent=unit,
+            founded_on=datetime.date(2024, 7, 1),
+            sector=Sector.ENTERPRISE_SMALL,
+            user=admin_user,
+        )
+    for union in [u for u in children(unit, peak.end) if u.is_grassroots][:20]:
+        for day in (3, 9):
+            services.record_batch(
+                kind="admitted",
+                union=union,
+                on_date=datetime.date(2024, 7, day),
+                count=2,
+                user=admin_user,
+            )
+    for pk, client in clients.items():
+        for url in urls:
+            assert len(_dashboard_queries(client, url)) == before[pk, url], (pk, url)
+
+
+def test_cached_table_follows_every_record(peak, client_for, admin_user, unit_a):
+    """The table's HTML is cached by what it shows: after a new record the page shows the new
+    figure, and the cached table is exactly the table rendered afresh."""
+    from django.core.cache import cache
+
+    from organisation.selectors import children
+
+    client = client_for(admin_user)
+    first = _table(client.get(_url(peak)).content.decode())
+    assert _table(client.get(_url(peak)).content.decode()) == first  # served from the cache
+    union = next(u for u in children(unit_a, peak.start) if u.is_grassroots)
+    services.record_batch(
+        kind="admitted", union=union, on_date=datetime.date(2024, 7, 5), count=3, user=admin_user
+    )
+    cached = _table(client.get(_url(peak)).content.decode())
+    assert cached != first
+    cache.clear()
+    assert _table(client.get(_url(peak)).content.decode()) == cached
+    figures = selectors.achieved(peak, [unit_a.pk], end=peak.end)
+    row = cached[cached.index(f'data-unit="{unit_a.pk}"') :].split("</tr>")[0]
+    indicator = Indicator.objects.get(plan=peak.plan, code="dv-thuc-tang")
+    cell = row[row.index(f'data-indicator="{indicator.pk}"') :]
+    shown = re.search(r'class="figure"[^>]*>([\d.]+)<', cell).group(1)
+    assert int(shown.replace(".", "")) == figures[unit_a.pk, indicator.pk]

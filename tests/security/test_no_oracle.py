@@ -27,7 +27,7 @@ def _person(cccd, name="Vàng A Sử"):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle():
+def _fresh_throttle(db):  # the throttle counts live in the database cache
     cache.clear()
     yield
     cache.clear()
