@@ -6,7 +6,6 @@ aggregate for every unit's figures, one per-day aggregate for the chart.
 
 import datetime
 import hashlib
-import math
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -18,6 +17,7 @@ from organisation.models import Unit
 from plans.models import Indicator, Period, PlanUnit
 from plans.selectors import targets_in_force
 from plans.table import Layout, header_layout
+from progress.charts import LineChart, line_chart
 from progress.selectors import MEASURE_KINDS, achieved, daily_sums, daily_values, indicator_value
 from progress.stock import Stock, stocks
 
@@ -269,27 +269,15 @@ def build(
     )
 
 
-@dataclass
-class Chart:
-    """Cumulative achievement by day against the target, as SVG coordinates."""
-
-    width: int
-    height: int
-    points: str
-    target_y: float | None
-    pace_line: tuple[float, float, float, float] | None
-    y_ticks: list[tuple[float, int]]
-    x_ticks: list[tuple[float, str]]
-    final: int
-    target: int | None
-    left: int = 48
-    bottom: int = 24
+# The chart's geometry lives in progress.charts (pure functions); the name stays for callers.
+Chart = LineChart
 
 
 def cumulative_chart(
     period: Period, unit: Unit, indicator: Indicator, target: int | None, as_of: datetime.date
-) -> Chart:
-    """One query (daily_sums); the rest is arithmetic on at most one row per day."""
+) -> LineChart:
+    """One query (daily_sums); the rest is arithmetic on at most one row per day. The chart
+    carries its phone layout in ``narrow_chart`` (same series, 360-unit viewBox)."""
     if indicator.measure in MEASURE_KINDS:
         days = daily_sums(period.start, as_of, unit.pk)
 
@@ -301,8 +289,6 @@ def cumulative_chart(
         def day_value(d):
             return special.get(d, 0)
 
-    width, height, left, bottom, top = 720, 260, 48, 24, 10
-    span = (period.end - period.start).days or 1
     series = []
     running = 0
     day = period.start
@@ -312,32 +298,9 @@ def cumulative_chart(
         day += datetime.timedelta(days=1)
     if indicator.is_ratio:
         series = [(d, round(v, 2)) for d, v in series]
-    peak = math.ceil(max([target or 0, *[v for _, v in series], 1]))
-    low = math.floor(min([0, *[v for _, v in series]]))
-    plot_w, plot_h = width - left - 30, height - bottom - top
-
-    def x(d):
-        return round(left + plot_w * (d - period.start).days / span, 1)
-
-    def y(v):
-        return round(top + plot_h * (1 - (v - low) / (peak - low)), 1)
-
-    points = " ".join(f"{x(d)},{y(v)}" for d, v in series)
-    step = max(1, round(peak / 4))
-    y_ticks = [(y(v), v) for v in range(0, peak + 1, step)]
-    x_days = [period.start + datetime.timedelta(days=round(span * k / 4)) for k in range(5)]
-    x_ticks = [(x(d), d.strftime("%d/%m")) for d in x_days]
-    pace_line = (x(period.start), y(0), x(period.end), y(target)) if target else None
-    return Chart(
-        width=width,
-        height=height,
-        points=points,
-        target_y=y(target) if target else None,
-        pace_line=pace_line,
-        y_ticks=y_ticks,
-        x_ticks=x_ticks,
-        final=series[-1][1] if series else 0,
-        target=target,
-        left=left,
-        bottom=bottom,
+    integer = not indicator.is_ratio
+    chart = line_chart(series, period.start, period.end, target, integer=integer)
+    chart.narrow_chart = line_chart(
+        series, period.start, period.end, target, narrow=True, integer=integer
     )
+    return chart

@@ -18,8 +18,8 @@ from core.query import query_int
 from organisation.models import Unit
 from plans import selectors as plan_selectors
 from plans.models import Indicator, Target
+from progress import charts, services
 from progress import dashboard as boards
-from progress import services
 from progress.export import results_bytes
 from progress.lists import record_rows, records_workbook, xlsx_response
 from progress.selectors import contribution_total, records_list
@@ -70,7 +70,7 @@ def dashboard(request, pk, period):
         visible = unit_ids(request.user, "view")
     board = boards.build(current, visible_unit_ids=visible, parent=parent)
     indicators = board.layout.columns
-    chart = chart_row = chart_indicator = None
+    chart = chart_row = chart_indicator = bars = None
     if indicators:
         chart_row, chart_indicator = _chart_choice(request, plan, board, indicators)
     if chart_row is not None:
@@ -78,6 +78,7 @@ def dashboard(request, pk, period):
         chart = boards.cumulative_chart(
             current, chart_row.unit, chart_indicator, chart_row.cells[index].target, board.as_of
         )
+        bars = charts.unit_bars(board, index)  # from the board's cells: no query
     simulated = Unit.objects.filter(is_simulated=True).exists() or _has_simulated(current)
     return render(
         request,
@@ -93,6 +94,9 @@ def dashboard(request, pk, period):
             "chart_indicator": chart_indicator,
             "chart_units": [board.province, *board.rows] if board.province else board.rows,
             "simulated": simulated,
+            "bars": bars,
+            "heat": charts.heat_table(board) if indicators else None,
+            "heat_legend": charts.heat_legend(),
         },
     )
 
