@@ -22,6 +22,7 @@ from plans.selectors import plans_for
 from progress import dashboard as boards
 from progress.models import Member, Record, RecordKind
 from progress.selectors import achieved, open_party_introductions
+from progress.stock import Stock, stock_of
 from reports import selectors as report_selectors
 
 # A founding case whose last step is older than this is "stuck" on the province's home.
@@ -192,7 +193,8 @@ class Home:
     unnamed_admitted: int = 0
     open_party: int = 0
     can_enter: bool = False
-    members: int = 0
+    members: int = 0  # named members still in the register
+    stock: Stock | None = None  # members now (baseline + records), grassroots home
     admitted: int = 0
     left: int = 0
     party: int = 0
@@ -282,6 +284,9 @@ def grassroots_home(user, today: datetime.date | None = None, period: str | None
     home = Home(GRASSROOTS, today, unit=unit)
     home.plan, home.period = current_plan_period(user, today, period)
     start, end = _range_for(home.period, today)
+    # Members now = the CĐCS's baseline plus the records since (progress.stock), as every other
+    # page counts them; the named register may hold fewer (counted batches have no names).
+    home.stock = stock_of(unit, today)
     home.members = Member.objects.filter(union=unit, left_on__isnull=True).count()
     records = Record.objects.filter(union=unit, date__gte=start, date__lte=end)
 

@@ -8,6 +8,7 @@ import pytest
 from accounts.models import Role
 from home import selectors
 from reports import services as report_services
+from tests.actors import SYSTEM
 from tests.home.factories import admit, federation, units, user
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,21 @@ def test_home_query_count_does_not_grow_with_units(client_for, django_assert_max
     client = client_for(admin)
     with django_assert_max_num_queries(40):
         assert client.get("/").status_code == 200
+
+
+def test_grassroots_home_counts_members_now_from_the_baseline(client_for):
+    """Members now is the baseline plus the records since, as on every other page; without a
+    baseline the home says the figure is the named register's."""
+    from organisation.services import set_baselines
+
+    fed = federation()
+    officer = user("t.cdcs2", Role.GRASSROOTS_OFFICER, fed.union_a)
+    body = _body(client_for, officer)
+    assert "chưa có số liệu gốc" in body
+    set_baselines(
+        rows=[(fed.union_a, 40, 60, "test")], on_date=datetime.date(2024, 1, 1), user=SYSTEM
+    )
+    admit(fed.union_a, 3)
+    home = selectors.home_for(officer, today=JULY_20)
+    assert home.stock.members == 43
+    assert 'id="members-now">43<' in _body(client_for, officer)
