@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import HISTORY_TYPES
 from accounts.permissions import can_edit_unit, require, require_edit, require_view
 from core.excel import XLSX_CONTENT_TYPE
+from core.paging import paginate
 from core.query import query_int
 from enterprises import forms, importer, rules, selectors, services
 from enterprises.export import workbook_bytes
@@ -73,7 +74,7 @@ def enterprise_list(request):
         request,
         "enterprises/list.html",
         {
-            "enterprises": queryset.order_by("unit__sort_order", "name"),
+            "page": paginate(request, queryset.order_by("unit__sort_order", "name", "pk")),
             "units": selectors.responsible_units_for(request.user, editable=False),
             "unit": unit,
             "status": status,

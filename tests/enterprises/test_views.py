@@ -235,3 +235,23 @@ def test_founding_members_from_an_excel_list(demo, client_for, officer_a):
     assert response.status_code == 302, response.content.decode()[-3000:]
     case.refresh_from_db()
     assert case.founding_member_count == 6
+
+
+def test_the_enterprise_list_pages_fifty_at_a_time_and_keeps_its_filters(
+    demo, client_for, admin_user
+):
+    from enterprises.models import Enterprise
+    from organisation.models import Unit
+
+    unit = Unit.objects.get(name="LĐLĐ huyện Mường Tè")
+    Enterprise.objects.bulk_create(
+        Enterprise(name=f"Công ty thử {i:03d}", unit=unit) for i in range(60)
+    )
+    total = Enterprise.objects.count()
+    client = client_for(admin_user)
+    first = client.get("/enterprises/").content.decode()
+    assert f"1–50 trong {total}" in first
+    last = client.get("/enterprises/?page=2").content.decode()
+    assert f"51–{total} trong {total}" in last
+    found = client.get("/enterprises/?q=thử&page=2").content.decode()
+    assert "51–60 trong 60" in found and "Công ty thử 059" in found
