@@ -250,4 +250,4 @@ def test_drill_down_pages_of_an_average_and_a_share(world, client):
     url = reverse("progress:records", args=[plan.pk, period.code, fed.province.pk, share.pk])
     response = client.get(url)
     assert response.context["figure"] == 66.7 and response.context["covered"] == 2
-    assert [e.name for e in response.context["page"].object_list] == ["E1", "E2", "E4"]
+    assert [e.name for e in response.context["enterprises"]] == ["E1", "E2", "E4"]
