@@ -36,3 +36,14 @@ def query_int(request, name: str, *, default: int | None = None) -> int | None:
     """request.GET[name] as a non-negative int (see the module docstring)."""
     number = parse_query_int(request.GET.get(name))
     return default if number is None else number
+
+
+def query_text(request, name: str, *, max_length: int = 200) -> str:
+    """request.GET[name] as search text, trimmed; BadRequest for a NUL byte (no database
+    stores one: PostgreSQL refuses it) and for text longer than max_length."""
+    text = request.GET.get(name, "").strip()
+    if "\x00" in text:
+        raise BadRequest(f"{name}: contains a NUL byte")
+    if len(text) > max_length:
+        raise BadRequest(f"{name}: longer than {max_length} characters")
+    return text

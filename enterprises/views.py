@@ -14,7 +14,7 @@ from accounts.audit import HISTORY_TYPES
 from accounts.permissions import can_edit_unit, require, require_edit, require_view
 from core.excel import XLSX_CONTENT_TYPE
 from core.paging import paginate
-from core.query import query_int
+from core.query import query_int, query_text
 from enterprises import forms, importer, rules, selectors, services
 from enterprises.export import workbook_bytes
 from enterprises.models import Enterprise, FoundingCase, InformalGroup, Stage
@@ -64,7 +64,7 @@ def enterprise_list(request):
         queryset = queryset.filter(grassroots_union__isnull=False)
     elif status == "without_union":
         queryset = queryset.filter(grassroots_union__isnull=True)
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q")
     if query:
         queryset = queryset.filter(
             Q(name__icontains=query) | Q(tax_code__icontains=query) | Q(commune__icontains=query)
