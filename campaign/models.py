@@ -153,9 +153,15 @@ class ReviewMeeting(models.Model):
         return f"{self.unit} — {self.held_on:%d/%m/%Y}"
 
 
-def unit_plan_upload_to(instance, filename):
+def _random_name(folder: str, instance, filename: str) -> str:
+    """An uploaded file under the unit's folder with a random name: the user's file name never
+    becomes a path (it is kept in ``file_name`` for the download)."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"campaign/unit-plans/{instance.unit_id}/{uuid.uuid4().hex}.{ext}"
+    return f"campaign/{folder}/{instance.unit_id}/{uuid.uuid4().hex}.{ext}"
+
+
+def unit_plan_upload_to(instance, filename):
+    return _random_name("unit-plans", instance, filename)
 
 
 class UnitPlan(models.Model):
@@ -211,8 +217,7 @@ OVERDUE_LABEL = _("Quá hạn")
 
 
 def evidence_upload_to(instance, filename):
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"campaign/evidence/{instance.unit_id}/{uuid.uuid4().hex}.{ext}"
+    return _random_name("evidence", instance, filename)
 
 
 class Task(models.Model):
