@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from campaign.models import MilestoneKind
 from campaign.selectors import Board, UnitStatus, unit_statuses
+from core.text import format_int
 from organisation.models import UnitKind
 from plans.models import PlanUnit
 
@@ -21,10 +22,6 @@ MILESTONE_WORDS = {
 }
 
 
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
 def _pct(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}".replace(".", ",") + "%" if whole else "–"
 
@@ -34,9 +31,9 @@ def _d(day) -> str:
 
 
 def _tasks(done: int, total: int, overdue: int) -> str:
-    text = f"- Nhiệm vụ: {_n(done)}/{_n(total)} nhiệm vụ đã hoàn thành"
+    text = f"- Nhiệm vụ: {format_int(done)}/{format_int(total)} nhiệm vụ đã hoàn thành"
     return text + (
-        f", {_n(overdue)} nhiệm vụ quá hạn." if overdue else ", không có nhiệm vụ quá hạn."
+        f", {format_int(overdue)} nhiệm vụ quá hạn." if overdue else ", không có nhiệm vụ quá hạn."
     )
 
 
@@ -44,13 +41,13 @@ def _budget(estimated: int, settled: int) -> str:
     if not estimated and not settled:
         return "- Kinh phí: chưa lập dự toán."
     spent = f" ({_pct(settled, estimated)} dự toán)" if estimated else ""
-    return f"- Kinh phí: dự toán {_n(estimated)} đồng, quyết toán {_n(settled)} đồng{spent}."
+    return f"- Kinh phí: dự toán {format_int(estimated)} đồng, quyết toán {format_int(settled)} đồng{spent}."
 
 
 def _trainings(trainings: int, people: int, trained: int, new: int) -> str:
-    text = f"- Tập huấn cán bộ CĐCS mới: {_n(trainings)} lớp, {_n(people)} lượt người dự"
+    text = f"- Tập huấn cán bộ CĐCS mới: {format_int(trainings)} lớp, {format_int(people)} lượt người dự"
     if new:
-        text += f"; {_n(trained)}/{_n(new)} CĐCS thành lập mới được tập huấn ({_pct(trained, new)})"
+        text += f"; {format_int(trained)}/{format_int(new)} CĐCS thành lập mới được tập huấn ({_pct(trained, new)})"
     return text + "."
 
 
@@ -58,10 +55,10 @@ def _milestones(new: int, reached: dict) -> str:
     if not new:
         return "- Chất lượng CĐCS thành lập mới: không có CĐCS thành lập mới trong năm."
     parts = [
-        f"{MILESTONE_WORDS[kind]} {_n(reached.get(kind, 0))}/{_n(new)} ({_pct(reached.get(kind, 0), new)})"
+        f"{MILESTONE_WORDS[kind]} {format_int(reached.get(kind, 0))}/{format_int(new)} ({_pct(reached.get(kind, 0), new)})"
         for kind in MilestoneKind.values
     ]
-    return f"- Chất lượng {_n(new)} CĐCS thành lập mới: " + "; ".join(parts) + "."
+    return f"- Chất lượng {format_int(new)} CĐCS thành lập mới: " + "; ".join(parts) + "."
 
 
 def _names(rows: list[UnitStatus]) -> str:
@@ -76,11 +73,11 @@ def unit_paragraphs(s: UnitStatus) -> list[str]:
         lines.append(
             f"- Ban chỉ đạo phát triển đoàn viên: thành lập theo Quyết định số "
             f"{s.committee.decision_number} ngày {_d(s.committee.decision_on)}, "
-            f"{_n(s.committee_members)} thành viên."
+            f"{format_int(s.committee_members)} thành viên."
         )
     else:
         lines.append(
-            f"- Ban chỉ đạo phát triển đoàn viên: {_n(s.committee_members)} thành viên; "
+            f"- Ban chỉ đạo phát triển đoàn viên: {format_int(s.committee_members)} thành viên; "
             f"chưa ghi số, ngày quyết định thành lập."
         )
     if not s.is_province:
@@ -118,7 +115,7 @@ def province_paragraphs(board: Board) -> list[str]:
 
     def count_line(label: str, done: list, missing_label: str) -> str:
         missing = [r for r in rows if r not in done]
-        text = f"- {label}: {_n(len(done))}/{_n(units)} đơn vị"
+        text = f"- {label}: {format_int(len(done))}/{format_int(units)} đơn vị"
         if missing:
             text += f"; {missing_label}: {_names(missing)}"
         return text + "."
@@ -147,8 +144,8 @@ def province_paragraphs(board: Board) -> list[str]:
     lines.append(_tasks(t["tasks_done"], t["tasks_total"], t["tasks_overdue"]))
     if province is not None:
         lines[-1] = lines[-1][:-1] + (
-            f" (trong đó các ban, Văn phòng LĐLĐ tỉnh: {_n(province.tasks_done)}/"
-            f"{_n(province.tasks_total)} đã hoàn thành)."
+            f" (trong đó các ban, Văn phòng LĐLĐ tỉnh: {format_int(province.tasks_done)}/"
+            f"{format_int(province.tasks_total)} đã hoàn thành)."
         )
     lines.append(_budget(t["estimated"], t["settled"]))
     lines.append(

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.permissions import restrict, sees_all_units, unit_ids
+from core.text import format_int
 from emulation.models import RewardProposal, RuleSet, RuleStatus
 from emulation.scoring import Scores, compute
 from plans.models import Period, Plan
@@ -69,8 +70,8 @@ def achievements_text(scores: Scores | None, unit) -> str:
                     _("- %(name)s: đạt %(achieved)s/%(target)s (%(pct)s%%).")
                     % {
                         "name": p.label,
-                        "achieved": _number(p.achieved),
-                        "target": _number(p.target),
+                        "achieved": format_int(p.achieved),
+                        "target": format_int(p.target),
                         "pct": _pct(100 * p.achieved / p.target),
                     }
                 )
@@ -90,10 +91,6 @@ def achievements_text(scores: Scores | None, unit) -> str:
         )
     head = _("Kết quả %(period)s của %(unit)s:") % {"period": scores.period.name, "unit": unit.name}
     return "\n".join([head, *lines])
-
-
-def _number(value) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _pct(value: float) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.text import format_int
 from organisation.selectors import find_unit_by_name
 from plans.models import PlanUnit
 from plans.selectors import get_plan_by_number
@@ -63,5 +64,5 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Không ghi được tệp “{out}”: {exc}") from exc
         self.stdout.write(
-            f"Đã xuất {deadline.name} — {target.name} ({fmt}) vào {path} ({len(body):,} byte)."
+            f"Đã xuất {deadline.name} — {target.name} ({fmt}) vào {path} ({format_int(len(body))} byte)."
         )
