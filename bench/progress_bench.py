@@ -337,6 +337,11 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="keep an existing data set")
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="also time whole dashboard pages, before and after a move",
+    )
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -396,6 +401,72 @@ def main():
             f"| {label} | {period} | {n} | {t_ach:.1f} | {board} | {t_direct:.1f} | "
             f"{t_bare:.1f} | {t_ach / t_bare:.2f}× |"
         )
+    if args.pages:
+        print()
+        print("| page | period | whole page ms | after a reorganisation ms |")
+        print("|---|---|---|---|")
+        for label, period, before, after in pages(ids):
+            print(f"| {label} | {period} | {before:.1f} | {after:.1f} |")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def pages(ids: dict, repeat: int = 5) -> list[tuple]:
+    """Whole-page times (test client, DEBUG as set, the whole stack: middleware, session, view,
+    figures, chart, template) of the province and national dashboards, month and year, before
+    and after a reorganisation: one upper-level union of the first province moves to the second
+    province on 15/07/2024 (in a transaction rolled back afterwards, so --reuse stays valid)."""
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import User
+    from organisation.models import Unit
+    from organisation.services import move_unit
+    from plans.models import Period
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    user = User.objects.filter(username="bench.pages").first()
+    if user is None:
+        user = User.objects.create_superuser("bench.pages", None, None)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cases = [
+        ("province dashboard (13 rows)", ids["province_plan"]),
+        ("national dashboard (64 rows)", ids["national_plan"]),
+    ]
+
+    def page(url):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    def times():
+        found = []
+        for label, plan in cases:
+            for code in ("thang-7", "nam-2024"):
+                period = Period.objects.get(plan=plan, code=code)
+                url = reverse("progress:dashboard", args=[plan.pk, period.code])
+                found.append((label, period.name, timed(lambda url=url: page(url), repeat)))
+        return found
+
+    before = times()
+    try:
+        with transaction.atomic():
+            province = Unit.objects.get(pk=ids["province"])
+            moved = Unit.objects.get(pk=ids["province_uppers"][-1])
+            target = Unit.objects.filter(pk__in=ids["provinces"]).exclude(pk=province.pk).first()
+            t0 = time.perf_counter()
+            move_unit(unit=moved, new_parent=target, on_date=datetime.date(2024, 7, 15), user=user)
+            print(f"  moved {moved.name} (its CĐCS and records) to {target.name} in "
+                  f"{time.perf_counter() - t0:.1f} s")  # fmt: skip
+            after = times()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return [(b[0], b[1], b[2], a[2]) for b, a in zip(before, after, strict=True)]
 
 
 if __name__ == "__main__":
