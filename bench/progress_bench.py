@@ -342,6 +342,12 @@ def main():
         action="store_true",
         help="also time whole dashboard pages, before and after a move",
     )
+    parser.add_argument(
+        "--baselines",
+        action="store_true",
+        help="with --pages: give nine CĐCS in ten a baseline first (the 'members now' column)",
+    )
+    parser.add_argument("--only-pages", action="store_true", help="skip the figures table")
     args = parser.parse_args()
     setup_django()
     from django.db import connection
