@@ -337,6 +337,17 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="keep an existing data set")
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="also time whole dashboard pages, before and after a move",
+    )
+    parser.add_argument(
+        "--baselines",
+        action="store_true",
+        help="with --pages: give nine CĐCS in ten a baseline first (the 'members now' column)",
+    )
+    parser.add_argument("--only-pages", action="store_true", help="skip the figures table")
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -385,6 +396,22 @@ def main():
         f"{DayTotal.objects.count():,} rollup rows"
     )
     print()
+    if args.only_pages:
+        args.pages = True
+    else:
+        print_figures(ids)
+    if args.pages:
+        if args.baselines:
+            added = ensure_baselines()
+            print(f"  baselines: {added:,} added (31/12/2023)")
+        print()
+        print("| page | period | whole page ms | after a reorganisation ms |")
+        print("|---|---|---|---|")
+        for label, period, before, after in pages(ids):
+            print(f"| {label} | {period} | {before:.1f} | {after:.1f} |")
+
+
+def print_figures(ids: dict) -> None:
     print(
         "| scope | period | units | achieved() ms (rollup) | dashboard build ms "
         "| direct aggregate ms (no rollup) | bare SQL ms | achieved / bare |"
@@ -396,6 +423,87 @@ def main():
             f"| {label} | {period} | {n} | {t_ach:.1f} | {board} | {t_direct:.1f} | "
             f"{t_bare:.1f} | {t_ach / t_bare:.2f}× |"
         )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def ensure_baselines() -> int:
+    """Nine CĐCS in ten have a baseline (members, workers) on 31/12/2023, as a federation's
+    imported list gives them: the dashboards' "members now" adds the records since."""
+    from django.db import connection
+
+    from organisation.models import Baseline
+
+    if Baseline.objects.exists():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO organisation_baseline (unit_id, on_date, members, workers, source) "
+            "SELECT id, %s, 15 + id %% 40, 30 + id %% 90, 'bench' FROM organisation_unit "
+            "WHERE kind IN ('grassroots', 'informal') AND id %% 10 <> 0",
+            [datetime.date(2023, 12, 31)],
+        )
+        return cursor.rowcount
+
+
+def pages(ids: dict, repeat: int = 5) -> list[tuple]:
+    """Whole-page times (test client, DEBUG as set, the whole stack: middleware, session, view,
+    figures, chart, template) of the province and national dashboards, month and year, before
+    and after a reorganisation: one upper-level union of the first province moves to the second
+    province on 15/07/2024 (in a transaction rolled back afterwards, so --reuse stays valid)."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import User
+    from organisation.models import Unit
+    from organisation.services import move_unit
+    from plans.models import Period
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    call_command("collectstatic", "--noinput", verbosity=0)  # as gunicorn serves it (manifest)
+    user = User.objects.filter(username="bench.pages").first()
+    if user is None:
+        user = User.objects.create_superuser("bench.pages", None, None)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cases = [
+        ("province dashboard (13 rows)", ids["province_plan"]),
+        ("national dashboard (64 rows)", ids["national_plan"]),
+    ]
+
+    def page(url):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    def times():
+        found = []
+        for label, plan in cases:
+            for code in ("thang-7", "nam-2024"):
+                period = Period.objects.get(plan=plan, code=code)
+                url = reverse("progress:dashboard", args=[plan.pk, period.code])
+                found.append((label, period.name, timed(lambda url=url: page(url), repeat)))
+        return found
+
+    before = times()
+    try:
+        with transaction.atomic():
+            province = Unit.objects.get(pk=ids["province"])
+            moved = Unit.objects.get(pk=ids["province_uppers"][-1])
+            target = Unit.objects.filter(pk__in=ids["provinces"]).exclude(pk=province.pk).first()
+            t0 = time.perf_counter()
+            move_unit(unit=moved, new_parent=target, on_date=datetime.date(2024, 7, 15), user=user)
+            print(f"  moved {moved.name} (its CĐCS and records) to {target.name} in "
+                  f"{time.perf_counter() - t0:.1f} s")  # fmt: skip
+            after = times()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return [(b[0], b[1], b[2], a[2]) for b, a in zip(before, after, strict=True)]
 
 
 if __name__ == "__main__":

@@ -314,6 +314,39 @@ class DayTotal(models.Model):
         return f"{self.ancestor_id} {self.date} {self.sector} {self.kind}: {self.total}"
 
 
+class MonthTotal(models.Model):
+    """The same rollup by calendar month: SUM(total) of ``DayTotal`` over the month starting on
+    ``month``, written in the same upserts (see ``progress.rollup.upsert``). A year's figures then
+    read 12 rows per ancestor and category instead of 366, and the days at the edges of a range
+    that does not start or end on a month's boundary come from ``DayTotal``.
+    """
+
+    ancestor = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("Đơn vị")
+    )
+    month = models.DateField(_("Tháng (ngày đầu tháng)"))
+    sector = models.CharField(_("Khu vực"), max_length=20)
+    kind = models.CharField(_("Loại bản ghi"), max_length=20)
+    total = models.BigIntegerField(_("Tổng"), default=0)
+
+    class Meta:
+        verbose_name = _("Tổng hợp theo tháng")
+        verbose_name_plural = _("Tổng hợp theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "month", "sector", "kind"], name="monthtotal_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["ancestor", "month", "sector", "kind", "total"], name="monthtotal_agg"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ancestor_id} {self.month:%m/%Y} {self.sector} {self.kind}: {self.total}"
+
+
 class RollupPath(models.Model):
     """The closure rows (ancestor above grassroots level) the rollup is currently built on.
 

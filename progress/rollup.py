@@ -24,25 +24,31 @@ keeps it in its own transaction:
   bypassed the services (raw SQL, ``bulk_create`` without ``add_records``, a restore). It never
   empties the table: see ``rebuild`` for why writers are not blocked and it cannot deadlock.
 
+``MonthTotal`` holds the same sums by calendar month, written by the same upserts (and
+corrected by the same refresh steps), so a year reads 12 rows per ancestor and category; the
+days at the edges of a range come from ``DayTotal`` (``grouped_sums``).
+
 Lock order (why nothing here can deadlock with itself): a transaction takes unit row locks
-(ascending id) before rollup row locks, and rollup rows in ascending ``lock_key`` order — every
-upsert sorts its rows, and a service writes the rollup once (``found_grassroots_union`` writes its
-"union founded" row first, whose kind sorts first, then its members').
+(ascending id) before rollup row locks, then day rows in ascending ``lock_key`` order, then
+month rows in the same order — every upsert sorts its rows, and a service writes the rollup once
+(a service made of several writes, like a new union with its founding members, collects them in
+``batched()`` and writes once at its end).
 
 Figures (``progress.selectors``) read the rollup once ``RollupState`` says it was built; before
 the first build they aggregate the records directly.
 """
 
+import contextlib
+import contextvars
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from organisation.models import Unit, UnitKind, UnitPath
-from progress.models import DayTotal, Record, RecordKind, RollupPath, RollupState
+from progress.models import DayTotal, MonthTotal, Record, RecordKind, RollupPath, RollupState
 
 GRASSROOTS = tuple(UnitKind.grassroots_level())
 BATCH = 500  # rows per upsert statement (5 parameters each)
@@ -99,21 +105,69 @@ def _lock_units(ids: Iterable[int], *, share: bool) -> None:
             )
 
 
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _month_deltas(deltas: dict[Key, int]) -> dict[Key, int]:
+    months: dict[Key, int] = defaultdict(int)
+    for (ancestor_id, day, sector, kind), value in deltas.items():
+        months[ancestor_id, month_of(day), sector, kind] += value
+    return months
+
+
+def _write_rows(cursor, model, date_column: str, keys: list[Key], deltas: dict[Key, int]) -> None:
+    table = _table(model)
+    for chunk in _chunks(keys, BATCH):
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+        params = [p for key in chunk for p in (*key, deltas[key])]
+        cursor.execute(
+            f"INSERT INTO {table} (ancestor_id, {date_column}, sector, kind, total) "
+            f"VALUES {values} ON CONFLICT (ancestor_id, {date_column}, sector, kind) "
+            f"DO UPDATE SET total = {table}.total + excluded.total",
+            params,
+        )
+
+
 def upsert(deltas: dict[Key, int]) -> int:
-    """Add each delta to its rollup row (created if missing): one upsert per key, keys sorted."""
-    keys = sorted((k for k, v in deltas.items() if v), key=lock_key)
-    table = _table(DayTotal)
+    """Add each delta to its day row and to its month row (created if missing): one upsert per
+    key. Returns the number of day keys written.
+
+    Lock order: every day row (in ``lock_key`` order), then every month row (same order). Inside
+    ``batched()`` the deltas are only collected, and written once when the outermost block ends,
+    so a service made of several writes (a new union and its founding members) still takes the
+    rows of both tables in one ascending sequence.
+    """
+    pending = _batch.get()
+    if pending is not None:
+        for key, value in deltas.items():
+            pending[key] += value
+        return len(deltas)
+    days = {k: v for k, v in deltas.items() if v}
+    months = {k: v for k, v in _month_deltas(days).items() if v}
     with connection.cursor() as cursor:
-        for chunk in _chunks(keys, BATCH):
-            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
-            params = [p for key in chunk for p in (*key, deltas[key])]
-            cursor.execute(
-                f"INSERT INTO {table} (ancestor_id, date, sector, kind, total) VALUES {values} "
-                "ON CONFLICT (ancestor_id, date, sector, kind) "
-                f"DO UPDATE SET total = {table}.total + excluded.total",
-                params,
-            )
-    return len(keys)
+        _write_rows(cursor, DayTotal, "date", sorted(days, key=lock_key), days)
+        _write_rows(cursor, MonthTotal, "month", sorted(months, key=lock_key), months)
+    return len(days)
+
+
+_batch: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rollup_batch", default=None)
+
+
+@contextlib.contextmanager
+def batched():
+    """Collect the rollup writes of the block and write them once at its end (same transaction:
+    call it inside ``transaction.atomic``). Nested blocks join the outermost one."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set(defaultdict(int))
+    try:
+        yield
+        deltas = _batch.get()
+    finally:
+        _batch.reset(token)
+    upsert(deltas)
 
 
 def states(records: Iterable[Record]) -> list[State]:
@@ -372,6 +426,54 @@ def _correct(start: datetime.date, end: datetime.date) -> int:
             """,
             [start, end, start, end],
         )
+        fixed = cursor.rowcount
+    for month in _months(start, end):
+        _correct_month(month)
+    return fixed
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, month = [], month_of(start)
+    while month <= end:
+        months.append(month)
+        month = _next_month(month)
+    return months
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _correct_month(month: datetime.date) -> int:
+    """One statement: add (SUM of the month's day rows − its month row) to every month row.
+
+    Run in the same transaction as the day statement before it (``_correct``), so the month
+    rows equal their days again when it commits. Same reasoning as ``_correct`` for writers
+    committing meanwhile; month rows are taken after day rows, in lock order, as writers do.
+    """
+    table = _table(MonthTotal)
+    rank = " ".join(f"WHEN '{kind}' THEN {r}" for kind, r in KIND_RANK.items())
+    as_date = "%s::date" if connection.vendor == "postgresql" else "%s"
+    last = _next_month(month) - datetime.timedelta(days=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (ancestor_id, month, sector, kind, total)
+            SELECT ancestor_id, {as_date}, sector, kind, SUM(t) FROM (
+                SELECT ancestor_id, sector, kind, total AS t
+                FROM {_table(DayTotal)} WHERE date >= %s AND date <= %s
+                UNION ALL
+                SELECT ancestor_id, sector, kind, -total FROM {table} WHERE month = %s
+            ) x
+            WHERE 1 = 1
+            GROUP BY ancestor_id, sector, kind
+            HAVING SUM(t) <> 0
+            ORDER BY CASE kind {rank} ELSE {len(KIND_RANK)} END, ancestor_id, sector, kind
+            ON CONFLICT (ancestor_id, month, sector, kind)
+            DO UPDATE SET total = {table}.total + excluded.total
+            """,
+            [month, month, last, month],
+        )
         return cursor.rowcount
 
 
@@ -384,6 +486,13 @@ def _drop_zero_rows(start: datetime.date, end: datetime.date) -> None:
             f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} "
             f"WHERE total = 0 AND date >= %s AND date <= %s{skip})",
             [start, end],
+        )
+        months = _months(start, end)
+        month_table = _table(MonthTotal)
+        cursor.execute(
+            f"DELETE FROM {month_table} WHERE id IN (SELECT id FROM {month_table} "
+            f"WHERE total = 0 AND month >= %s AND month <= %s{skip})",
+            [months[0], months[-1]],
         )
 
 
@@ -454,19 +563,60 @@ def rebuild(*, days_per_step: int = 7, progress=None) -> int:
 # Reading and checking -------------------------------------------------------------------------
 
 
+def _split(start: datetime.date, end: datetime.date):
+    """start..end as (whole months first..last, or None) and the day ranges at its edges."""
+    if end.year >= 9999 or start > end:  # open-ended ranges: days only (no month arithmetic)
+        return None, [(start, end)]
+    first = start if start.day == 1 else _next_month(month_of(start))
+    ends_a_month = (end + datetime.timedelta(days=1)).day == 1
+    last = month_of(end) if ends_a_month else month_of(month_of(end) - datetime.timedelta(days=1))
+    if first > last:
+        return None, [(start, end)]
+    edges = []
+    if start < first:
+        edges.append((start, first - datetime.timedelta(days=1)))
+    tail = _next_month(last)
+    if tail <= end:
+        edges.append((tail, end))
+    return (first, last), edges
+
+
 def grouped_sums(start: datetime.date, end: datetime.date, unit_ids) -> dict:
-    """ancestor -> (sector, kind) -> SUM(total), from the rollup (units above grassroots only)."""
+    """ancestor -> (sector, kind) -> SUM(total), from the rollup (units above grassroots only).
+
+    One query: the whole months of the range from ``MonthTotal``, the days at its edges from
+    ``DayTotal`` (a year reads 12 rows per ancestor and category, not 366).
+    """
+    unit_ids = list(unit_ids)
     result: dict = {uid: {} for uid in unit_ids}
-    rows = (
-        DayTotal.objects.filter(ancestor_id__in=list(unit_ids), date__gte=start, date__lte=end)
-        .values("ancestor_id", "sector", "kind")
-        .order_by()
-        .annotate(sum=Sum("total"))
-        .values_list("ancestor_id", "sector", "kind", "sum")
+    if not unit_ids or start > end:
+        return result
+    months, edges = _split(start, end)
+    marks = ", ".join(["%s"] * len(unit_ids))
+    parts, params = [], []
+    if edges:
+        ranges = " OR ".join(["(date >= %s AND date <= %s)"] * len(edges))
+        parts.append(
+            f"SELECT ancestor_id, sector, kind, total FROM {_table(DayTotal)} "
+            f"WHERE ancestor_id IN ({marks}) AND ({ranges})"
+        )
+        params += [*unit_ids, *(day for edge in edges for day in edge)]
+    if months:
+        parts.append(
+            f"SELECT ancestor_id, sector, kind, total FROM {_table(MonthTotal)} "
+            f"WHERE ancestor_id IN ({marks}) AND month >= %s AND month <= %s"
+        )
+        params += [*unit_ids, *months]
+    sql = (
+        "SELECT ancestor_id, sector, kind, SUM(total) FROM ("
+        + " UNION ALL ".join(parts)
+        + ") x GROUP BY ancestor_id, sector, kind"
     )
-    for ancestor_id, sector, kind, total in rows:
-        if total:  # rows brought back to 0 by a deletion are left in place
-            result[ancestor_id][(sector, kind)] = int(total)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for ancestor_id, sector, kind, total in cursor.fetchall():
+            if total:  # rows brought back to 0 by a deletion are left in place
+                result[ancestor_id][(sector, kind)] = int(total)
     return result
 
 
@@ -505,7 +655,35 @@ def differences() -> list[tuple[Key, int, int]]:
             """,
             list(GRASSROOTS),
         )
-        return [
+        found = [
             ((a, _date(d), s, k), int(rolled), int(direct))
             for a, d, s, k, rolled, direct in cursor.fetchall()
+        ]
+    return found + month_differences()
+
+
+def month_differences() -> list[tuple[Key, int, int]]:
+    """Month rows that differ from the sum of their day rows (key: the month's first day, the
+    kind marked "(tháng)")."""
+    if connection.vendor == "postgresql":
+        month = "CAST(date_trunc('month', date) AS date)"
+    else:
+        month = "date(date, 'start of month')"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT ancestor_id, month, sector, kind, SUM(monthly), SUM(daily) FROM (
+                SELECT ancestor_id, month, sector, kind, total AS monthly, 0 AS daily
+                FROM {_table(MonthTotal)}
+                UNION ALL
+                SELECT ancestor_id, {month}, sector, kind, 0, total FROM {_table(DayTotal)}
+            ) x
+            GROUP BY ancestor_id, month, sector, kind
+            HAVING SUM(monthly) <> SUM(daily)
+            ORDER BY ancestor_id, month, sector, kind
+            """
+        )
+        return [
+            ((a, _date(m), s, f"{k} (tháng)"), int(monthly), int(daily))
+            for a, m, s, k, monthly, daily in cursor.fetchall()
         ]

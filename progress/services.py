@@ -507,16 +507,18 @@ def found_grassroots_union(
         note=f"enterprise:{enterprise_id}" if enterprise_id else "",
         simulated=simulated,
     )
-    rollup.add_records([founded])  # before the members': its kind comes first in lock order
-    if founding_members:
-        admit_members(
-            union=union,
-            members=[
-                {**m, "admitted_on": m.get("admitted_on") or founded_on} for m in founding_members
-            ],
-            user=user,
-            simulated=simulated,
-        )
+    with rollup.batched():  # the union and its members: one rollup write, in lock order
+        rollup.add_records([founded])
+        if founding_members:
+            admit_members(
+                union=union,
+                members=[
+                    {**m, "admitted_on": m.get("admitted_on") or founded_on}
+                    for m in founding_members
+                ],
+                user=user,
+                simulated=simulated,
+            )
     return union
 
 
@@ -530,11 +532,12 @@ def restamp_sectors(*, union: Unit, user) -> int:
     """Re-stamp the sector of union's records after its sector history was corrected."""
     require(can_manage_structure(user))
     changed = 0
-    for record in Record.objects.filter(union=union):
-        sector = sector_as_of(union, record.date)
-        if sector != record.sector:
-            Record.objects.filter(pk=record.pk).update_with_rollup(sector=sector)
-            changed += 1
+    with rollup.batched():  # one rollup write for all of them, in lock order
+        for record in Record.objects.filter(union=union):
+            sector = sector_as_of(union, record.date)
+            if sector != record.sector:
+                Record.objects.filter(pk=record.pk).update_with_rollup(sector=sector)
+                changed += 1
     return changed
 
 

@@ -17,7 +17,15 @@ from organisation.models import Sector, Unit, UnitKind
 from organisation.services import create_unit, dissolve_unit, merge_units, move_unit
 from plans.models import Period
 from progress import rollup, selectors, services
-from progress.models import DayTotal, Member, Record, RecordKind, RollupBypassError, RollupState
+from progress.models import (
+    DayTotal,
+    Member,
+    MonthTotal,
+    Record,
+    RecordKind,
+    RollupBypassError,
+    RollupState,
+)
 from tests.actors import SYSTEM
 from tests.progress.test_properties import (
     CCCD_SERIAL,
@@ -40,6 +48,17 @@ def _exact(period=None):
     ids = list(Unit.objects.values_list("id", flat=True))
     start, end = (period.start, period.end) if period else (D(2020, 1, 1), D(2030, 12, 31))
     assert selectors.grouped_sums(start, end, ids) == selectors.direct_sums(start, end, ids)
+    for start, end in EDGES:  # whole months from MonthTotal, edge days from DayTotal
+        assert selectors.grouped_sums(start, end, ids) == selectors.direct_sums(start, end, ids)
+
+
+EDGES = [
+    (D(2024, 1, 1), D(2024, 12, 31)),
+    (D(2024, 6, 17), D(2024, 9, 3)),
+    (D(2024, 7, 1), D(2024, 7, 15)),
+    (D(2024, 7, 10), D(2024, 8, 31)),
+    (D(2023, 12, 31), D(2025, 1, 1)),
+]
 
 
 def _built():
@@ -58,7 +77,68 @@ def test_figures_read_the_rollup_once_built(demo):
     with CaptureQueriesContext(connection) as queries:
         selectors.achieved(period, [province.pk])
     sql = " ".join(q["sql"] for q in queries)
-    assert DayTotal._meta.db_table in sql and "organisation_unitpath" not in sql
+    assert MonthTotal._meta.db_table in sql and "organisation_unitpath" not in sql
+
+
+def test_a_year_reads_month_rows_and_edges_read_days(demo):
+    province = Unit.objects.get(name="Liên đoàn Lao động tỉnh Lai Châu")
+    for (start, end), tables in {
+        (D(2024, 1, 1), D(2024, 12, 31)): {MonthTotal},
+        (D(2024, 7, 3), D(2024, 7, 20)): {DayTotal},
+        (D(2024, 6, 20), D(2024, 8, 10)): {DayTotal, MonthTotal},
+    }.items():
+        with CaptureQueriesContext(connection) as queries:
+            selectors.grouped_sums(start, end, [province.pk])
+        sql = " ".join(q["sql"] for q in queries)
+        assert {m for m in (DayTotal, MonthTotal) if m._meta.db_table in sql} == tables
+        direct = selectors.direct_sums(start, end, [province.pk])
+        assert selectors.grouped_sums(start, end, [province.pk]) == direct
+
+
+def test_a_broken_month_row_is_reported_and_repaired(demo):
+    row = MonthTotal.objects.filter(total__gt=1).first()
+    MonthTotal.objects.filter(pk=row.pk).update(total=row.total - 1)  # behind the rollup's back
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("check_progress_rollup", stdout=out)
+    assert "(tháng)" in out.getvalue()
+    call_command("refresh_progress_rollup", stdout=io.StringIO())
+    assert rollup.differences() == []
+    assert MonthTotal.objects.get(pk=row.pk).total == row.total
+
+
+def test_the_migration_fills_months_from_existing_days(demo):
+    import importlib
+
+    migration = importlib.import_module("progress.migrations.0007_month_total")
+    expected = sorted(
+        MonthTotal.objects.values_list("ancestor", "month", "sector", "kind", "total")
+    )
+    MonthTotal.objects.all().delete()
+    migration.fill_from_days(None, type("Editor", (), {"connection": connection})())
+    assert (
+        sorted(MonthTotal.objects.values_list("ancestor", "month", "sector", "kind", "total"))
+        == expected
+    )
+    assert rollup.differences() == []
+
+
+def test_a_new_union_with_members_writes_the_rollup_once(demo, admin_user):
+    upper = Unit.objects.get(name="LĐLĐ huyện Mường Tè")
+    with CaptureQueriesContext(connection) as queries:
+        services.found_grassroots_union(
+            name="CĐCS Công ty Thử nghiệm",
+            parent=upper,
+            kind=UnitKind.GRASSROOTS,
+            sector=Sector.ENTERPRISE_SMALL,
+            founded_on=D(2024, 6, 9),
+            founding_members=[_person(990000101), _person(990000102)],
+            user=admin_user,
+        )
+    tables = [q["sql"].split()[2] for q in queries if "ON CONFLICT" in q["sql"]]
+    assert tables == [connection.ops.quote_name(DayTotal._meta.db_table),
+                      connection.ops.quote_name(MonthTotal._meta.db_table)]  # fmt: skip
+    _exact()
 
 
 def test_writes_and_reorganisations_keep_it_exact(demo, admin_user, unit_a, unit_b):
@@ -150,7 +230,7 @@ def test_bulk_insert_adds_up_per_group_and_writes_once(db):
     with CaptureQueriesContext(connection) as queries:
         assert rollup.add_records(rows) == 6  # 2 ancestors × 3 days
     upserts = [q for q in queries if "ON CONFLICT" in q["sql"]]
-    assert len(upserts) == 1
+    assert len(upserts) == 2  # one for the days, one for their month
     assert DayTotal.objects.get(ancestor=province, date=D(2024, 7, 1)).total == 100
     _exact()
 
