@@ -133,11 +133,12 @@ class BoardColumn:
 
 def on_the_way(user, unit: Unit | None = None) -> QuerySet[FoundingCase]:
     """The founding cases of the board and of the case list: every open or finished case the
-    user may see (``unit``: its subtree). A subject linked to an existing union without going
-    through the steps is not on the way, and is left out."""
+    user may see (``unit``: the unit itself and its subtree today — a unit that has ended keeps
+    its own cases). A subject linked to an existing union without going through the steps is not
+    on the way, and is left out."""
     cases = cases_for(user)
     if unit is not None:
-        cases = cases.filter(unit__in=subtree(unit))
+        cases = cases.filter(Q(unit=unit) | Q(unit__in=subtree(unit)))
     linked = Q(enterprise__grassroots_union__isnull=False) | Q(
         informal_group__grassroots_union__isnull=False
     )
@@ -178,14 +179,11 @@ STUCK_DAYS_CHOICES = (30, 90, 180)
 
 @dataclass(frozen=True)
 class CaseFilters:
-    unit: Unit | None = None  # its subtree
+    unit: Unit | None = None  # the unit and its subtree (see on_the_way)
     stage: int | None = None
     kind: str = ""  # "enterprise", "informal" or "" for both
     query: str = ""  # in the enterprise's name or tax code, the group's trade or place
     stuck_days: int | None = None  # not finished, and no step for more than this many days
-
-    def __bool__(self) -> bool:
-        return any(getattr(self, f) not in (None, "") for f in self.__dataclass_fields__)
 
 
 def case_list(
@@ -193,7 +191,7 @@ def case_list(
 ) -> QuerySet[FoundingCase]:
     """The cases of the board (``on_the_way``), filtered, each with ``last_step_on`` (the date of
     the step it is at) and ``subject_name``; by unit, then step, then name."""
-    filters = filters or CaseFilters()
+    filters = filters if filters is not None else CaseFilters()
     cases = on_the_way(user, filters.unit).annotate(
         last_step_on=Coalesce(*(F(name) for _stage, name in reversed(STEP_DATES))),
         subject_name=Coalesce(
