@@ -168,8 +168,16 @@ def audit_log(request):
             "entries": entries,
             "total": total,
             "can_view_personal_log": permissions.can_view_personal_data_log(request.user),
+            "export_query": _without_page(request),
         },
     )
+
+
+def _without_page(request) -> str:
+    """The query string without its page: the filters, for the export link."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @require_GET

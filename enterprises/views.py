@@ -284,9 +284,17 @@ def case_list(request):
             "units": selectors.responsible_units_for(request.user, editable=False),
             "stages": Stage.choices,
             "stuck_choices": selectors.STUCK_DAYS_CHOICES,
+            "export_query": _without_page(request),
             **_threshold_context(),
         },
     )
+
+
+def _without_page(request) -> str:
+    """The query string without its page: the filters, for the export link."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def case_export(request):

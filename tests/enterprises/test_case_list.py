@@ -77,7 +77,10 @@ def test_paging_and_every_case_reachable(world, client_for):
 def test_filters_unit_stage_kind_and_stuck(world, client_for):
     tree = world["tree"]
     client = client_for(world["admin_user"])
-    assert _get(client, unit=tree.unit_b.pk).context["page"].paginator.count == 2
+    only_b = _get(client, unit=tree.unit_b.pk, page=1)
+    assert only_b.context["page"].paginator.count == 2
+    export = reverse("enterprises:case_export")
+    assert f'href="{export}?unit={tree.unit_b.pk}"' in only_b.content.decode()  # not the page
 
     moved = world["a"][3]
     FoundingCase.objects.filter(pk=moved.pk).update(
