@@ -391,7 +391,7 @@ def display_value(f, value, *, lookups: Lookups | None = None) -> str:
             return lookups.choice(f, value)
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.ForeignKey):
-        if lookups is not None:
+        if lookups is not None and f.target_field.primary_key:
             related = lookups.get(f.related_model, value)
         else:
             related = f.related_model._default_manager.filter(pk=value).first()
