@@ -22,6 +22,7 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("users/<int:pk>/password/", views.user_reset_password, name="user_reset_password"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export/", views.audit_export, name="audit_export"),
     path("audit/personal-data/", views.personal_data_log, name="personal_data_log"),
     path(
         "audit/<str:app_label>/<str:model>/<str:pk>/", views.object_history, name="object_history"

@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import audit, permissions, selectors, services
+from accounts.audit_export import AUDIT_EXPORT_MAX, audit_workbook, xlsx_response
 from accounts.audit_forms import AuditFilterForm
 from accounts.forms import (
     AccountCreateForm,
@@ -128,31 +130,67 @@ def user_reset_password(request, pk):
     return render(request, "accounts/password_reset.html", {"form": form, "account": account})
 
 
+def _audit_filters(request):
+    """The filter form, its filters (none when the form is invalid) and the page number."""
+    form = AuditFilterForm(request.GET or None, user=request.user)
+    if form.is_valid():
+        return form, form.filters(), form.page_number()
+    return form, {}, 1
+
+
 @require_GET
 def audit_log(request):
+    """The log, 50 entries a page: the offset paging of audit.search (entries merged from every
+    tracked model), shown with the list pager ("X–Y trong N"); a page past the end shows the
+    last one."""
     permissions.require(permissions.can_view_audit(request.user))
-    form = AuditFilterForm(request.GET or None, user=request.user)
-    filters = form.filters() if form.is_valid() else {}
-    page_number = form.page_number() if form.is_valid() else 1
-    offset = (page_number - 1) * AUDIT_PAGE_SIZE
-    entries, total = audit.search(request.user, limit=AUDIT_PAGE_SIZE, offset=offset, **filters)
+    form, filters, page_number = _audit_filters(request)
+
+    def entries_of(number):
+        offset = (number - 1) * AUDIT_PAGE_SIZE
+        return audit.search(request.user, limit=AUDIT_PAGE_SIZE, offset=offset, **filters)
+
+    entries, total = entries_of(page_number)
+    paginator = Paginator(range(total), AUDIT_PAGE_SIZE)
+    if page_number > paginator.num_pages:
+        page_number = paginator.num_pages
+        entries, total = entries_of(page_number)
+        paginator = Paginator(range(total), AUDIT_PAGE_SIZE)
+    page = paginator.page(page_number)
+    page.object_list = entries
     audit.log_shown(request.user, entries, purpose="audit_log", path=request.get_full_path())
-    pages = max(1, -(-total // AUDIT_PAGE_SIZE))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "accounts/audit_log.html",
         {
             "form": form,
+            "page": page,
             "entries": entries,
             "total": total,
-            "page_number": page_number,
-            "pages": pages,
-            "query": query.urlencode(),
             "can_view_personal_log": permissions.can_view_personal_data_log(request.user),
+            "export_query": _without_page(request),
         },
     )
+
+
+def _without_page(request) -> str:
+    """The query string without its page: the filters, for the export link."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+def audit_export(request):
+    """The filtered log as Excel, newest first, at most AUDIT_EXPORT_MAX entries (the file says
+    so when there were more); personal data masked as on the page, the export logged."""
+    permissions.require(permissions.can_view_audit(request.user))
+    form, filters, _page_number = _audit_filters(request)
+    entries, total = audit.search(request.user, limit=AUDIT_EXPORT_MAX, offset=0, **filters)
+    audit.log_shown(request.user, entries, purpose="audit_export", path=request.get_full_path())
+    workbook = audit_workbook(entries, total=total, user=request.user, form=form)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return xlsx_response(workbook, f"nhat-ky-thay-doi-{stamp}.xlsx")
 
 
 PERSONAL_LOG_PAGE_SIZE = 100
@@ -162,6 +200,7 @@ PURPOSES = {
     "member_export": _("Tải sổ đoàn viên (Excel)"),
     "progress_records_export": _("Tải bản ghi sau một số liệu (Excel)"),
     "audit_log": _("Nhật ký thay đổi"),
+    "audit_export": _("Tải nhật ký thay đổi (Excel)"),
     "object_history": _("Lịch sử một đối tượng"),
 }
 
@@ -205,7 +244,7 @@ def object_history(request, app_label, model, pk):
     except Exception as exc:  # noqa: BLE001 - a malformed id is simply not found
         raise Http404 from exc
     rows = audit.history_rows(request.user, tracked, object_id=object_id)
-    entries = [audit.describe(tracked, row, user=request.user) for row in rows[:500]]
+    entries = audit.describe_many([(tracked, row) for row in rows[:500]], user=request.user)
     if not entries:
         raise Http404
     audit.log_shown(request.user, entries, purpose="object_history", path=request.get_full_path())

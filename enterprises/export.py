@@ -1,12 +1,16 @@
 """The register as an Excel list in the shape the importer reads back (title rows, one header
-row, one row per enterprise). Round trip: export → import changes nothing."""
+row, one row per enterprise). Round trip: export → import changes nothing.
+
+``cases_workbook``: the founding-case list (``enterprises:case_export``) as a plain list sheet
+(``core.excel.write_list_sheet``)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from core.excel import NATIONAL_BODY
+from core.excel import NATIONAL_BODY, ListSheet, write_list_sheet
 from core.excel import workbook_bytes as core_workbook_bytes
 from organisation.models import UnitKind
 
@@ -110,3 +114,71 @@ def build_workbook(enterprises) -> Workbook:
 
 def workbook_bytes(enterprises) -> bytes:
     return core_workbook_bytes(build_workbook(enterprises))
+
+
+# --- The founding-case list --------------------------------------------------------------------
+
+
+def case_filter_text(filters) -> str:
+    """The case list's filters in words, for the export's subtitle."""
+    from enterprises.models import Stage
+
+    parts = []
+    if filters.unit is not None:
+        parts.append(filters.unit.name)
+    if filters.stage is not None:
+        parts.append(str(Stage(filters.stage).label))
+    if filters.kind == "enterprise":
+        parts.append(_("doanh nghiệp"))
+    elif filters.kind == "informal":
+        parts.append(_("khu vực phi chính thức"))
+    if filters.stuck_days is not None:
+        parts.append(_("không có bước mới quá %(n)s ngày") % {"n": filters.stuck_days})
+    if filters.query:
+        parts.append(_("tìm “%(q)s”") % {"q": filters.query})
+    return "; ".join(parts)
+
+
+def case_subject_kind(case) -> str:
+    return _("Khu vực phi chính thức") if case.is_informal else _("Doanh nghiệp")
+
+
+def case_workers(case) -> int | None:
+    subject = case.subject
+    return subject.workers if subject is not None else None
+
+
+def cases_workbook(cases, *, steps, user, filters) -> Workbook:
+    """Every case of the filtered list: subject, kind, tax code (only when some case has one),
+    unit, step, workers, the date of each step some case has reached (``steps``)."""
+    from progress.lists import federation_name
+
+    cases = list(cases)
+    with_tax_code = any(c.enterprise_id and c.enterprise.tax_code for c in cases)
+    columns = [(_("STT"), 6), (_("Doanh nghiệp / nhóm lao động"), 40), (_("Loại"), 16)]
+    if with_tax_code:
+        columns.append((_("Mã số thuế"), 16))
+    columns += [(_("Công đoàn cấp trên"), 28), (_("Bước"), 24), (_("Số lao động"), 11)]
+    columns += [(header, 13) for _name, header in steps]
+    rows = []
+    for index, case in enumerate(cases, start=1):
+        row = [index, case.subject_name, case_subject_kind(case)]
+        if with_tax_code:
+            row.append((case.enterprise.tax_code if case.enterprise_id else "") or None)
+        row += [case.unit.name, case.get_stage_display(), case_workers(case)]
+        row += [getattr(case, name) for name, _header in steps]
+        rows.append(row)
+    exported = _("Xuất ngày %(date)s") % {"date": timezone.localdate().strftime("%d/%m/%Y")}
+    workbook = Workbook()
+    write_list_sheet(
+        workbook,
+        ListSheet(
+            name=_("Hồ sơ thành lập CĐCS"),
+            federation=federation_name(user),
+            title=_("DANH SÁCH HỒ SƠ THÀNH LẬP CÔNG ĐOÀN CƠ SỞ"),
+            subtitle=" — ".join(t for t in (case_filter_text(filters), exported) if t),
+            columns=columns,
+            rows=rows,
+        ),
+    )
+    return workbook

@@ -1,13 +1,19 @@
 """Read queries: the register a user may see, the ≥25 list and coverage, the founding board."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import CharField, Count, F, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
+from django.utils.text import capfirst
 
 from accounts.permissions import restrict
+from core.text import name_key
 from enterprises.models import Enterprise, FoundingCase, InformalGroup, Stage
 from organisation.models import Unit, UnitKind
+from organisation.selectors import subtree
 
 
 def large_threshold() -> int:
@@ -125,18 +131,25 @@ class BoardColumn:
         return self.total - len(self.cases)
 
 
-def board(user, unit: Unit | None = None, *, include_informal=True) -> list[BoardColumn]:
-    """Every open or finished founding case the user may see, by step (kanban columns)."""
+def on_the_way(user, unit: Unit | None = None) -> QuerySet[FoundingCase]:
+    """The founding cases of the board and of the case list: every open or finished case the
+    user may see (``unit``: the unit itself and its subtree today — a unit that has ended keeps
+    its own cases). A subject linked to an existing union without going through the steps is not
+    on the way, and is left out."""
     cases = cases_for(user)
     if unit is not None:
-        cases = cases.filter(unit=unit)
-    if not include_informal:
-        cases = cases.filter(informal_group__isnull=True)
-    # A subject linked to an existing union without going through the steps is not on the way.
+        cases = cases.filter(Q(unit=unit) | Q(unit__in=subtree(unit)))
     linked = Q(enterprise__grassroots_union__isnull=False) | Q(
         informal_group__grassroots_union__isnull=False
     )
-    cases = cases.exclude(linked & Q(stage__lt=Stage.DECISION))
+    return cases.exclude(linked & Q(stage__lt=Stage.DECISION))
+
+
+def board(user, unit: Unit | None = None, *, include_informal=True) -> list[BoardColumn]:
+    """Every open or finished founding case the user may see, by step (kanban columns)."""
+    cases = on_the_way(user, unit)
+    if not include_informal:
+        cases = cases.filter(informal_group__isnull=True)
     columns = {stage: BoardColumn(stage=stage, label=label) for stage, label in Stage.choices}
     for row in cases.values("stage").annotate(n=Count("id")):
         columns[row["stage"]].total = row["n"]
@@ -147,3 +160,73 @@ def board(user, unit: Unit | None = None, *, include_informal=True) -> list[Boar
             )[:BOARD_CARDS_PER_COLUMN]
         )
     return list(columns.values())
+
+
+# --- The case list ----------------------------------------------------------------------------
+
+# The date of each step, in order. Steps go in order and their dates never go backwards, so the
+# last date set is the date of the step a case is at.
+STEP_DATES = [
+    (Stage.IDENTIFIED, "identified_on"),
+    (Stage.COMMITTEE, "committee_formed_on"),
+    (Stage.CONFERENCE, "conference_on"),
+    (Stage.DECISION, "decision_on"),
+    (Stage.CEREMONY, "ceremony_on"),
+]
+SUBJECT_KINDS = ("enterprise", "informal")
+STUCK_DAYS_CHOICES = (30, 90, 180)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    unit: Unit | None = None  # the unit and its subtree (see on_the_way)
+    stage: int | None = None
+    kind: str = ""  # "enterprise", "informal" or "" for both
+    query: str = ""  # in the enterprise's name or tax code, the group's trade or place
+    stuck_days: int | None = None  # not finished, and no step for more than this many days
+
+
+def case_list(
+    user, filters: CaseFilters | None = None, *, today: datetime.date | None = None
+) -> QuerySet[FoundingCase]:
+    """The cases of the board (``on_the_way``), filtered, each with ``last_step_on`` (the date of
+    the step it is at) and ``subject_name``; by unit, then step, then name."""
+    filters = filters if filters is not None else CaseFilters()
+    cases = on_the_way(user, filters.unit).annotate(
+        last_step_on=Coalesce(*(F(name) for _stage, name in reversed(STEP_DATES))),
+        subject_name=Coalesce(
+            F("enterprise__name"),
+            Concat(F("informal_group__trade"), Value(" — "), F("informal_group__place")),
+            output_field=CharField(),
+        ),
+    )
+    if filters.stage is not None:
+        cases = cases.filter(stage=filters.stage)
+    if filters.kind == "enterprise":
+        cases = cases.filter(enterprise__isnull=False)
+    elif filters.kind == "informal":
+        cases = cases.filter(informal_group__isnull=False)
+    if filters.query:
+        text = filters.query
+        cases = cases.filter(
+            Q(enterprise__name__icontains=text)
+            | Q(enterprise__name_key__contains=name_key(text))
+            | Q(enterprise__tax_code__icontains=text)
+            | Q(informal_group__trade__icontains=text)
+            | Q(informal_group__place__icontains=text)
+        )
+    if filters.stuck_days is not None:
+        since = (today or timezone.localdate()) - datetime.timedelta(days=filters.stuck_days)
+        cases = cases.filter(stage__lt=Stage.CEREMONY, last_step_on__lt=since)
+    return cases.order_by("unit__sort_order", "unit__name", "stage", "subject_name", "pk")
+
+
+def step_columns(cases: QuerySet[FoundingCase]) -> list[tuple[str, str]]:
+    """(date field, header) of the steps at least one of cases has reached: a step no case has
+    reached would be an empty column, and is left out."""
+    furthest = cases.order_by().aggregate(m=Max("stage"))["m"] or Stage.IDENTIFIED
+    return [
+        (name, str(capfirst(FoundingCase._meta.get_field(name).verbose_name)))
+        for stage, name in STEP_DATES
+        if stage <= furthest
+    ]

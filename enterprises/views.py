@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +16,13 @@ from core.excel import XLSX_CONTENT_TYPE
 from core.paging import paginate
 from core.query import query_int, query_text
 from enterprises import forms, importer, rules, selectors, services
-from enterprises.export import workbook_bytes
+from enterprises.export import cases_workbook, workbook_bytes
 from enterprises.models import Enterprise, FoundingCase, InformalGroup, Stage
 from enterprises.uploads import CONTENT_TYPES, extension
 from organisation.models import Unit, UnitKind
 from organisation.selectors import subtree
 from progress.excel_import import read_members
+from progress.lists import xlsx_response
 from progress.member_rows import RawRow, validate_rows
 
 
@@ -245,6 +246,66 @@ def board(request):
             **_threshold_context(),
         },
     )
+
+
+def _case_filters(request) -> selectors.CaseFilters:
+    """The case list's filters from the query string (a bad number is a 400)."""
+    stage = query_int(request, "stage")
+    if stage is not None and stage not in Stage.values:
+        raise BadRequest("unknown stage")
+    kind = request.GET.get("kind", "")
+    return selectors.CaseFilters(
+        unit=_chosen_unit(request),
+        stage=stage,
+        kind=kind if kind in selectors.SUBJECT_KINDS else "",
+        query=query_text(request, "q"),
+        stuck_days=query_int(request, "stuck"),
+    )
+
+
+def case_list(request):
+    """Every founding case the user may see (the board's, not capped), 50 a page, filtered by
+    unit, step, kind of subject and cases with no step for a while; searched by name or tax
+    code."""
+    filters = _case_filters(request)
+    cases = selectors.case_list(request.user, filters)
+    page = paginate(request, cases)
+    page.object_list = list(page.object_list)
+    steps = selectors.step_columns(cases)
+    for case in page.object_list:
+        case.step_dates = [getattr(case, name) for name, _header in steps]
+    return render(
+        request,
+        "enterprises/case_list.html",
+        {
+            "page": page,
+            "steps": steps,
+            "filters": filters,
+            "units": selectors.responsible_units_for(request.user, editable=False),
+            "stages": Stage.choices,
+            "stuck_choices": selectors.STUCK_DAYS_CHOICES,
+            "export_query": _without_page(request),
+            **_threshold_context(),
+        },
+    )
+
+
+def _without_page(request) -> str:
+    """The query string without its page: the filters, for the export link."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def case_export(request):
+    """The filtered case list as Excel: every row, not one page."""
+    filters = _case_filters(request)
+    cases = selectors.case_list(request.user, filters)
+    workbook = cases_workbook(
+        cases, steps=selectors.step_columns(cases), user=request.user, filters=filters
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return xlsx_response(workbook, f"ho-so-thanh-lap-cdcs-{stamp}.xlsx")
 
 
 STEP_FORMS = {

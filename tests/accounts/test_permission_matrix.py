@@ -125,6 +125,7 @@ MATRIX: dict[str, Url] = {
         args=lambda o: [o.api_token.pk], get=NOBODY, post={GRASS}, note="only the token's owner"
     ),
     "accounts:audit_log": Url(get=AUDIT_OF_A | {OFF_B}, post=NOBODY, note="officers see only their subtree's rows"),
+    "accounts:audit_export": Url(get=AUDIT_OF_A | {OFF_B}, post=NOBODY, note="the log's filtered rows, as the page"),
     "accounts:personal_data_log": Url(get=ONLY_ADMIN, post=NOBODY, note="processing log (Decree 13/2023)"),
     "accounts:object_history": Url(
         args=lambda o: ["plans", "target", o.target_a.pk], get=AUDIT_OF_A, post=NOBODY
@@ -192,6 +193,8 @@ MATRIX: dict[str, Url] = {
     "enterprises:list": Url(get=SIGNED_IN, post=SIGNED_IN),
     "enterprises:coverage": Url(get=SIGNED_IN, post=SIGNED_IN),
     "enterprises:board": Url(get=SIGNED_IN, post=SIGNED_IN),
+    "enterprises:case_list": Url(get=SIGNED_IN, post=SIGNED_IN, note="the board's cases, rows filtered to the subtree"),
+    "enterprises:case_export": Url(get=SIGNED_IN, post=SIGNED_IN, note="rows filtered to the subtree"),
     "enterprises:informal_list": Url(get=SIGNED_IN, post=SIGNED_IN),
     "enterprises:export": Url(get=SIGNED_IN, post=SIGNED_IN),
     "enterprises:create": Url(get=WRITERS_ANYWHERE, post=WRITERS_ANYWHERE),
