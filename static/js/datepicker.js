@@ -174,7 +174,8 @@
       next.type = "button";
       next.dataset.step = "1";
       next.setAttribute("aria-label", texts.datepickerNext || "Tháng sau");
-      head.append(prev, element("span", "datepicker-title", title.format(month)), next);
+      const name = title.format(month); // "tháng 7 năm 2024" → "Tháng 7 năm 2024"
+      head.append(prev, element("span", "datepicker-title", name[0].toUpperCase() + name.slice(1)), next);
       const table = element("table", "datepicker-grid");
       const names = table.createTHead().insertRow();
       for (let i = 0; i < 7; i += 1) {
