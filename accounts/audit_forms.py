@@ -2,23 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
+from core.dates import date_field
 
 
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("Người sửa"), required=False, max_length=150)
     model = forms.ChoiceField(label=_("Loại dữ liệu"), required=False)
-    date_from = forms.DateField(
-        label=_("Từ ngày"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label=_("Đến ngày"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_from = date_field(_("Từ ngày"), required=False)
+    date_to = date_field(_("Đến ngày"), required=False)
     q = forms.CharField(label=_("Nội dung"), required=False, max_length=200)
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
 

@@ -13,7 +13,8 @@ from campaign.models import (
     NormMeasure,
     TaskStatus,
 )
-from enterprises.forms import VietnameseIntegerField, date_field
+from core.dates import date_field
+from enterprises.forms import VietnameseIntegerField
 from enterprises.uploads import MAX_DECISION_BYTES
 
 

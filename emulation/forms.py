@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import date_field
 from emulation import campaign_criteria
 from emulation.models import CriterionKind, RecipientKind, RewardForm, RewardLevel
 
@@ -49,7 +50,7 @@ def parse_rule(data, count: int) -> tuple[list[dict], dict, list[str]]:
 
 
 class PublishForm(forms.Form):
-    published_on = forms.DateField(label=_("Ngày công bố"), required=False)
+    published_on = date_field(_("Ngày công bố"), required=False)
     reason = forms.CharField(
         label=_("Lý do thay đổi"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -75,7 +76,7 @@ class ProposalForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=50)
-    decision_date = forms.DateField(label=_("Ngày quyết định"), required=False)
+    decision_date = date_field(_("Ngày quyết định"), required=False)
     reason = forms.CharField(
         label=_("Lý do không khen thưởng"),
         required=False,

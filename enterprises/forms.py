@@ -1,25 +1,15 @@
 """Forms for the register and the founding steps. Business rules live in services."""
 
-import datetime
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import date_field, parse_date_text
 from core.spreadsheet import check_upload
 from core.text import NotANumber, clean, parse_int
 from enterprises import rules
 from enterprises.models import ConferenceKind, Ownership
 from progress.models import Gender
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def date_field(label, required=True):
-    return forms.DateField(
-        label=label, required=required, widget=DATE_INPUT, input_formats=DATE_FORMATS
-    )
 
 
 class VietnameseIntegerField(forms.CharField):
@@ -177,16 +167,6 @@ def read_committee_rows(post) -> list[dict]:
     return rows
 
 
-def _date(text):
-    text = clean(text)
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def read_founding_rows(post) -> tuple[list[dict], list[str]]:
     """Founding members typed on the decision page; (rows, errors naming the row)."""
     rows, errors = [], []
@@ -202,7 +182,7 @@ def read_founding_rows(post) -> tuple[list[dict], list[str]]:
         if not name:
             errors.append(f"{label}: {_('thiếu họ và tên.')}")
             continue
-        birth = _date(raw["date_of_birth"])
+        birth = parse_date_text(raw["date_of_birth"])
         if birth is None:
             errors.append(f"{label} ({name}): {_('ngày sinh không hợp lệ.')}")
         if raw["gender"] not in Gender.values:

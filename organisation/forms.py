@@ -3,30 +3,12 @@
 from django import forms
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can_manage_structure, creatable_kind, restrict
+from core.dates import date_field
 from organisation import services
 from organisation.models import Sector, Unit, UnitKind
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
-DATE_ERROR = _("Ngày phải có dạng dd/mm/yyyy, ví dụ 01/07/2025.")
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "invalid": DATE_ERROR,
-            "required": format_lazy(_("Chưa nhập “{field}”."), field=label),
-        },
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
-        ),
-        **kwargs,
-    )
 
 
 def unit_label(unit: Unit) -> str:

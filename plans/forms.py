@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import VnDateField, date_field
 from core.spreadsheet import check_upload
 from core.text import NotANumber, format_int, parse_int
 from plans.models import TARGET_MAX
@@ -83,11 +84,6 @@ class ImportForm(forms.Form):
 # Plan authoring --------------------------------------------------------------------------------
 
 
-class DateInput(forms.DateInput):
-    def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}, **kwargs)
-
-
 class PlanForm(forms.ModelForm):
     class Meta:
         from plans.models import Plan
@@ -104,7 +100,8 @@ class PlanForm(forms.ModelForm):
             "signer_title",
             "enterprise_min_workers",
         ]
-        widgets = {"issued_on": DateInput(), "title": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"issued_on": VnDateField}
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         from organisation.models import Unit, UnitKind
@@ -130,11 +127,8 @@ class PeriodForm(forms.ModelForm):
 
         model = Period
         fields = ["code", "name", "start", "end", "header_suffix", "table_title", "sort_order"]
-        widgets = {
-            "start": DateInput(),
-            "end": DateInput(),
-            "table_title": forms.Textarea(attrs={"rows": 1}),
-        }
+        field_classes = {"start": VnDateField, "end": VnDateField}
+        widgets = {"table_title": forms.Textarea(attrs={"rows": 1})}
 
     def clean(self):
         data = super().clean()
@@ -240,9 +234,7 @@ def plan_formset(model, plan, data=None):
 class AmendmentForm(forms.Form):
     """Required with any change of an issued plan's targets."""
 
-    effective_on = forms.DateField(
-        label=gettext_lazy("Ngày điều chỉnh (có hiệu lực)"), widget=DateInput()
-    )
+    effective_on = date_field(gettext_lazy("Ngày điều chỉnh (có hiệu lực)"))
     decision_number = forms.CharField(label=gettext_lazy("Số quyết định"), max_length=50)
     reason = forms.CharField(
         label=gettext_lazy("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -251,7 +243,7 @@ class AmendmentForm(forms.Form):
 
 class CopyPlanForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Số kế hoạch mới"), max_length=50)
-    issued_on = forms.DateField(label=gettext_lazy("Ngày ban hành"), widget=DateInput())
+    issued_on = date_field(gettext_lazy("Ngày ban hành"))
     year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
     title = forms.CharField(
         label=gettext_lazy("Trích yếu (để trống: như kế hoạch cũ, đổi năm)"),
@@ -265,7 +257,7 @@ class PlanImportForm(forms.Form):
 
     file = forms.FileField(label=gettext_lazy("Biểu giao chỉ tiêu (.xlsx)"), required=False)
     number = forms.CharField(label=gettext_lazy("Số kế hoạch"), max_length=50)
-    issued_on = forms.DateField(label=gettext_lazy("Ngày ban hành"), widget=DateInput())
+    issued_on = date_field(gettext_lazy("Ngày ban hành"))
     issuer = forms.ModelChoiceField(label=gettext_lazy("Đơn vị ban hành"), queryset=None)
     title = forms.CharField(
         label=gettext_lazy("Trích yếu"), required=False, widget=forms.Textarea(attrs={"rows": 2})

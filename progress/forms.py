@@ -5,20 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import restrict
+from core.dates import date_field
 from core.spreadsheet import check_upload
 from organisation.models import Sector, Unit, UnitKind
 from progress.models import LeaveReason, PartyOutcome, RecordKind
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
-        **kwargs,
-    )
 
 
 def grassroots_choices(user):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import VnDateField
 from reports.models import Report, ReportingDeadline
 from reports.services import DEADLINE_FIELDS
 
@@ -21,8 +22,8 @@ class ReportForm(forms.ModelForm):
             "signer_name",
             "recipients",
         ]
+        field_classes = {"dated_on": VnDateField}
         widgets = {
-            "dated_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
             "results": forms.Textarea(attrs={"rows": 6}),
             "good_practices": forms.Textarea(attrs={"rows": 4}),
             "difficulties": forms.Textarea(attrs={"rows": 4}),
@@ -32,7 +33,6 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dated_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
         self.fields["dated_on"].error_messages["invalid"] = _(
             "Ngày báo cáo phải có dạng dd/mm/yyyy, ví dụ 05/08/2024."
         )
@@ -51,10 +51,7 @@ class DeadlineForm(forms.ModelForm):
     class Meta:
         model = ReportingDeadline
         fields = DEADLINE_FIELDS
-        widgets = {
-            name: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
-            for name in ("start", "end", "due_on")
-        }
+        field_classes = {name: VnDateField for name in ("start", "end", "due_on")}
         labels = {"sort_order": _("Thứ tự")}
 
     def __init__(self, *args, plan=None, **kwargs):
@@ -62,7 +59,6 @@ class DeadlineForm(forms.ModelForm):
         if plan is not None:
             self.fields["period"].queryset = plan.periods.all()
         for name in ("start", "end", "due_on"):
-            self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
             self.fields[name].error_messages["invalid"] = _(
                 "“%(field)s” phải có dạng dd/mm/yyyy, ví dụ 05/08/2024."
             ) % {"field": self.fields[name].label}
