@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts import permissions
+from accounts.models import User
 from core import masking
 from organisation.models import Unit
 
@@ -35,6 +36,19 @@ HISTORY_TYPES = {"+": gettext_lazy("Tạo mới"), "~": gettext_lazy("Sửa"), "
 # Fields never shown: bookkeeping, or secrets (the password hash is not even stored).
 HIDDEN_FIELDS = {"password", "last_login", "updated_at", "version", "name_key"}
 UNIT_FIELD_PREFERENCE = ("unit", "union", "grassroots_union", "owner_unit", "responsible_unit")
+# The account fields Django declares (AbstractUser) carry Django's own names ("trạng thái
+# superuser", "tình trạng nhân viên", "Kích hoạt"); the trail names them in the product's words,
+# as the account pages do (first_name holds the full name, accounts.services).
+USER_FIELD_LABELS = {
+    "username": gettext_lazy("tên đăng nhập"),
+    "first_name": gettext_lazy("họ và tên"),
+    "last_name": gettext_lazy("họ"),
+    "email": gettext_lazy("thư điện tử"),
+    "is_active": gettext_lazy("đang hoạt động"),
+    "is_staff": gettext_lazy("vào trang quản trị Django"),
+    "is_superuser": gettext_lazy("quản trị toàn hệ thống"),
+    "date_joined": gettext_lazy("ngày tạo tài khoản"),
+}
 
 
 def tracked_models() -> list[type[models.Model]]:
@@ -249,8 +263,16 @@ def describe(model, record, *, user=None) -> Entry:
             shown_old, shown_new = display_value(f, old), display_value(f, new)
             if masking.is_personal(f.name):
                 entry.personal_shown = True
-        entry.changes.append(Change(str(f.verbose_name), shown_old, shown_new))
+        entry.changes.append(Change(field_label(model, f), shown_old, shown_new))
     return entry
+
+
+def field_label(model, f) -> str:
+    """The name a change of field f is shown under: its verbose name, in the product's words
+    for the account fields Django declares."""
+    if model is User and f.name in USER_FIELD_LABELS:
+        return str(USER_FIELD_LABELS[f.name])
+    return str(f.verbose_name)
 
 
 def log_shown(user, entries: list[Entry], *, purpose: str, path: str = "") -> None:
