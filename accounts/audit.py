@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts import permissions
+from accounts.models import User
 from core import masking
 from organisation.models import Unit
 
@@ -36,6 +37,19 @@ HISTORY_TYPES = {"+": gettext_lazy("Tạo mới"), "~": gettext_lazy("Sửa"), "
 # Fields never shown: bookkeeping, or secrets (the password hash is not even stored).
 HIDDEN_FIELDS = {"password", "last_login", "updated_at", "version", "name_key"}
 UNIT_FIELD_PREFERENCE = ("unit", "union", "grassroots_union", "owner_unit", "responsible_unit")
+# The account fields Django declares (AbstractUser) carry Django's own names ("trạng thái
+# superuser", "tình trạng nhân viên", "Kích hoạt"); the trail names them in the product's words,
+# as the account pages do (first_name holds the full name, accounts.services).
+USER_FIELD_LABELS = {
+    "username": gettext_lazy("tên đăng nhập"),
+    "first_name": gettext_lazy("họ và tên"),
+    "last_name": gettext_lazy("họ"),
+    "email": gettext_lazy("thư điện tử"),
+    "is_active": gettext_lazy("đang hoạt động"),
+    "is_staff": gettext_lazy("vào trang quản trị Django"),
+    "is_superuser": gettext_lazy("quản trị toàn hệ thống"),
+    "date_joined": gettext_lazy("ngày tạo tài khoản"),
+}
 
 
 def tracked_models() -> list[type[models.Model]]:
@@ -236,10 +250,10 @@ class Lookups:
         self._labels: dict = {}
         self._choices: dict = {}
 
-    def label(self, f) -> str:
-        if f not in self._labels:
-            self._labels[f] = str(f.verbose_name)
-        return self._labels[f]
+    def label(self, model, f) -> str:
+        if (model, f) not in self._labels:
+            self._labels[model, f] = field_label(model, f)
+        return self._labels[model, f]
 
     def choice(self, f, value) -> str:
         if f not in self._choices:
@@ -367,8 +381,16 @@ def describe(model, record, *, user=None, previous=_UNKNOWN, lookups=None) -> En
             shown_new = display_value(f, new, lookups=lookups)
             if masking.is_personal(f.name):
                 entry.personal_shown = True
-        entry.changes.append(Change(lookups.label(f), shown_old, shown_new))
+        entry.changes.append(Change(lookups.label(model, f), shown_old, shown_new))
     return entry
+
+
+def field_label(model, f) -> str:
+    """The name a change of field f is shown under: its verbose name, in the product's words
+    for the account fields Django declares."""
+    if model is User and f.name in USER_FIELD_LABELS:
+        return str(USER_FIELD_LABELS[f.name])
+    return str(f.verbose_name)
 
 
 def log_shown(user, entries: list[Entry], *, purpose: str, path: str = "") -> None:

@@ -24,9 +24,9 @@ class ApiToken(models.Model):
         verbose_name=_("tài khoản"),
     )
     name = models.CharField(_("tên mã"), max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(_("mã băm SHA-256"), max_length=64, unique=True, editable=False)
     # The first characters of the token, to tell tokens apart on the account page.
-    hint = models.CharField(max_length=12, editable=False)
+    hint = models.CharField(_("mã bắt đầu bằng"), max_length=12, editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("dùng gần nhất lúc"), null=True, blank=True)

@@ -16,15 +16,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from organisation.models import Unit
 from plans.models import Plan
 
 
 def _user_fk():
     return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người cập nhật"),
     )
 
 
@@ -40,7 +45,7 @@ class SteeringCommittee(models.Model):
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     is_demo = models.BooleanField(_("dữ liệu demo"), default=False)
     updated_by = _user_fk()
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -74,9 +79,14 @@ ROLE_ORDER = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2}
 
 class CommitteeMember(models.Model):
     committee = models.ForeignKey(
-        SteeringCommittee, on_delete=models.CASCADE, related_name="members"
+        SteeringCommittee,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("ban chỉ đạo"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", editable=False)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("đơn vị")
+    )
     full_name = models.CharField(_("họ và tên"), max_length=150)
     position = models.CharField(_("chức vụ, nơi công tác"), max_length=255, blank=True)
     role = models.CharField(
@@ -86,7 +96,7 @@ class CommitteeMember(models.Model):
         _("thuộc"), max_length=12, choices=MemberBody.choices, default=MemberBody.UNION
     )
     assignment = models.TextField(_("nhiệm vụ được phân công"), blank=True)
-    sort_order = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -135,8 +145,12 @@ class ReviewMeeting(models.Model):
     """A periodic review meeting (giao ban, mục 2.1) of a unit on the plan; its conclusions
     become tasks (``Task.meeting``)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_meetings")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="review_meetings")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="review_meetings", verbose_name=_("kế hoạch")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="review_meetings", verbose_name=_("đơn vị")
+    )
     held_on = models.DateField(_("ngày họp"))
     chair = models.CharField(_("chủ trì"), max_length=150)
     attendees = models.TextField(_("thành phần dự"), blank=True)
@@ -180,10 +194,10 @@ class UnitPlan(models.Model):
     file = models.FileField(
         _("tệp kế hoạch"), upload_to=unit_plan_upload_to, blank=True, max_length=255
     )
-    file_name = models.CharField(max_length=255, blank=True, editable=False)
+    file_name = models.CharField(_("tên tệp"), max_length=255, blank=True, editable=False)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     updated_by = _user_fk()
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -223,7 +237,9 @@ def evidence_upload_to(instance, filename):
 class Task(models.Model):
     """A task of the plan: a department's (unit = the province, ``department`` set) or a unit's."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="campaign_tasks")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="campaign_tasks", verbose_name=_("kế hoạch")
+    )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="campaign_tasks", verbose_name=_("đơn vị")
     )
@@ -241,7 +257,9 @@ class Task(models.Model):
     evidence_file = models.FileField(
         _("tệp minh chứng"), upload_to=evidence_upload_to, blank=True, max_length=255
     )
-    evidence_name = models.CharField(max_length=255, blank=True, editable=False)
+    evidence_name = models.CharField(
+        _("tên tệp minh chứng"), max_length=255, blank=True, editable=False
+    )
     comment = models.TextField(_("ghi chú, ý kiến"), blank=True)
     source = models.CharField(_("căn cứ"), max_length=255, blank=True)
     meeting = models.ForeignKey(
@@ -252,10 +270,10 @@ class Task(models.Model):
         related_name="conclusions",
         verbose_name=_("kết luận của cuộc giao ban"),
     )
-    sort_order = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
     is_demo = models.BooleanField(_("dữ liệu demo"), default=False)
     updated_by = _user_fk()
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -289,8 +307,12 @@ class Task(models.Model):
 class TaskComment(models.Model):
     """One comment in a task's thread: who, when, what. The unit is the task's (audit scope)."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", editable=False)
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="comments", verbose_name=_("nhiệm vụ")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("đơn vị")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -341,14 +363,18 @@ class BudgetNorm(models.Model):
     """A spending norm the province (Văn phòng LĐLĐ tỉnh) sets for a plan: so many đồng per
     measure for one category. ``unit`` is the plan's issuer (who may change it; audit scope)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_norms")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", editable=False)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="budget_norms", verbose_name=_("kế hoạch")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("đơn vị")
+    )
     category = models.CharField(_("nội dung chi"), max_length=15, choices=BudgetCategory.choices)
     measure = models.CharField(_("tính theo"), max_length=12, choices=NormMeasure.choices)
     rate = models.PositiveBigIntegerField(_("định mức (đồng)"))
     note = models.CharField(_("căn cứ, ghi chú"), max_length=500, blank=True)
     updated_by = _user_fk()
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -364,8 +390,12 @@ class BudgetNorm(models.Model):
 
 
 class BudgetLine(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="budget_lines")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("kế hoạch")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("đơn vị")
+    )
     kind = models.CharField(_("loại"), max_length=12, choices=BudgetKind.choices)
     category = models.CharField(_("nội dung chi"), max_length=15, choices=BudgetCategory.choices)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
@@ -389,7 +419,9 @@ class BudgetLine(models.Model):
 class Training(models.Model):
     """A course for officers of newly founded CĐCS (lớp bồi dưỡng, tập huấn)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="trainings")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="trainings", verbose_name=_("đơn vị tổ chức")
+    )
     title = models.CharField(_("tên lớp"), max_length=255)
     held_on = models.DateField(_("ngày tổ chức"))
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
@@ -420,7 +452,12 @@ class MilestoneKind(models.TextChoices):
 class Milestone(models.Model):
     """A dated step of a new CĐCS towards working as a union (mục 2.3)."""
 
-    union = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="campaign_milestones")
+    union = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="campaign_milestones",
+        verbose_name=_("CĐCS"),
+    )
     kind = models.CharField(_("mốc"), max_length=12, choices=MilestoneKind.choices)
     reached_on = models.DateField(_("ngày đạt"))
     better_terms = models.PositiveIntegerField(

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from organisation.models import Unit
 from plans.models import Period, Plan
 
@@ -25,7 +25,9 @@ class RuleStatus(models.TextChoices):
 class RuleSet(models.Model):
     """One version of a plan's emulation criteria with its grading bands (score thresholds)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="emulation_rules")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="emulation_rules", verbose_name=_("kế hoạch")
+    )
     version = models.PositiveIntegerField(_("phiên bản"))
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=RuleStatus.choices, default=RuleStatus.DRAFT
@@ -44,9 +46,14 @@ class RuleSet(models.Model):
     done_min = models.DecimalField(
         _("ngưỡng hoàn thành"), max_digits=5, decimal_places=1, default=Decimal("50")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
     history = HistoricalRecords()
 
@@ -79,7 +86,12 @@ class CriterionKind(models.TextChoices):
 
 
 class Criterion(models.Model):
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="criteria")
+    rule_set = models.ForeignKey(
+        RuleSet,
+        on_delete=models.CASCADE,
+        related_name="criteria",
+        verbose_name=_("bộ tiêu chí thi đua"),
+    )
     kind = models.CharField(_("loại tiêu chí"), max_length=30, choices=CriterionKind.choices)
     name = models.CharField(_("tên tiêu chí"), max_length=255)
     weight = models.PositiveIntegerField(
@@ -143,7 +155,9 @@ class ProposalStatus(models.TextChoices):
 class RewardProposal(models.Model):
     """A proposal to reward a collective (a unit) or an individual of a unit."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reward_proposals")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reward_proposals", verbose_name=_("kế hoạch")
+    )
     period = models.ForeignKey(
         Period, on_delete=models.PROTECT, related_name="+", verbose_name=_("đợt")
     )
@@ -170,10 +184,15 @@ class RewardProposal(models.Model):
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     decline_reason = models.TextField(_("lý do không khen thưởng"), blank=True)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người đề nghị"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -16,8 +16,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.text import name_key
 from organisation.models import Unit
 
@@ -47,7 +47,9 @@ class LegalForm(models.TextChoices):
 
 class Enterprise(models.Model):
     name = models.CharField(_("tên doanh nghiệp"), max_length=255)
-    name_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    name_key = models.CharField(
+        _("tên chuẩn hoá để so khớp"), max_length=255, editable=False, db_index=True, default=""
+    )
     tax_code = models.CharField(
         _("mã số thuế"),
         max_length=14,
@@ -81,9 +83,14 @@ class Enterprise(models.Model):
     )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     is_demo = models.BooleanField(_("dữ liệu demo"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
     history = HistoricalRecords()
 
@@ -120,14 +127,21 @@ class Enterprise(models.Model):
 class WorkforceSurvey(models.Model):
     """One survey of an enterprise's workforce. Never overwritten: a new survey is a new row."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="surveys")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="surveys", verbose_name=_("doanh nghiệp")
+    )
     surveyed_on = models.DateField(_("ngày khảo sát"))
     workers = models.PositiveIntegerField(_("số lao động"))
     source = models.CharField(_("nguồn"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người ghi"),
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -162,7 +176,12 @@ class InformalGroup(models.Model):
     )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
     history = HistoricalRecords()
 
@@ -203,16 +222,20 @@ def decision_upload_to(instance, filename):
     return f"enterprises/decisions/{instance.unit_id}/case-{instance.pk}.{ext}"
 
 
-def _step_user(step: str):
+def _step_user(step: str, verbose_name):
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("người ghi nhận"),
+        verbose_name=verbose_name,
         db_column=f"{step}_by_id",
     )
+
+
+def _step_time(verbose_name):
+    return models.DateTimeField(verbose_name, null=True, blank=True)
 
 
 class FoundingCase(models.Model):
@@ -223,10 +246,20 @@ class FoundingCase(models.Model):
     """
 
     enterprise = models.OneToOneField(
-        Enterprise, on_delete=models.CASCADE, null=True, blank=True, related_name="founding"
+        Enterprise,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="founding",
+        verbose_name=_("doanh nghiệp"),
     )
     informal_group = models.OneToOneField(
-        InformalGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="founding"
+        InformalGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="founding",
+        verbose_name=_("nhóm lao động khu vực phi chính thức"),
     )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="founding_cases", verbose_name=_("đơn vị")
@@ -236,20 +269,20 @@ class FoundingCase(models.Model):
     )
 
     identified_on = models.DateField(_("ngày xác định"))
-    identified_by = _step_user("identified")
-    identified_at = models.DateTimeField(null=True, blank=True)
+    identified_by = _step_user("identified", _("người ghi nhận bước xác định"))
+    identified_at = _step_time(_("ghi nhận bước xác định lúc"))
 
     committee_formed_on = models.DateField(_("ngày thành lập Ban vận động"), null=True, blank=True)
-    committee_by = _step_user("committee")
-    committee_at = models.DateTimeField(null=True, blank=True)
+    committee_by = _step_user("committee", _("người ghi nhận bước Ban vận động"))
+    committee_at = _step_time(_("ghi nhận bước Ban vận động lúc"))
 
     conference_kind = models.CharField(
         _("hình thức"), max_length=20, choices=ConferenceKind.choices, blank=True
     )
     conference_on = models.DateField(_("ngày đại hội/lễ ra mắt"), null=True, blank=True)
     applications = models.PositiveIntegerField(_("số đơn xin gia nhập"), null=True, blank=True)
-    conference_by = _step_user("conference")
-    conference_at = models.DateTimeField(null=True, blank=True)
+    conference_by = _step_user("conference", _("người ghi nhận bước đại hội/lễ ra mắt"))
+    conference_at = _step_time(_("ghi nhận bước đại hội/lễ ra mắt lúc"))
 
     decision_number = models.CharField(_("số quyết định"), max_length=50, blank=True)
     decision_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -264,12 +297,12 @@ class FoundingCase(models.Model):
     founding_member_count = models.PositiveIntegerField(
         _("số đoàn viên khi thành lập"), null=True, blank=True
     )
-    decision_by = _step_user("decision")
-    decision_at = models.DateTimeField(null=True, blank=True)
+    decision_by = _step_user("decision", _("người ghi nhận bước quyết định công nhận"))
+    decision_at = _step_time(_("ghi nhận bước quyết định công nhận lúc"))
 
     ceremony_on = models.DateField(_("ngày lễ công bố"), null=True, blank=True)
-    ceremony_by = _step_user("ceremony")
-    ceremony_at = models.DateTimeField(null=True, blank=True)
+    ceremony_by = _step_user("ceremony", _("người ghi nhận bước lễ công bố"))
+    ceremony_at = _step_time(_("ghi nhận bước lễ công bố lúc"))
 
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     history = HistoricalRecords()
@@ -303,7 +336,10 @@ class CommitteeMember(models.Model):
     """A member of a mobilisation committee (Ban vận động thành lập CĐCS)."""
 
     case = models.ForeignKey(
-        FoundingCase, on_delete=models.CASCADE, related_name="committee_members"
+        FoundingCase,
+        on_delete=models.CASCADE,
+        related_name="committee_members",
+        verbose_name=_("hồ sơ thành lập CĐCS"),
     )
     full_name = models.CharField(_("họ và tên"), max_length=150)
     position = models.CharField(_("chức danh/công việc"), max_length=150, blank=True)

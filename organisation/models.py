@@ -11,8 +11,8 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.text import name_key
 
 # Open-ended ranges use these sentinels so range tests stay simple comparisons in SQL.
@@ -55,7 +55,9 @@ class Unit(models.Model):
     name = models.CharField(_("tên đơn vị"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
     # Case-, space- and Unicode-form-insensitive key of ``name`` for matching imported names.
-    name_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    name_key = models.CharField(
+        _("tên chuẩn hoá để so khớp"), max_length=255, editable=False, db_index=True, default=""
+    )
     kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
     sector = models.CharField(
         _("khu vực"), max_length=20, choices=Sector.choices, default=Sector.MIXED
@@ -96,8 +98,15 @@ class Unit(models.Model):
 class UnitLink(models.Model):
     """'child belongs to parent from valid_from to valid_to (inclusive)'."""
 
-    child = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="parent_links")
-    parent = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="child_links")
+    child = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="parent_links", verbose_name=_("đơn vị")
+    )
+    parent = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="child_links",
+        verbose_name=_("đơn vị cấp trên"),
+    )
     valid_from = models.DateField(_("từ ngày"), default=BEGINNING_OF_TIME)
     valid_to = models.DateField(_("đến ngày"), default=END_OF_TIME)
     history = HistoricalRecords()
@@ -129,13 +138,25 @@ class UnitPath(models.Model):
     A unit is its own ancestor at depth 0 for its whole life.
     """
 
-    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="descendant_paths")
-    descendant = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="ancestor_paths")
-    depth = models.PositiveSmallIntegerField()
-    valid_from = models.DateField()
-    valid_to = models.DateField()
+    ancestor = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="descendant_paths",
+        verbose_name=_("đơn vị cấp trên"),
+    )
+    descendant = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="ancestor_paths",
+        verbose_name=_("đơn vị cấp dưới"),
+    )
+    depth = models.PositiveSmallIntegerField(_("số cấp"))
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"))
 
     class Meta:
+        verbose_name = _("đường trực thuộc")
+        verbose_name_plural = _("đường trực thuộc")
         indexes = [
             models.Index(fields=["ancestor", "valid_from", "valid_to"]),
             models.Index(fields=["descendant", "valid_from", "valid_to"]),
@@ -148,11 +169,15 @@ class UnitPath(models.Model):
 class SectorChange(models.Model):
     """A unit's sector from a date on (a CĐCS whose enterprise grows past 25 workers moves)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="sector_changes")
-    sector = models.CharField(max_length=20, choices=Sector.choices)
-    effective_from = models.DateField()
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="sector_changes", verbose_name=_("đơn vị")
+    )
+    sector = models.CharField(_("khu vực"), max_length=20, choices=Sector.choices)
+    effective_from = models.DateField(_("từ ngày"))
 
     class Meta:
+        verbose_name = _("thay đổi khu vực")
+        verbose_name_plural = _("thay đổi khu vực")
         ordering = ["unit", "effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "effective_from"], name="sectorchange_unique")
@@ -167,7 +192,9 @@ class Baseline(models.Model):
     list states it. Figures after the date add the records to it ("members now"); a unit with
     no baseline says so rather than show 0."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="baselines")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="baselines", verbose_name=_("đơn vị")
+    )
     on_date = models.DateField(_("tại ngày"))
     members = models.PositiveIntegerField(_("số đoàn viên"), null=True, blank=True)
     workers = models.PositiveIntegerField(_("số lao động"), null=True, blank=True)

@@ -10,8 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from organisation.models import Sector, Unit
 
 # No real target comes near this; anything above is a typing slip (and would overflow the column).
@@ -69,7 +69,9 @@ class Plan(models.Model):
 class Period(models.Model):
     """A stretch of a plan with its own targets: the year, or the peak month."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="periods", verbose_name=_("kế hoạch")
+    )
     code = models.SlugField(_("mã đợt"), max_length=30)
     name = models.CharField(_("tên đợt"), max_length=255)
     # Words appended to group headers in the official table, e.g. "tháng cao điểm".
@@ -77,7 +79,7 @@ class Period(models.Model):
     table_title = models.TextField(_("tiêu đề biểu giao chỉ tiêu"), blank=True)
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"))
-    sort_order = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("đợt")
@@ -153,7 +155,9 @@ class UnitOfMeasure(models.TextChoices):
 class Indicator(models.Model):
     """One column of the allocation table; children form its "Trong đó" (of which) columns."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("kế hoạch")
+    )
     code = models.SlugField(_("mã chỉ tiêu"), max_length=40)
     name = models.CharField(_("tên chỉ tiêu"), max_length=255)
     # Header text as printed in the official form; columns are matched on import by this text.
@@ -242,9 +246,18 @@ class Indicator(models.Model):
 class Target(models.Model):
     """The figure a unit must reach for an indicator in a period. value None = not assigned."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="targets")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="targets")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="targets", verbose_name=_("đợt")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="targets", verbose_name=_("đơn vị")
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("chỉ tiêu (cột)"),
+    )
     value = models.PositiveIntegerField(
         _("chỉ tiêu"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -254,12 +267,17 @@ class Target(models.Model):
         default=False,
         help_text=_("Chỉ tiêu khuyến khích (vượt mức), không bắt buộc."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người cập nhật"),
     )
     # Incremented on every change; a save carrying an older version is refused.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -278,13 +296,19 @@ class Target(models.Model):
 class UnitNote(models.Model):
     """The "Ghi chú" cell of a unit's row in a period's table, with its encouraged flag."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="unit_notes")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="unit_notes", verbose_name=_("đợt")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị")
+    )
     text = models.CharField(_("ghi chú"), max_length=500, blank=True)
     encouraged = models.BooleanField(_("khuyến khích"), default=False)
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("ghi chú của đơn vị")
+        verbose_name_plural = _("ghi chú của đơn vị")
         constraints = [
             models.UniqueConstraint(fields=["period", "unit"], name="unitnote_unique"),
         ]
@@ -296,11 +320,17 @@ class UnitNote(models.Model):
 class PlanUnit(models.Model):
     """Which units receive targets in a plan, in the source table's row order (TT)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="plan_units")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="plan_units", verbose_name=_("kế hoạch")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
     row_number = models.PositiveIntegerField(_("TT"))
 
     class Meta:
+        verbose_name = _("đơn vị được giao")
+        verbose_name_plural = _("đơn vị được giao")
         ordering = ["plan", "row_number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "unit"], name="planunit_unique"),
@@ -317,13 +347,17 @@ class ImportFinding(models.Model):
     these are the ones only the imported file could show, kept with the period.
     """
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="import_findings")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="import_findings", verbose_name=_("đợt")
+    )
     source = models.CharField(_("tệp nguồn"), max_length=255)
     location = models.CharField(_("vị trí"), max_length=255, blank=True)
     message = models.TextField(_("nội dung"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("cảnh báo khi nhập biểu")
+        verbose_name_plural = _("cảnh báo khi nhập biểu")
         ordering = ["period", "id"]
 
     def __str__(self):
@@ -333,15 +367,24 @@ class ImportFinding(models.Model):
 class Amendment(models.Model):
     """An amendment (điều chỉnh chỉ tiêu) of an issued plan's targets, in force from a date."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="amendments")
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="amendments")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="amendments", verbose_name=_("kế hoạch")
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="amendments", verbose_name=_("đợt")
+    )
     effective_on = models.DateField(_("ngày điều chỉnh (có hiệu lực)"))
     decision_number = models.CharField(_("số quyết định"), max_length=50)
     reason = models.TextField(_("lý do"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("điều chỉnh chỉ tiêu")
@@ -355,12 +398,24 @@ class Amendment(models.Model):
 class AmendmentChange(models.Model):
     """One target cell changed by an amendment: the value before and after."""
 
-    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="changes")
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="amendment_changes")
-    old_value = models.PositiveIntegerField(null=True, blank=True)
-    new_value = models.PositiveIntegerField(null=True, blank=True)
+    amendment = models.ForeignKey(
+        Amendment,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("điều chỉnh chỉ tiêu"),
+    )
+    target = models.ForeignKey(
+        Target,
+        on_delete=models.CASCADE,
+        related_name="amendment_changes",
+        verbose_name=_("chỉ tiêu giao"),
+    )
+    old_value = models.PositiveIntegerField(_("chỉ tiêu trước"), null=True, blank=True)
+    new_value = models.PositiveIntegerField(_("chỉ tiêu sau"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("thay đổi chỉ tiêu theo điều chỉnh")
+        verbose_name_plural = _("thay đổi chỉ tiêu theo điều chỉnh")
         ordering = ["amendment", "id"]
 
     def __str__(self):

@@ -25,8 +25,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from organisation.models import Sector, Unit
 
 RECORD_COUNT_MAX = 100_000  # progress.services.BATCH_HARD_CAP
@@ -202,7 +202,7 @@ class Record(models.Model):
         related_name="+",
         verbose_name=_("đơn vị chuyển đi/đến"),
     )
-    transfer_key = models.UUIDField(null=True, blank=True, editable=False)
+    transfer_key = models.UUIDField(_("mã lượt chuyển"), null=True, blank=True, editable=False)
     leave_reason = models.CharField(
         _("lý do giảm"), max_length=20, choices=LeaveReason.choices, blank=True
     )
@@ -292,13 +292,18 @@ class DayTotal(models.Model):
     day, by sector and kind, kept exact by the write services (see ``progress.rollup``).
     """
 
-    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
-    sector = models.CharField(max_length=20)
-    kind = models.CharField(max_length=20)
-    total = models.BigIntegerField(default=0)  # a day's national sum must not overflow 2³¹
+    ancestor = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị")
+    )
+    date = models.DateField(_("ngày"))
+    sector = models.CharField(_("khu vực"), max_length=20)
+    kind = models.CharField(_("loại"), max_length=20)
+    # A day's national sum must not overflow 2³¹.
+    total = models.BigIntegerField(_("tổng số"), default=0)
 
     class Meta:
+        verbose_name = _("tổng theo ngày")
+        verbose_name_plural = _("tổng theo ngày")
         constraints = [
             models.UniqueConstraint(
                 fields=["ancestor", "date", "sector", "kind"], name="daytotal_unique"
@@ -322,16 +327,16 @@ class MonthTotal(models.Model):
     """
 
     ancestor = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("Đơn vị")
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị")
     )
-    month = models.DateField(_("Tháng (ngày đầu tháng)"))
-    sector = models.CharField(_("Khu vực"), max_length=20)
-    kind = models.CharField(_("Loại bản ghi"), max_length=20)
-    total = models.BigIntegerField(_("Tổng"), default=0)
+    month = models.DateField(_("tháng (ngày đầu tháng)"))
+    sector = models.CharField(_("khu vực"), max_length=20)
+    kind = models.CharField(_("loại"), max_length=20)
+    total = models.BigIntegerField(_("tổng số"), default=0)
 
     class Meta:
-        verbose_name = _("Tổng hợp theo tháng")
-        verbose_name_plural = _("Tổng hợp theo tháng")
+        verbose_name = _("tổng theo tháng")
+        verbose_name_plural = _("tổng theo tháng")
         constraints = [
             models.UniqueConstraint(
                 fields=["ancestor", "month", "sector", "kind"], name="monthtotal_unique"
@@ -355,12 +360,18 @@ class RollupPath(models.Model):
     exactly the affected records between ancestors, then copies the new rows here.
     """
 
-    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    descendant = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    valid_from = models.DateField()
-    valid_to = models.DateField()
+    ancestor = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị cấp trên")
+    )
+    descendant = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị cấp dưới")
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"))
 
     class Meta:
+        verbose_name = _("đường trực thuộc của bảng tổng theo ngày")
+        verbose_name_plural = _("đường trực thuộc của bảng tổng theo ngày")
         indexes = [
             models.Index(fields=["descendant", "valid_from", "valid_to"], name="rolluppath_desc"),
             models.Index(fields=["ancestor"], name="rolluppath_anc"),
@@ -375,7 +386,11 @@ class RollupState(models.Model):
     has been built (until then figures aggregate the records directly). Writers never lock it.
     """
 
-    built_at = models.DateTimeField(null=True)
+    built_at = models.DateTimeField(_("dựng lúc"), null=True)
+
+    class Meta:
+        verbose_name = _("trạng thái bảng tổng theo ngày")
+        verbose_name_plural = _("trạng thái bảng tổng theo ngày")
 
     def __str__(self):
         return f"built {self.built_at}"

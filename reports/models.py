@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from organisation.models import Unit
 from plans.models import Period, Plan
 
@@ -28,7 +28,12 @@ class DeadlineKind(models.TextChoices):
 
 
 class ReportingDeadline(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting_deadlines")
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="reporting_deadlines",
+        verbose_name=_("kế hoạch"),
+    )
     code = models.SlugField(_("mã kỳ báo cáo"), max_length=40)
     name = models.CharField(_("tên kỳ báo cáo"), max_length=255)
     kind = models.CharField(_("loại báo cáo"), max_length=20, choices=DeadlineKind.choices)
@@ -43,7 +48,7 @@ class ReportingDeadline(models.Model):
     due_on = models.DateField(_("hạn nộp"))
     remind_days_before = models.PositiveSmallIntegerField(_("nhắc trước (ngày)"), default=3)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
-    sort_order = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -93,9 +98,14 @@ NARRATIVE_FIELDS = ["results", "good_practices", "difficulties", "proposals"]
 
 class Report(models.Model):
     deadline = models.ForeignKey(
-        ReportingDeadline, on_delete=models.CASCADE, related_name="reports"
+        ReportingDeadline,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("kỳ báo cáo"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("đơn vị")
+    )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -117,17 +127,27 @@ class Report(models.Model):
     submitted_at = models.DateTimeField(_("nộp gần nhất lúc"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người duyệt"),
     )
     # The figures frozen at submission, then at acceptance: see Figures.to_snapshot().
     snapshot = models.JSONField(_("số liệu đã chốt"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người cập nhật"),
     )
     # Incremented on every save and transition; a save carrying an older version is refused.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -170,17 +190,26 @@ class Action(models.TextChoices):
 class ReportEvent(models.Model):
     """Append-only log of a report's life. Written only by reports.services."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("báo cáo")
+    )
     action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
+    from_status = models.CharField(
+        _("trạng thái trước"), max_length=20, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("trạng thái sau"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
     )
     at = models.DateTimeField(_("lúc"))
     reason = models.TextField(_("lý do"), blank=True)
     # For acceptance: the snapshot taken; kept here so reopening never loses it.
-    data = models.JSONField(null=True, blank=True)
+    data = models.JSONField(_("số liệu đã chốt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sự kiện báo cáo")
@@ -200,16 +229,28 @@ class ReminderLog(models.Model):
     """One reminder e-mail sent to one officer about one deadline on one day."""
 
     deadline = models.ForeignKey(
-        ReportingDeadline, on_delete=models.CASCADE, related_name="reminders"
+        ReportingDeadline,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("kỳ báo cáo"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
-    sent_on = models.DateField()
-    email = models.EmailField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("người nhận"),
+    )
+    kind = models.CharField(_("loại nhắc"), max_length=10, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("ngày gửi"))
+    email = models.EmailField(_("thư điện tử"))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("thư nhắc hạn báo cáo")
+        verbose_name_plural = _("thư nhắc hạn báo cáo")
         ordering = ["-sent_on", "id"]
         constraints = [
             models.UniqueConstraint(

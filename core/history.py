@@ -1,0 +1,47 @@
+"""django-simple-history's ``HistoricalRecords`` with Vietnamese names for what it adds.
+
+Every model's history is declared with this class (``history = HistoricalRecords()``), so the
+historical copy of a model is named "lịch sử <model>" instead of "historical <model>" and the
+bookkeeping columns the library adds (history_id, history_date, history_change_reason,
+history_type, history_user) carry Vietnamese verbose names like every other field
+(tests/core/test_verbose_names.py). The library offers options only for two of those columns
+(``history_id_field``, ``history_change_reason_field``); the names are therefore given to the
+fields the library builds, before they are bound to the historical model, which changes
+nothing in the database.
+"""
+
+from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from simple_history import models as simple_history
+
+# The labels the audit log's columns already use (accounts/templates/accounts/_entries.html).
+HISTORY_FIELD_NAMES = {
+    "history_id": _("mã lịch sử"),
+    "history_date": _("thời điểm"),
+    "history_change_reason": _("lý do thay đổi"),
+    "history_type": _("thao tác"),
+    "history_user": _("người thực hiện"),
+}
+
+
+class HistoricalRecords(simple_history.HistoricalRecords):
+    def get_extra_fields(self, model, fields):
+        extra = super().get_extra_fields(model, fields)
+        for name, label in HISTORY_FIELD_NAMES.items():
+            field = extra.get(name)
+            if isinstance(field, models.Field) and field.verbose_name is None:
+                # As if passed to the constructor: Field.__init__ keeps the argument in
+                # _verbose_name too, which deconstruct() (hence the migrations) reads.
+                field.verbose_name = field._verbose_name = label
+        return extra
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        if not self.user_set_verbose_name:
+            options["verbose_name"] = format_lazy(_("lịch sử {}"), model._meta.verbose_name)
+        if not self.user_set_verbose_name_plural:
+            options["verbose_name_plural"] = format_lazy(
+                _("lịch sử {}"), model._meta.verbose_name_plural
+            )
+        return options
