@@ -15,7 +15,8 @@ times, median of --repeat runs, side by side:
 "write" is building the sheet, "bytes" is ``workbook_bytes`` (formula guard + save). It also
 checks that ``before`` and ``after`` give every cell the same value and look. No database.
 
-Usage (from the project root; about 30 s for the default 10 000 rows, 3 runs):
+Usage (from the project root; about 40 s for the default 10 000 rows, 3 runs; `make bench`
+runs it with --rows 3000, about 10 s):
 
     .venv/bin/python bench/excel_bench.py [--rows 10000] [--repeat 3]
 """
@@ -167,7 +168,7 @@ def main():
             write_s, bytes_s, books[name] = run(write, to_bytes, sheet)
             times[name].append((write_s, bytes_s, write_s + bytes_s))
     print(f"write_list_sheet + workbook_bytes, {args.rows} rows × {len(COLUMNS)} columns")
-    print(f"({cells} body cells), median of {args.repeat}:")
+    print(f"({cells} body cells), median of {args.repeat} (each column its own median):")
     print(f"{'':8} {'write':>8} {'bytes':>8} {'total':>8}")
     medians = {}
     for name, runs in times.items():
