@@ -72,6 +72,7 @@ bench: setup
 	DATABASE_URL=sqlite:////tmp/union-bench-units.sqlite3 $(PY) bench/units_bench.py --units 1500
 	rm -f /tmp/union-bench-refresh.sqlite3*
 	DATABASE_URL=sqlite:////tmp/union-bench-refresh.sqlite3 $(PY) bench/refresh_bench.py
+	$(PY) bench/excel_bench.py --rows 3000
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
