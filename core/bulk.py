@@ -22,30 +22,25 @@ Nothing here checks rights or data: the write services do, before calling it.
 
 import datetime
 import uuid
+from operator import itemgetter
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 
 def _adapter(field):
-    """value -> database value, for a clean value of this field (None stays None); None when
-    the value goes as it is (text, numbers, booleans, keys)."""
+    """(value -> database value, for a clean value of this field (None stays None); whether
+    equal values adapt alike, so each distinct one is adapted once), or None when the value
+    goes as it is (text, numbers, booleans, keys)."""
     ops, vendor = connection.ops, connection.vendor
     if isinstance(field, models.DateTimeField):
-        seen = {}  # an import's rows share a few timestamps (now)
-
-        def adapt_datetime(value):
-            if value not in seen:
-                seen[value] = ops.adapt_datetimefield_value(value)
-            return seen[value]
-
-        return adapt_datetime
+        return ops.adapt_datetimefield_value, True
     if isinstance(field, models.DateField):
-        return None if vendor == "postgresql" else datetime.date.isoformat
+        return None if vendor == "postgresql" else (datetime.date.isoformat, True)
     if isinstance(field, models.UUIDField):
-        return None if vendor == "postgresql" else (lambda v: uuid.UUID(str(v)).hex)
+        return None if vendor == "postgresql" else ((lambda v: uuid.UUID(str(v)).hex), True)
     if isinstance(field, models.JSONField | models.DecimalField | models.TimeField):
-        return lambda v: field.get_db_prep_save(v, connection)
+        return (lambda v: field.get_db_prep_save(v, connection)), False
     return None
 
 
@@ -62,31 +57,47 @@ def _complete(fields, rows: list[dict], now) -> None:
     """Fill in, in place, every field a row does not give: its default (auto_now: now)."""
     for field in fields:
         name = field.attname
+        missing = [row for row in rows if name not in row]
+        if not missing:
+            continue
         if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
             default = now
         elif field.has_default() and callable(field.default):
-            for row in rows:
-                if name not in row:
-                    row[name] = field.get_default()
+            for row in missing:
+                row[name] = field.get_default()
             continue
         else:
             default = field.get_default()  # "" for text, None for nullable fields
-        for row in rows:
-            if name not in row:
-                row[name] = default
+        for row in missing:
+            row[name] = default
 
 
-def _tuples(fields, rows: list[dict]) -> list[list]:
+def _adapted(fields, values: list[tuple]) -> list[tuple]:
+    """The rows' values as the database takes them: column by column, each distinct date or
+    timestamp adapted once (an import's rows share a few)."""
+    adapters = [(at, _adapter(field)) for at, field in enumerate(fields)]
+    adapters = [(at, found) for at, found in adapters if found is not None]
+    if not adapters or not values:
+        return values
+    columns = list(zip(*values, strict=True))
+    for at, (adapt, by_value) in adapters:
+        column = columns[at]
+        if by_value:
+            table = {value: adapt(value) for value in set(column) if value is not None}
+            table[None] = None
+            columns[at] = list(map(table.__getitem__, column))
+        else:
+            columns[at] = [None if value is None else adapt(value) for value in column]
+    return list(zip(*columns, strict=True))
+
+
+def _tuples(fields, rows: list[dict]) -> list[tuple]:
     names = [field.attname for field in fields]
-    values = [[row[name] for name in names] for row in rows]
-    for at, field in enumerate(fields):
-        adapt = _adapter(field)
-        if adapt is None:
-            continue
-        for row in values:
-            if row[at] is not None:
-                row[at] = adapt(row[at])
-    return values
+    if len(names) == 1:
+        values = [(row[names[0]],) for row in rows]
+    else:
+        values = list(map(itemgetter(*names), rows))
+    return _adapted(fields, values)
 
 
 def _reserve_ids(table: str, pk_column: str, n: int) -> list[int]:
@@ -107,31 +118,32 @@ def insert(model, rows: list[dict], *, returning: bool = False) -> list[int] | N
         return [] if returning else None
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("core.bulk.insert needs an atomic block")
+    fields = _columns(model, with_pk=False)
+    _complete(fields, rows, timezone.now())
+    return _write(model, fields, _tuples(fields, rows), returning=returning)
+
+
+def _write(model, fields, values: list[tuple], *, returning: bool) -> list[int] | None:
+    """values (adapted, in the order of fields, the primary key left out) into model's table."""
     meta = model._meta
-    now = timezone.now()
     table, pk = meta.db_table, meta.pk
     quote = connection.ops.quote_name
     if connection.vendor == "postgresql":
-        fields = _columns(model, with_pk=False)
-        _complete(fields, rows, now)
-        ids = _reserve_ids(table, pk.column, len(rows)) if returning else None
-        values = _tuples(fields, rows)
+        ids = _reserve_ids(table, pk.column, len(values)) if returning else None
         names = [f.column for f in fields]
         if returning:
             names.insert(0, pk.column)
-            values = [[key, *row] for key, row in zip(ids, values, strict=True)]
+            values = [(key, *row) for key, row in zip(ids, values, strict=True)]
         cols = ", ".join(quote(name) for name in names)
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
+                write = copy.write_row
                 for row in values:
-                    copy.write_row(row)
+                    write(row)
         return ids
-    fields = _columns(model, with_pk=False)
-    _complete(fields, rows, now)
     cols = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(table)} ({cols}) VALUES ({marks})"
-    values = _tuples(fields, rows)
     with connection.cursor() as cursor:
         # The first row takes SQLite's write lock (held to the commit): the others follow it
         # in key order with no other writer in between.
@@ -183,6 +195,10 @@ def history_user_and_reason(model):
 def insert_history(model, rows: list[dict], ids: list[int], history_type: str = "+") -> None:
     """The history row of each new ("+") or changed ("~") row: simple-history's fields and
     attribution. rows: the rows' values by attname (as written)."""
+    if not rows:
+        return
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("core.bulk.insert needs an atomic block")
     history = getattr(model, model._meta.simple_history_manager_attribute).model
     user_id, reason = history_user_and_reason(model)
     now = timezone.now()
@@ -194,6 +210,24 @@ def insert_history(model, rows: list[dict], ids: list[int], history_type: str = 
         "history_type": history_type,
         "history_user_id": user_id,
     }
+    # Straight to tuples: each row's tracked values, its key, the same history fields.
+    fields = _columns(history, with_pk=False)
+    given = [f for f in fields if f.attname in tracked and f.attname != pk and f.attname in rows[0]]
+    rest = [f for f in fields if f not in given and f.attname != pk and f.attname not in extra]
+    if not rest:
+        try:
+            values = _tuples(given, rows) if given else [()] * len(rows)
+        except KeyError:  # rows not alike: the general way below
+            values = None
+        if values is not None:
+            tail = tuple(extra.values())
+            pk_field = next(f for f in fields if f.attname == pk)
+            extra_fields = [next(f for f in fields if f.attname == name) for name in extra]
+            tail = _adapted(extra_fields, [tail])[0]
+            (key_adapted,) = zip(*_adapted([pk_field], [(key,) for key in ids]), strict=True)
+            values = [(*row, key, *tail) for row, key in zip(values, key_adapted, strict=True)]
+            _write(history, [*given, pk_field, *extra_fields], values, returning=False)
+            return
     insert(
         history,
         [

@@ -21,13 +21,17 @@ import datetime
 import os
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from lxml import etree
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from core import vnencodings
 from core.text import NotANumber, clean, name_key, parse_date, parse_int
@@ -45,6 +49,7 @@ DEFAULTS = {
 HEADER_SCAN_ROWS = 40
 TOTAL_PREFIXES = ("cộng", "tổng cộng")
 TOTAL_WORDS = {"cộng", "tổng cộng", "tổng", "tổng số", "cộng:"}
+_TOTAL_INITIALS = ("c", "C", "t", "T")  # how every total label begins
 _NUMBERING = re.compile(r"^\(?([0-9]{1,3}|[a-z])\)?$", re.IGNORECASE)
 _MERGE = re.compile(
     rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)\""
@@ -184,9 +189,7 @@ def open_workbook(source, filename: str | None = None, *, max_bytes: int | None 
     if hasattr(source, "seek"):
         source.seek(0)
     unreadable = _("Không đọc được tệp “%(f)s”: %(m)s")
-    not_xlsx = _(
-        "không phải tệp Excel .xlsx hợp lệ (tệp .xls cũ hãy mở bằng Excel và lưu lại dạng .xlsx)."
-    )
+    not_xlsx = _NOT_XLSX()
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -357,39 +360,37 @@ class Sheet:
 
     def rows(self) -> Iterator[tuple[int, dict[int, object]]]:
         """(row number, {column: value}) for every row element holding a non-blank cell, in
-        order; blank cells are left out and columns beyond the cap ignored."""
-        from openpyxl.worksheet._reader import WorkSheetParser
+        order; blank cells are left out and columns beyond the cap ignored.
 
+        The values are those openpyxl's read-only parser gives (``data_only``: a formula's
+        cached value; numbers, dates by the cell's style, shared and inline strings, booleans,
+        ISO dates, error codes as text), read by ``_SheetCells`` from the row elements only:
+        about three times quicker than openpyxl's cell-by-cell parser, which builds a dict and,
+        for an inline string, a rich-text object per cell (tests/core/test_spreadsheet.py
+        compares the two on every kind of cell)."""
         book = self.workbook._book
         max_cells, max_cols = cap("MAX_CELLS"), cap("MAX_COLUMNS")
         cells = 0
+        reader = _SheetCells(
+            self.ws._shared_strings, book.epoch, book._date_formats, book._timedelta_formats
+        )
         with self.ws._get_source() as src:
-            parser = WorkSheetParser(
-                src,
-                self.ws._shared_strings,
-                data_only=True,
-                epoch=book.epoch,
-                date_formats=book._date_formats,
-                timedelta_formats=book._timedelta_formats,
-            )
-            for number, row in parser.parse():
-                cells += len(row)
-                if cells > max_cells:
-                    self.refuse(
-                        _("trang tính có hơn %(n)s ô; hãy tách thành nhiều tệp.")
-                        % {"n": f"{max_cells:,}".replace(",", ".")},
-                        number,
-                    )
-                values = {}
-                for cell in row:
-                    value = cell["value"]
-                    if cell["column"] > max_cols or value is None:
-                        continue
-                    if isinstance(value, str) and not value.strip():
-                        continue
-                    values[cell["column"]] = value
-                if values:
-                    yield number, values
+            try:
+                for number, count, values in reader.rows(src, max_cols):
+                    cells += count
+                    if cells > max_cells:
+                        self.refuse(
+                            _("trang tính có hơn %(n)s ô; hãy tách thành nhiều tệp.")
+                            % {"n": f"{max_cells:,}".replace(",", ".")},
+                            number,
+                        )
+                    if values:
+                        yield number, values
+            except etree.XMLSyntaxError:
+                self.refuse(
+                    _("Không đọc được tệp “%(f)s”: %(m)s")
+                    % {"f": self.workbook.filename, "m": _NOT_XLSX()}
+                )
 
     def grid(self, max_rows: int) -> Grid:
         """The first ``max_rows`` rows in memory, with merged ranges, for readers that look
@@ -406,6 +407,149 @@ class Sheet:
         grid.max_row = max(grid.cells, default=0)
         grid.max_col = max((max(v) for v in grid.cells.values()), default=0)
         return grid
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _VALUE, _INLINE, _TEXT, _RUN = (_MAIN + t for t in ("row", "v", "is", "t", "r"))
+_DIGITS = "0123456789"
+
+
+def _NOT_XLSX():
+    return _(
+        "không phải tệp Excel .xlsx hợp lệ (tệp .xls cũ hãy mở bằng Excel và lưu lại dạng .xlsx)."
+    )
+
+
+def _localname(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _inline_text(node) -> str:
+    """An inline string's text as openpyxl reads it (``Text.content``): its plain ``t`` and
+    the ``t`` of each rich-text run, phonetic runs left out."""
+    plain, runs = None, []
+    for child in node:
+        tag = child.tag
+        name = "t" if tag == _TEXT else "r" if tag == _RUN else _localname(tag)
+        if name == "t":
+            plain = child.text
+        elif name == "r":
+            text = None
+            for part in child:
+                if part.tag == _TEXT or _localname(part.tag) == "t":
+                    text = part.text
+            if text is not None:
+                runs.append(text)
+    if not runs:
+        return plain or ""
+    return "".join([plain, *runs] if plain is not None else runs)
+
+
+class _SheetCells:
+    """The cells of a worksheet's XML, row element by row element, with openpyxl's reading
+    of each value (``openpyxl.worksheet._reader.WorkSheetParser.parse_cell``, ``data_only``)
+    but none of its per-cell objects. lxml hands over whole row elements (the other elements
+    of the sheet are never looked at); entities are not resolved, nothing is fetched."""
+
+    def __init__(self, shared_strings, epoch, date_formats, timedelta_formats):
+        self.shared = shared_strings
+        self.epoch = epoch
+        self.date_formats = date_formats
+        self.timedelta_formats = timedelta_formats
+        self.letters: dict[str, int] = {}  # "AB" -> 28
+
+    def column(self, ref: str) -> int:
+        letters = ref.rstrip(_DIGITS)
+        column = self.letters.get(letters)
+        if column is None:
+            if len(letters) == len(ref) or not letters.isalpha():
+                return coordinate_to_tuple(ref)[1]  # openpyxl's reading (and its error)
+            column = self.letters[letters] = column_index_from_string(letters)
+        return column
+
+    def number(self, text: str, style, ref):
+        value = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+        if style in self.date_formats:
+            try:
+                return from_excel(value, self.epoch, timedelta=style in self.timedelta_formats)
+            except (OverflowError, ValueError):
+                warnings.warn(
+                    f"Cell {ref} is marked as a date but the serial value {value} is outside "
+                    "the limits for dates. The cell will be treated as an error.",
+                    stacklevel=2,
+                )
+                return "#VALUE!"
+        return value
+
+    def rows(self, source, max_cols: int):
+        """(row number, cells in the row element, {column: non-blank value})."""
+        counter = 0
+        for _event, row in etree.iterparse(
+            source,
+            events=("end",),
+            tag=_ROW,
+            resolve_entities=False,
+            no_network=True,
+            remove_comments=True,
+            remove_pis=True,
+        ):
+            r = row.get("r")
+            if r is None:
+                counter += 1
+            else:
+                try:
+                    counter = int(r)
+                except ValueError:
+                    as_float = float(r)
+                    if not as_float.is_integer():
+                        raise ValueError(f"{r} is not a valid row number") from None
+                    counter = int(as_float)
+            values: dict[int, object] = {}
+            count = column = 0
+            for cell in row:
+                count += 1
+                get = cell.get
+                ref = get("r")
+                column = self.column(ref) if ref else column + 1
+                if column > max_cols:
+                    continue
+                kind = get("t", "n")
+                if kind == "inlineStr":
+                    value = None
+                    for child in cell:
+                        if child.tag == _INLINE:
+                            value = _inline_text(child)
+                            break
+                    if value is None or not value.strip():
+                        continue
+                else:
+                    text = None
+                    for child in cell:
+                        if child.tag == _VALUE:
+                            text = child.text
+                            break
+                    if not text:
+                        continue
+                    if kind == "n":
+                        style = get("s", 0)
+                        value = self.number(text, int(style) if style else style, ref)
+                    elif kind == "s":
+                        value = self.shared[int(text)]
+                        if value is None or (isinstance(value, str) and not value.strip()):
+                            continue
+                    elif kind == "b":
+                        value = bool(int(text))
+                    elif kind == "d":
+                        value = from_ISO8601(text)
+                    elif not text.strip():  # "str" (a formula's text), "e" (#N/A…)
+                        continue
+                    else:
+                        value = text
+                values[column] = value
+            row.clear()
+            while row.getprevious() is not None:  # the rows read so far are let go
+                del row.getparent()[0]
+            yield counter, count, values
 
 
 class Grid:
@@ -717,13 +861,19 @@ def read_table(
 
     top_values: dict[tuple[int, int], object] = {}  # a merged range's top-left value
     by_key = {c.key: c for c in columns}
+    placed = list(table.columns.items())
+    # Merged ranges reaching below the header: only their rows look the index up.
+    data_merges = any(m.max_row > last for m in merges)
     raw_rows: list[tuple[int, dict]] = []
     previous = last
     started = False
     for number, values in data_rows():
-        inside = {c: v for c, v in values.items() if left <= c <= right}
         if started and stop_at_blank and number > previous + 1:
             break  # an empty row ends the table
+        if left <= min(values) and max(values) <= right:
+            inside = values
+        else:
+            inside = {c: v for c, v in values.items() if left <= c <= right}
         if not inside:
             if started and stop_at_blank:
                 break
@@ -734,19 +884,26 @@ def read_table(
             continue
         started = True
         previous = number
-        row_values = {}
-        for key, c in table.columns.items():
-            value = values.get(c)
-            m = index.at(number, c)
-            if m is not None and m.min_row > last:  # a data cell merged down several rows
-                origin = (m.min_row, m.min_col)
-                if origin == (number, m.min_col):
-                    top_values[origin] = values.get(m.min_col)
-                if value is None:
-                    value = top_values.get(origin)
-            row_values[key] = value
-        labels = [v for c, v in sorted(inside.items()) if isinstance(v, str)]
-        if labels and is_total_label(labels[0]):
+        if data_merges and (number in index.by_row or index.tall):
+            row_values = {}
+            for key, c in placed:
+                value = values.get(c)
+                m = index.at(number, c)
+                if m is not None and m.min_row > last:  # a data cell merged down several rows
+                    origin = (m.min_row, m.min_col)
+                    if origin == (number, m.min_col):
+                        top_values[origin] = values.get(m.min_col)
+                    if value is None:
+                        value = top_values.get(origin)
+                row_values[key] = value
+        else:
+            row_values = {key: values.get(c) for key, c in placed}
+        # The row's first text, left to right, may say "Cộng" (a total row).
+        label, at = None, None
+        for c, v in inside.items():
+            if isinstance(v, str) and (at is None or c < at):
+                label, at = v, c
+        if label is not None and label.lstrip()[:1] in _TOTAL_INITIALS and is_total_label(label):
             if stop_at_total:
                 table.total_row = TableRow(number, {}, row_values, dict(table.columns))
                 break
@@ -761,13 +918,30 @@ def read_table(
         raw_rows.append((number, row_values))
     stream.close()
 
-    texts = [v for _n, vals in raw_rows for v in vals.values() if isinstance(v, str)]
-    table.encoding = vnencodings.detect_many(texts)
+    # The sheet's legacy encoding, if any, from its texts (ASCII ones tell nothing).
+    table.encoding = vnencodings.detect_many(
+        v for _n, vals in raw_rows for v in vals.values() if isinstance(v, str) and not v.isascii()
+    )
     memo: dict = {}  # a list repeats most texts: each distinct one repaired once
+    kinds = {key: by_key[key].kind for key in table.columns}
+    shared_columns = dict(table.columns)  # the same for every row (read, never changed)
+    hint = table.encoding
     for number, raw in raw_rows:
-        row = TableRow(number, {}, raw, dict(table.columns))
+        row = TableRow(number, {}, raw, shared_columns)
+        converted = row.values
         for key, value in raw.items():
-            row.values[key] = _convert(table, row, by_key[key], value, memo=memo)
+            kind = kinds[key]
+            if isinstance(value, str) and (kind == "text" or kind == "raw"):
+                found = memo.get(value)
+                if found is None:
+                    found = memo[value] = _repaired(value, hint)
+                if found[1] and kind == "text" and not row.repaired:
+                    row.repaired = found[1]
+                converted[key] = found[0]
+            elif kind == "raw":
+                converted[key] = value
+            else:
+                converted[key] = _convert(table, row, by_key[key], value, memo=memo)
         table.rows.append(row)
     if table.total_row is not None:
         total = table.total_row
@@ -779,6 +953,13 @@ def read_table(
 def _repaired(value: str, hint: str | None) -> tuple[str, str]:
     """(the text repaired to NFC and cleaned, what it was repaired from: "TCVN3", "VNI",
     "NFD" or "")."""
+    # The two common cases first, as vnencodings.repair decides them: ASCII text is left as it
+    # is, and text holding a letter only Unicode has (ă, đ, ơ, ư, ạ…) is Unicode already.
+    if value.isascii():
+        return clean(value), ""
+    nfc = unicodedata.normalize("NFC", value)
+    if vnencodings._has_unicode_vietnamese(nfc):
+        return clean(nfc), ("NFD" if nfc != value else "")
     fixed = vnencodings.repair(value, hint=hint)
     label = ""
     if fixed != value:
