@@ -174,12 +174,28 @@ def update(model, rows: list[dict], fields: list[str]) -> None:
     meta, quote = model._meta, connection.ops.quote_name
     chosen = [meta.get_field(name) for name in fields]
     pk = meta.pk
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in chosen)
     values = _tuples([*chosen, pk], rows)
+    table = quote(meta.db_table)
+    if connection.vendor == "postgresql" and len({row[-1] for row in values}) == len(values):
+        # One statement per thousand rows: UPDATE … FROM (VALUES …), each value typed by the
+        # first row's casts (a column of NULLs would otherwise be text).
+        sets = ", ".join(f"{quote(f.column)} = v.c{at}" for at, f in enumerate(chosen))
+        names = ", ".join(f"c{at}" for at in range(len(chosen) + 1))
+        typed = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in [*chosen, pk])
+        plain = ", ".join(["%s"] * (len(chosen) + 1))
+        with connection.cursor() as cursor:
+            for at in range(0, len(values), 1000):
+                chunk = values[at : at + 1000]
+                rows_sql = ", ".join([f"({typed})"] + [f"({plain})"] * (len(chunk) - 1))
+                cursor.execute(
+                    f"UPDATE {table} AS t SET {sets} FROM (VALUES {rows_sql}) AS v({names}) "
+                    f"WHERE t.{quote(pk.column)} = v.c{len(chosen)}",
+                    [value for row in chunk for value in row],
+                )
+        return
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in chosen)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(pk.column)} = %s", values
-        )
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s", values)
 
 
 def history_user_and_reason(model):
@@ -210,8 +226,10 @@ def insert_history(model, rows: list[dict], ids: list[int], history_type: str = 
         "history_type": history_type,
         "history_user_id": user_id,
     }
-    # Straight to tuples: each row's tracked values, its key, the same history fields.
     fields = _columns(history, with_pk=False)
+    if _copy_history(model, history, ids, extra, fields):
+        return
+    # Straight to tuples: each row's tracked values, its key, the same history fields.
     given = [f for f in fields if f.attname in tracked and f.attname != pk and f.attname in rows[0]]
     rest = [f for f in fields if f not in given and f.attname != pk and f.attname not in extra]
     if not rest:
@@ -235,3 +253,36 @@ def insert_history(model, rows: list[dict], ids: list[int], history_type: str = 
             for row, key in zip(rows, ids, strict=True)
         ],
     )
+
+
+def _copy_history(model, history, ids: list[int], extra: dict, fields) -> bool:
+    """The history rows of rows just inserted with consecutive keys, copied from the table by
+    the database itself (``INSERT … SELECT``: no values through Python); False when the keys
+    are not one range or the history model has fields of its own beyond simple-history's."""
+    first, last = ids[0], ids[-1]
+    if last - first + 1 != len(ids) or ids != list(range(first, last + 1)):
+        return False
+    meta, history_meta = model._meta, history._meta
+    pairs = [(history_meta.get_field(f.name), f) for f in history.tracked_fields]
+    covered = {h.attname for h, _f in pairs} | set(extra)
+    if any(f.attname not in covered for f in fields):
+        return False
+    quote, postgres = connection.ops.quote_name, connection.vendor == "postgresql"
+    extra_fields = [history_meta.get_field(name) for name in extra]
+    params = list(_adapted(extra_fields, [tuple(extra.values())])[0])
+    # PostgreSQL types the parameters from the target columns only with a cast.
+    marks = [f"CAST(%s AS {f.db_type(connection)})" if postgres else "%s" for f in extra_fields]
+    columns = ", ".join(quote(h.column) for h, _f in pairs)
+    sources = ", ".join(quote(f.column) for _h, f in pairs)
+    pk = quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history_meta.db_table)} "
+            f"({columns}, {', '.join(quote(f.column) for f in extra_fields)}) "
+            f"SELECT {sources}, {', '.join(marks)} FROM {quote(meta.db_table)} "
+            f"WHERE {pk} BETWEEN %s AND %s ORDER BY {pk}",
+            [*params, first, last],
+        )
+        if cursor.rowcount != len(ids):
+            raise RuntimeError(f"core.bulk.insert_history: {meta.db_table} rows not all found")
+    return True
