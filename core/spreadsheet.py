@@ -18,6 +18,7 @@ and ends at the first fully empty row or at a "Cộng"/"Tổng cộng" row. Ever
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 import unicodedata
@@ -25,6 +26,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from xml.parsers import expat
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -208,13 +210,50 @@ def open_workbook(source, filename: str | None = None, *, max_bytes: int | None 
         archive.close()
     if hasattr(source, "seek"):
         source.seek(0)
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(source, read_only=True, data_only=True)
+        reader = _workbook_reader()(source, read_only=True, data_only=True)
+        reader.read()
+        book = reader.wb
     except Exception:  # openpyxl raises many kinds for a damaged file
         refuse(not_xlsx, unreadable)
     return Workbook(book, name)
+
+
+def _shared_strings(source) -> list[str]:
+    """The shared-strings table as openpyxl's ``read_string_table`` reads it (each ``si``'s
+    ``Text.content``, "x005F_" escapes dropped), with lxml and no object per string."""
+    strings = []
+    for _event, node in etree.iterparse(
+        source,
+        events=("end",),
+        tag=_MAIN + "si",
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+    ):
+        strings.append(_inline_text(node).replace("x005F_", ""))
+        node.clear()
+        while node.getprevious() is not None:
+            del node.getparent()[0]
+    return strings
+
+
+@functools.cache
+def _workbook_reader():
+    """openpyxl's reader of a workbook (sheets, styles, date formats) whose shared strings
+    are read by ``_shared_strings``: about a third of the parse of a list saved by Excel.
+    (openpyxl is imported on first use, as before.)"""
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+
+    class WorkbookReader(ExcelReader):
+        def read_strings(self):
+            found = self.package.find(SHARED_STRINGS)
+            if found is not None:
+                with self.archive.open(found.PartName[1:]) as src:
+                    self.shared_strings = _shared_strings(src)
+
+    return WorkbookReader
 
 
 class Workbook:
@@ -386,7 +425,7 @@ class Sheet:
                         )
                     if values:
                         yield number, values
-            except etree.XMLSyntaxError:
+            except (expat.ExpatError, _DoctypeRefused):
                 self.refuse(
                     _("Không đọc được tệp “%(f)s”: %(m)s")
                     % {"f": self.workbook.filename, "m": _NOT_XLSX()}
@@ -411,6 +450,8 @@ class Sheet:
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _VALUE, _INLINE, _TEXT, _RUN = (_MAIN + t for t in ("row", "v", "is", "t", "r"))
+# The same names as expat gives them (namespace, "}", local name).
+_ROW_NAME, _V_NAME, _IS_NAME = (t[1:] for t in (_ROW, _VALUE, _INLINE))
 _DIGITS = "0123456789"
 
 
@@ -445,11 +486,15 @@ def _inline_text(node) -> str:
     return "".join([plain, *runs] if plain is not None else runs)
 
 
+class _DoctypeRefused(Exception):
+    pass
+
+
 class _SheetCells:
-    """The cells of a worksheet's XML, row element by row element, with openpyxl's reading
-    of each value (``openpyxl.worksheet._reader.WorkSheetParser.parse_cell``, ``data_only``)
-    but none of its per-cell objects. lxml hands over whole row elements (the other elements
-    of the sheet are never looked at); entities are not resolved, nothing is fetched."""
+    """The cells of a worksheet's XML, row by row, with openpyxl's reading of each value
+    (``openpyxl.worksheet._reader.WorkSheetParser.parse_cell``, ``data_only``) but none of its
+    per-cell objects: expat's callbacks fill one small list per cell. A document type
+    declaration (how entity bombs are built; a workbook has none) refuses the sheet."""
 
     def __init__(self, shared_strings, epoch, date_formats, timedelta_formats):
         self.shared = shared_strings
@@ -481,75 +526,172 @@ class _SheetCells:
                 return "#VALUE!"
         return value
 
+    def value(self, kind, style, ref, text, inline):
+        """The cell's value as openpyxl gives it, or None (blank). text: its first ``v``
+        child's text; inline: its inline string's text (None without an ``is``)."""
+        if kind == "inlineStr":
+            return inline if inline is not None and inline.strip() else None
+        if not text:
+            return None
+        if kind == "n":
+            return self.number(text, int(style) if style else (0 if style is None else style), ref)
+        if kind == "s":
+            value = self.shared[int(text)]
+            return None if isinstance(value, str) and not value.strip() else value
+        if kind == "b":
+            return bool(int(text))
+        if kind == "d":
+            return from_ISO8601(text)
+        return text if text.strip() else None  # "str" (a formula's text), "e" (#N/A…)
+
     def rows(self, source, max_cols: int):
-        """(row number, cells in the row element, {column: non-blank value})."""
-        counter = 0
-        for _event, row in etree.iterparse(
-            source,
-            events=("end",),
-            tag=_ROW,
-            resolve_entities=False,
-            no_network=True,
-            remove_comments=True,
-            remove_pis=True,
-        ):
-            r = row.get("r")
-            if r is None:
-                counter += 1
+        """(row number, cells in the row element, {column: non-blank value}), read from the
+        sheet's XML (a binary file) in chunks."""
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        done: list[tuple[int, int, dict]] = []
+        shared, date_formats = self.shared, self.date_formats
+        value_of, column_of = self.value, self.column
+        # The parser's place: depth of the element open, of the row being read (0 outside
+        # rows), of the cell's first inline string and of the run being read in it.
+        depth = row_depth = in_inline = in_run = 0
+        counter = 0  # the row number (openpyxl's: the r attribute, else one more)
+        values: dict[int, object] = {}
+        count = column = 0
+        cell: list | None = None  # [kind, style, ref, column, v text, inline text]
+        # Text being captured: the element's own text up to its first child (ElementTree's
+        # .text), for the cell's first v ("v"), an inline string's t ("t"), a run's t ("rt").
+        capture: list[str] | None = None
+        capture_depth, target = 0, ""
+        plain: str | None = None
+        run_text: str | None = None
+        runs: list[str] = []
+
+        styles: dict = {}  # the cell's s attribute -> whether it formats a date
+
+        def is_date(style) -> bool:
+            found = styles.get(style)
+            if found is None:
+                found = styles[style] = (
+                    int(style) if style else (0 if style is None else style)
+                ) in date_formats
+            return found
+
+        def captured():
+            nonlocal capture, plain, run_text
+            text = "".join(capture)
+            capture = None
+            if target == "v":
+                cell[4] = text
+            elif target == "t":
+                plain = text
             else:
-                try:
-                    counter = int(r)
-                except ValueError:
-                    as_float = float(r)
-                    if not as_float.is_integer():
-                        raise ValueError(f"{r} is not a valid row number") from None
-                    counter = int(as_float)
-            values: dict[int, object] = {}
-            count = column = 0
-            for cell in row:
-                count += 1
-                get = cell.get
-                ref = get("r")
-                column = self.column(ref) if ref else column + 1
-                if column > max_cols:
-                    continue
-                kind = get("t", "n")
-                if kind == "inlineStr":
-                    value = None
-                    for child in cell:
-                        if child.tag == _INLINE:
-                            value = _inline_text(child)
-                            break
-                    if value is None or not value.strip():
-                        continue
-                else:
-                    text = None
-                    for child in cell:
-                        if child.tag == _VALUE:
-                            text = child.text
-                            break
-                    if not text:
-                        continue
-                    if kind == "n":
-                        style = get("s", 0)
-                        value = self.number(text, int(style) if style else style, ref)
-                    elif kind == "s":
-                        value = self.shared[int(text)]
-                        if value is None or (isinstance(value, str) and not value.strip()):
-                            continue
-                    elif kind == "b":
-                        value = bool(int(text))
-                    elif kind == "d":
-                        value = from_ISO8601(text)
-                    elif not text.strip():  # "str" (a formula's text), "e" (#N/A…)
-                        continue
+                run_text = text
+
+        def start(name, attrs):
+            nonlocal depth, row_depth, counter, values, count, column, cell, capture
+            nonlocal capture_depth, target, in_inline, in_run, plain, run_text, runs
+            depth += 1
+            if capture is not None:
+                captured()  # a child element: the captured text ends here
+            if not row_depth:
+                if name == _ROW_NAME:
+                    r = attrs.get("r")
+                    if r is None:
+                        counter += 1
                     else:
-                        value = text
-                values[column] = value
-            row.clear()
-            while row.getprevious() is not None:  # the rows read so far are let go
-                del row.getparent()[0]
-            yield counter, count, values
+                        try:
+                            counter = int(r)
+                        except ValueError:
+                            as_float = float(r)
+                            if not as_float.is_integer():
+                                raise ValueError(f"{r} is not a valid row number") from None
+                            counter = int(as_float)
+                    row_depth, values, count, column, cell = depth, {}, 0, 0, None
+                return
+            level = depth - row_depth
+            if level == 1:  # a cell (every child of a row counts as one, as in openpyxl)
+                count += 1
+                ref = attrs.get("r")
+                column = column_of(ref) if ref else column + 1
+                cell = [attrs.get("t", "n"), attrs.get("s"), ref, column, None, None]
+                in_inline = in_run = 0
+            elif cell is None:
+                return
+            elif level == 2:
+                if name == _V_NAME:
+                    if cell[4] is None:
+                        capture, capture_depth, target = [], depth, "v"
+                elif name == _IS_NAME and not in_inline:
+                    in_inline, plain, runs = depth, None, []
+            elif in_inline > 0 and depth == in_inline + 1:
+                local = name.rpartition("}")[2]
+                if local == "t":
+                    capture, capture_depth, target = [], depth, "t"
+                elif local == "r":
+                    in_run, run_text = depth, None
+            elif in_run and depth == in_run + 1 and name.rpartition("}")[2] == "t":
+                capture, capture_depth, target = [], depth, "rt"
+
+        def end(_name):
+            nonlocal depth, row_depth, cell, in_inline, in_run
+            if capture is not None and depth == capture_depth:
+                captured()
+            level = depth - row_depth
+            depth -= 1
+            if not row_depth or cell is None and level != 0:
+                return
+            if level == 0:
+                done.append((counter, count, values))
+                row_depth, cell = 0, None
+            elif level == 1:
+                column = cell[3]
+                if column <= max_cols:
+                    kind, text = cell[0], cell[4]
+                    if kind == "s" and text:  # the usual cells first: shared text, numbers
+                        value = shared[int(text)]
+                        if not isinstance(value, str) or value.strip():
+                            values[column] = value
+                    elif kind == "n" and text and not is_date(cell[1]):
+                        if "." in text or "E" in text or "e" in text:
+                            values[column] = float(text)
+                        else:
+                            values[column] = int(text)
+                    else:
+                        value = value_of(kind, cell[1], cell[2], text, cell[5])
+                        if value is not None:
+                            values[column] = value
+                cell = None
+            elif in_run and depth + 1 == in_run:
+                if run_text is not None:
+                    runs.append(run_text)
+                in_run = 0
+            elif in_inline > 0 and depth + 1 == in_inline:
+                if runs:
+                    cell[5] = "".join([plain, *runs] if plain is not None else runs)
+                else:
+                    cell[5] = plain or ""
+                in_inline = -1  # only the cell's first inline string counts
+
+        def text(data):
+            if capture is not None:
+                capture.append(data)
+
+        def doctype(*_args):
+            raise _DoctypeRefused
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = text
+        parser.StartDoctypeDeclHandler = doctype
+        while True:
+            chunk = source.read(_CHUNK)
+            parser.Parse(chunk, not chunk)
+            if done:
+                yield from done
+                done.clear()
+            if not chunk:
+                return
 
 
 class Grid:

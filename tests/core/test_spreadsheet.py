@@ -492,3 +492,43 @@ def test_a_damaged_sheet_is_refused_with_the_file_name():
     wb = open_workbook(out, filename="hong.xlsx")
     with pytest.raises(SpreadsheetError, match="hong.xlsx"):
         read_table(wb.sheet(None), columns=COLUMNS)
+
+
+SHARED_STRINGS_XML = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="7">'
+    "<si><t>Công ty Cổ phần</t></si>"
+    '<si><t xml:space="preserve">  cách  </t></si>'
+    "<si><t/></si><si/>"
+    "<si><r><t>Đậm </t></r><r><rPr><b/><sz val='11'/></rPr><t>và thường</t></r>"
+    '<rPh sb="0" eb="1"><t>phiên âm</t></rPh><phoneticPr fontId="1"/></si>'
+    "<si><t>Trước</t><r><t> sau</t></r></si>"
+    "<si><t>a_x005F_x000D_b</t></si>"
+    "</sst>"
+)
+
+
+def test_the_shared_strings_read_as_openpyxl_reads_them():
+    from openpyxl.reader.strings import read_string_table
+
+    from core.spreadsheet import _shared_strings
+
+    expected = read_string_table(io.BytesIO(SHARED_STRINGS_XML.encode()))
+    assert _shared_strings(io.BytesIO(SHARED_STRINGS_XML.encode())) == list(expected)
+    assert expected[4] == "Đậm và thường" and expected[6] == "a_x000D_b"
+
+
+def test_a_sheet_with_a_document_type_is_refused():
+    source = xlsx([["Tên đơn vị"], ["A"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                bomb = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                data = bomb + data.replace(b"<t>A</t>", b"<t>&b;</t>")
+            zout.writestr(item, data)
+    out.seek(0)
+    wb = open_workbook(out, filename="bom.xlsx")
+    with pytest.raises(SpreadsheetError, match="bom.xlsx"):
+        read_table(wb.sheet(None), columns=COLUMNS)
