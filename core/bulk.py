@@ -177,21 +177,24 @@ def update(model, rows: list[dict], fields: list[str]) -> None:
     values = _tuples([*chosen, pk], rows)
     table = quote(meta.db_table)
     if connection.vendor == "postgresql" and len({row[-1] for row in values}) == len(values):
-        # One statement per thousand rows: UPDATE … FROM (VALUES …), each value typed by the
-        # first row's casts (a column of NULLs would otherwise be text).
-        sets = ", ".join(f"{quote(f.column)} = v.c{at}" for at, f in enumerate(chosen))
-        names = ", ".join(f"c{at}" for at in range(len(chosen) + 1))
-        typed = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in [*chosen, pk])
-        plain = ", ".join(["%s"] * (len(chosen) + 1))
+        # COPY into a temporary table, then one UPDATE … FROM it: the values travel as COPY
+        # data (formatted in C), not as thousands of literals rendered into the statement.
+        temp = quote(f"bulk_update_{meta.db_table}")
+        columns = [*chosen, pk]
+        names = ", ".join(quote(f.column) for f in columns)
+        typed = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in columns)
+        sets = ", ".join(f"{quote(f.column)} = u.{quote(f.column)}" for f in chosen)
         with connection.cursor() as cursor:
-            for at in range(0, len(values), 1000):
-                chunk = values[at : at + 1000]
-                rows_sql = ", ".join([f"({typed})"] + [f"({plain})"] * (len(chunk) - 1))
-                cursor.execute(
-                    f"UPDATE {table} AS t SET {sets} FROM (VALUES {rows_sql}) AS v({names}) "
-                    f"WHERE t.{quote(pk.column)} = v.c{len(chosen)}",
-                    [value for row in chunk for value in row],
-                )
+            cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({typed}) ON COMMIT DROP")
+            with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
+                write = copy.write_row
+                for row in values:
+                    write(row)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {sets} FROM {temp} AS u "
+                f"WHERE t.{quote(pk.column)} = u.{quote(pk.column)}"
+            )
+            cursor.execute(f"DROP TABLE {temp}")
         return
     sets = ", ".join(f"{quote(f.column)} = %s" for f in chosen)
     with connection.cursor() as cursor:
@@ -210,8 +213,9 @@ def history_user_and_reason(model):
 
 def insert_history(model, rows: list[dict], ids: list[int], history_type: str = "+") -> None:
     """The history row of each new ("+") or changed ("~") row: simple-history's fields and
-    attribution. rows: the rows' values by attname (as written)."""
-    if not rows:
+    attribution. rows: the rows' values by attname (as written); the rows are copied from
+    the table when their keys are in order, so ``insert_from``'s need none."""
+    if not ids:
         return
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("core.bulk.insert needs an atomic block")
@@ -229,6 +233,8 @@ def insert_history(model, rows: list[dict], ids: list[int], history_type: str = 
     fields = _columns(history, with_pk=False)
     if _copy_history(model, history, ids, extra, fields):
         return
+    if len(rows) != len(ids):
+        raise ValueError("core.bulk.insert_history: the rows of keys out of order are needed")
     # Straight to tuples: each row's tracked values, its key, the same history fields.
     given = [f for f in fields if f.attname in tracked and f.attname != pk and f.attname in rows[0]]
     rest = [f for f in fields if f not in given and f.attname != pk and f.attname not in extra]
@@ -255,34 +261,147 @@ def insert_history(model, rows: list[dict], ids: list[int], history_type: str = 
     )
 
 
-def _copy_history(model, history, ids: list[int], extra: dict, fields) -> bool:
-    """The history rows of rows just inserted with consecutive keys, copied from the table by
-    the database itself (``INSERT … SELECT``: no values through Python); False when the keys
-    are not one range or the history model has fields of its own beyond simple-history's."""
+SQLITE_MAX_KEYS = 30_000  # below SQLite's 32 766 parameters a statement
+
+
+def _keys(column: str, ids: list[int]) -> tuple[str, list] | None:
+    """A WHERE condition for these keys (ascending): one range, else one array (PostgreSQL)
+    or a list of them (SQLite, whose keys from ``insert`` are always one range); None when
+    SQLite could not take the list."""
     first, last = ids[0], ids[-1]
-    if last - first + 1 != len(ids) or ids != list(range(first, last + 1)):
+    if last - first + 1 == len(ids) and ids == list(range(first, last + 1)):
+        return f"{column} BETWEEN %s AND %s", [first, last]
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    if len(ids) > SQLITE_MAX_KEYS:
+        return None
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _ascending(ids: list[int]) -> bool:
+    return all(a < b for a, b in zip(ids, ids[1:], strict=False))
+
+
+def _param(field, value, params: list) -> str:
+    """A placeholder for value as field's column takes it (PostgreSQL types a parameter
+    from the target column only with a cast)."""
+    params.append(_adapted([field], [(value,)])[0][0])
+    return f"CAST(%s AS {field.db_type(connection)})" if connection.vendor == "postgresql" else "%s"
+
+
+def _copy_history(model, history, ids: list[int], extra: dict, fields) -> bool:
+    """The history rows of rows just written (keys ascending), copied from the table by the
+    database itself (``INSERT … SELECT``: no values through Python); False when the keys are
+    not in order or the history model has fields of its own beyond simple-history's."""
+    if not _ascending(ids):
         return False
     meta, history_meta = model._meta, history._meta
     pairs = [(history_meta.get_field(f.name), f) for f in history.tracked_fields]
     covered = {h.attname for h, _f in pairs} | set(extra)
     if any(f.attname not in covered for f in fields):
         return False
-    quote, postgres = connection.ops.quote_name, connection.vendor == "postgresql"
-    extra_fields = [history_meta.get_field(name) for name in extra]
-    params = list(_adapted(extra_fields, [tuple(extra.values())])[0])
-    # PostgreSQL types the parameters from the target columns only with a cast.
-    marks = [f"CAST(%s AS {f.db_type(connection)})" if postgres else "%s" for f in extra_fields]
-    columns = ", ".join(quote(h.column) for h, _f in pairs)
-    sources = ", ".join(quote(f.column) for _h, f in pairs)
+    quote = connection.ops.quote_name
+    params: list = []
+    marks = [_param(history_meta.get_field(name), value, params) for name, value in extra.items()]
+    columns = ", ".join([quote(h.column) for h, _f in pairs] + [quote(n) for n in extra])
+    sources = ", ".join([quote(f.column) for _h, f in pairs] + marks)
     pk = quote(meta.pk.column)
+    found = _keys(pk, ids)
+    if found is None:
+        return False
+    where, keys = found
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(history_meta.db_table)} "
-            f"({columns}, {', '.join(quote(f.column) for f in extra_fields)}) "
-            f"SELECT {sources}, {', '.join(marks)} FROM {quote(meta.db_table)} "
-            f"WHERE {pk} BETWEEN %s AND %s ORDER BY {pk}",
-            [*params, first, last],
+            f"INSERT INTO {quote(history_meta.db_table)} ({columns}) "
+            f"SELECT {sources} FROM {quote(meta.db_table)} WHERE {where} ORDER BY {pk}",
+            [*params, *keys],
         )
         if cursor.rowcount != len(ids):
             raise RuntimeError(f"core.bulk.insert_history: {meta.db_table} rows not all found")
     return True
+
+
+class From:
+    """``insert_from``: this field's value is the source row's ``attname``."""
+
+    def __init__(self, attname: str):
+        self.attname = attname
+
+
+class Mapped:
+    """``insert_from``: this field's value is ``mapping[the source row's attname]`` (every
+    value the source rows hold must be a key)."""
+
+    def __init__(self, attname: str, mapping: dict):
+        self.attname, self.mapping = attname, mapping
+
+
+def insert_from(model, source, ids: list[int], values: dict, *, not_null=()) -> list[int]:
+    """Rows of model written by the database from rows of source (``INSERT … SELECT``), one
+    per source row whose key is in ids (ascending), in key order, skipping those with a NULL
+    in any field of ``not_null``. ``values``: attname -> ``From(attname)``, ``Mapped(…)`` or one
+    value for every row; the other fields take their default (auto_now: now). Returns the new
+    rows' keys, ascending. For rows derived from rows just written (an admission record per
+    new member): no values through Python."""
+    if not ids:
+        return []
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("core.bulk.insert_from needs an atomic block")
+    if not _ascending(ids):
+        raise ValueError("core.bulk.insert_from: keys must be ascending")
+    meta, source_meta = model._meta, source._meta
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    columns, expressions, params = [], [], []
+
+    def source_column(attname):
+        return quote(source_meta.get_field(attname).column)
+
+    for field in _columns(model, with_pk=False):
+        given = values.get(field.attname, values)  # values itself: not given
+        if isinstance(given, From):
+            expression = source_column(given.attname)
+        elif isinstance(given, Mapped):
+            key_field = source_meta.get_field(given.attname)
+            cases = [
+                f"WHEN {_param(key_field, key, params)} THEN {_param(field, value, params)}"
+                for key, value in given.mapping.items()
+            ]
+            expression = f"CASE {source_column(given.attname)} {' '.join(cases)} END"
+        else:
+            if given is values:
+                if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+                    given = now
+                elif field.has_default() and callable(field.default):
+                    raise ValueError(f"core.bulk.insert_from: give {field.attname} (per row)")
+                else:
+                    given = field.get_default()
+            expression = _param(field, given, params)
+        columns.append(quote(field.column))
+        expressions.append(expression)
+    source_pk = quote(source_meta.pk.column)
+    found = _keys(source_pk, ids)
+    if found is None:
+        raise ValueError(f"core.bulk.insert_from: more than {SQLITE_MAX_KEYS} scattered keys")
+    where, keys = found
+    for attname in not_null:
+        where += f" AND {source_column(attname)} IS NOT NULL"
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(expressions)} "
+        f"FROM {quote(source_meta.db_table)} WHERE {where} ORDER BY {source_pk}"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{sql} RETURNING {pk}", [*params, *keys])
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(sql, [*params, *keys])
+        count, last = cursor.rowcount, cursor.lastrowid
+        if count <= 0:
+            return []
+        first = last - count + 1
+        # One writer at a time in SQLite: the new rows hold the keys right below the last.
+        cursor.execute(f"SELECT COUNT(*), MAX({pk}) FROM {table} WHERE {pk} >= %s", [first])
+        if tuple(cursor.fetchone()) != (count, last):
+            raise RuntimeError(f"core.bulk.insert_from: keys of {meta.db_table} not consecutive")
+    return list(range(first, last + 1))

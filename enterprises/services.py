@@ -344,31 +344,57 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
         changed.append(enterprise)
     ids = bulk.insert(Enterprise, new_rows, returning=True)
     bulk.insert_history(Enterprise, new_rows, ids)
-    for row, pk in zip(new_rows, ids, strict=True):
-        if row["workers"] is not None:
-            survey_rows.append(
-                {
-                    "enterprise_id": pk,
-                    "surveyed_on": row["workers_surveyed_on"],
-                    "workers": row["workers"],
-                    "source": source,
-                    "recorded_by_id": actor_id,
-                }
-            )
+    # The updated enterprises' new surveys, then the first survey of each new enterprise with
+    # a workforce, written by the database from the enterprise rows (INSERT … SELECT).
     survey_ids = bulk.insert(WorkforceSurvey, survey_rows, returning=True)
     bulk.insert_history(WorkforceSurvey, survey_rows, survey_ids)
-    case_rows = [
+    first_surveys = bulk.insert_from(
+        WorkforceSurvey,
+        Enterprise,
+        ids,
         {
-            "enterprise_id": pk,
-            "unit_id": row["unit_id"],
-            "identified_on": min(day, today),
-            "identified_by_id": actor_id,
-            "identified_at": now,
-        }
-        for row, pk, day in zip(new_rows, ids, identified, strict=True)
-    ]
-    case_ids = bulk.insert(FoundingCase, case_rows, returning=True)
-    bulk.insert_history(FoundingCase, case_rows, case_ids)
+            "enterprise_id": bulk.From("id"),
+            "surveyed_on": bulk.From("workers_surveyed_on"),
+            "workers": bulk.From("workers"),
+            "source": source,
+            "recorded_by_id": actor_id,
+        },
+        not_null=("workers",),
+    )
+    if len(first_surveys) != sum(1 for row in new_rows if row["workers"] is not None):
+        raise RuntimeError("import_enterprises: a new enterprise without its survey")
+    bulk.insert_history(WorkforceSurvey, [], first_surveys)
+    # A founding case each, identified on its survey date (never after today: checked above),
+    # or today without one.
+    if all(row["workers"] is not None for row in new_rows):
+        case_ids = bulk.insert_from(
+            FoundingCase,
+            Enterprise,
+            ids,
+            {
+                "enterprise_id": bulk.From("id"),
+                "unit_id": bulk.From("unit_id"),
+                "identified_on": bulk.From("workers_surveyed_on"),
+                "identified_by_id": actor_id,
+                "identified_at": now,
+            },
+        )
+        if len(case_ids) != len(ids):
+            raise RuntimeError("import_enterprises: a new enterprise without its case")
+        bulk.insert_history(FoundingCase, [], case_ids)
+    else:
+        case_rows = [
+            {
+                "enterprise_id": pk,
+                "unit_id": row["unit_id"],
+                "identified_on": min(day, today),
+                "identified_by_id": actor_id,
+                "identified_at": now,
+            }
+            for row, pk, day in zip(new_rows, ids, identified, strict=True)
+        ]
+        case_ids = bulk.insert(FoundingCase, case_rows, returning=True)
+        bulk.insert_history(FoundingCase, case_rows, case_ids)
     _save_changed(changed)
     for unit_pk, pks in unit_moves.items():
         FoundingCase.objects.filter(enterprise_id__in=pks).update(unit_id=unit_pk)

@@ -232,29 +232,36 @@ def admit_members(*, union: Unit, members: list[dict], user, simulated=False) ->
     existing = current_member_by_cccd(seen, first=True)
     if existing:
         raise ProgressError(_capital(duplicate_cccd_message(user, existing)))
-    # In bulk (core.bulk): the members, their records and a history row for each in four
-    # statements (COPY on PostgreSQL), one rollup upsert per (ancestor, day, sector, kind).
+    # In bulk (core.bulk): the members (COPY on PostgreSQL), then their records and the
+    # history rows of both written by the database from the rows just written (INSERT …
+    # SELECT), one rollup upsert per (ancestor, day, sector, kind).
     ids = bulk.insert(Member, rows, returning=True)
     bulk.insert_history(Member, rows, ids)
     sectors = sectors_as_of(union, checked)
     entered_by = recorded_user(user)
     entered_by_id = entered_by.pk if entered_by is not None else None
     admitted = RecordKind.ADMITTED.value
-    record_rows = [
+    one_sector = set(sectors.values())
+    record_ids = bulk.insert_from(
+        Record,
+        Member,
+        ids,
         {
             "kind": admitted,
-            "date": row["admitted_on"],
-            "union_id": union.pk,
-            "sector": sectors[row["admitted_on"]],
+            "date": bulk.From("admitted_on"),
+            "union_id": bulk.From("union_id"),
+            "sector": one_sector.pop()
+            if len(one_sector) == 1
+            else bulk.Mapped("admitted_on", sectors),
             "count": 1,
-            "member_id": key,
+            "member_id": bulk.From("id"),
             "entered_by_id": entered_by_id,
             "is_simulated": simulated,
-        }
-        for row, key in zip(rows, ids, strict=True)
-    ]
-    record_ids = bulk.insert(Record, record_rows, returning=True)
-    bulk.insert_history(Record, record_rows, record_ids)
+        },
+    )
+    if len(record_ids) != len(ids):
+        raise RuntimeError("admit_members: a member without its record")
+    bulk.insert_history(Record, [], record_ids)
     per_day: dict[datetime.date, int] = {}
     for row in rows:
         per_day[row["admitted_on"]] = per_day.get(row["admitted_on"], 0) + 1

@@ -6,12 +6,17 @@ import zipfile
 
 from lxml import etree
 
-from core.spreadsheet import _inline_text
-
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _C, _IS, _V, _T = (f"{{{MAIN}}}{tag}" for tag in ("c", "is", "v", "t"))
 SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _text(node) -> str:
+    """An inline string's text as openpyxl reads it: its t, then each run's t."""
+    plain = node.findtext(_T)
+    runs = [run.findtext(_T) for run in node.findall(f"{{{MAIN}}}r")]
+    return "".join(t for t in [plain, *runs] if t is not None)
 
 
 def with_shared_strings(data: bytes) -> bytes:
@@ -29,7 +34,7 @@ def with_shared_strings(data: bytes) -> bytes:
             if cell.get("t") != "inlineStr":
                 continue
             node = cell.find(_IS)
-            text = _inline_text(node) if node is not None else ""
+            text = _text(node) if node is not None else ""
             for child in list(cell):
                 cell.remove(child)
             cell.set("t", "s")
