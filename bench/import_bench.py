@@ -12,7 +12,14 @@ side by side in one run:
   checking, writing with history and the rollup — inside a transaction rolled back afterwards,
   so every run starts from the same database.
 
-Prints the median of --runs runs of each and the ratio import / parse (the aim: ≤ 2×).
+The two are run in turns (parse, import, parse, import…) so that a change in the machine's
+load falls on both. Prints the median of --runs runs of each and the ratio import / parse
+(the aim: ≤ 2×).
+
+openpyxl writes text as inline strings; Excel (and LibreOffice) keep it in a shared-strings
+table, which openpyxl's read-only parse reads up front and which makes its parse of the cells
+cheaper. --shared-strings times files in that form (the same rows, text moved to the table by
+tests/core/xlsx_variants.py), as a list saved by Excel arrives.
 
 Usage (from the project root):
 
@@ -21,7 +28,7 @@ Usage (from the project root):
         .venv/bin/python bench/import_bench.py --full
 
 Quick sizes by default (2 000 members, 200 enterprises); --full is 20 000 and 2 000;
---members N / --enterprises N for others.
+--members N / --enterprises N for others; --shared-strings as above.
 """
 
 import argparse
@@ -203,13 +210,27 @@ def full_import(command: str, *args) -> str:
     return out.getvalue()
 
 
-def timed(fn, runs: int) -> tuple[float, object]:
-    times, result = [], None
+def settle():
+    """After a rolled-back import, untimed: PostgreSQL's dead rows vacuumed away (autovacuum
+    would in time; this server may have it off), so every run starts from the same tables."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def timed_in_turns(fns, runs: int) -> list[tuple[float, object]]:
+    """Each function run ``runs`` times, in turns; (median seconds, last result) of each."""
+    times: list[list[float]] = [[] for _ in fns]
+    results: list[object] = [None for _ in fns]
     for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
+        for at, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            results[at] = fn()
+            times[at].append(time.perf_counter() - t0)
+            settle()
+    return [(statistics.median(t), r) for t, r in zip(times, results, strict=True)]
 
 
 def main():
@@ -219,6 +240,9 @@ def main():
     parser.add_argument("--enterprises", type=int)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--shared-strings", action="store_true", help="text in a shared-strings table (as Excel)"
+    )
     args = parser.parse_args()
     n_members = args.members or (20_000 if args.full else 2_000)
     n_enterprises = args.enterprises or (2_000 if args.full else 200)
@@ -226,18 +250,24 @@ def main():
     from django.db import connection
 
     from progress.models import Member
+    from tests.core.xlsx_variants import with_shared_strings
     from tests.progress.excel_files import member_list
 
     rng = random.Random(args.seed)
-    print(f"# import bench on {connection.vendor}: median of {args.runs} runs")
+    strings = "shared-strings table" if args.shared_strings else "inline strings (openpyxl's)"
+    print(f"# import bench on {connection.vendor}, text as {strings}: median of {args.runs} runs")
     t0 = time.perf_counter()
     rows = prepare(n_enterprises, rng)
+    settle()
     before = Member.objects.count()
     results = []
     with tempfile.TemporaryDirectory() as folder:
         members_file = member_list(Path(folder) / "members.xlsx", member_rows(n_members, rng))
         enterprises_file = Path(folder) / "enterprises.xlsx"
         write_enterprises(enterprises_file, rows)
+        if args.shared_strings:
+            for path in (members_file, enterprises_file):
+                path.write_bytes(with_shared_strings(path.read_bytes()))
         print(f"  files written in {time.perf_counter() - t0:.1f} s")
         cases = [
             (f"import_members ({n_members:,} rows)", members_file,
@@ -249,8 +279,9 @@ def main():
              "bị từ chối: 0"),
         ]  # fmt: skip
         for label, path, run, expect in cases:
-            t_parse, _n = timed(lambda path=path: bare_parse(path), args.runs)
-            t_import, output = timed(run, args.runs)
+            (t_parse, _n), (t_import, output) = timed_in_turns(
+                [lambda path=path: bare_parse(path), run], args.runs
+            )
             if expect not in output:
                 sys.exit(f"{label}: unexpected output:\n{output[:2000]}")
             results.append((label, path.stat().st_size, t_parse, t_import))

@@ -18,16 +18,22 @@ and ends at the first fully empty row or at a "Cộng"/"Tổng cộng" row. Ever
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from xml.parsers import expat
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from lxml import etree
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from core import vnencodings
 from core.text import NotANumber, clean, name_key, parse_date, parse_int
@@ -45,6 +51,7 @@ DEFAULTS = {
 HEADER_SCAN_ROWS = 40
 TOTAL_PREFIXES = ("cộng", "tổng cộng")
 TOTAL_WORDS = {"cộng", "tổng cộng", "tổng", "tổng số", "cộng:"}
+_TOTAL_INITIALS = ("c", "C", "t", "T")  # how every total label begins
 _NUMBERING = re.compile(r"^\(?([0-9]{1,3}|[a-z])\)?$", re.IGNORECASE)
 _MERGE = re.compile(
     rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)\""
@@ -184,9 +191,7 @@ def open_workbook(source, filename: str | None = None, *, max_bytes: int | None 
     if hasattr(source, "seek"):
         source.seek(0)
     unreadable = _("Không đọc được tệp “%(f)s”: %(m)s")
-    not_xlsx = _(
-        "không phải tệp Excel .xlsx hợp lệ (tệp .xls cũ hãy mở bằng Excel và lưu lại dạng .xlsx)."
-    )
+    not_xlsx = _NOT_XLSX()
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -205,13 +210,50 @@ def open_workbook(source, filename: str | None = None, *, max_bytes: int | None 
         archive.close()
     if hasattr(source, "seek"):
         source.seek(0)
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(source, read_only=True, data_only=True)
+        reader = _workbook_reader()(source, read_only=True, data_only=True)
+        reader.read()
+        book = reader.wb
     except Exception:  # openpyxl raises many kinds for a damaged file
         refuse(not_xlsx, unreadable)
     return Workbook(book, name)
+
+
+def _shared_strings(source) -> list[str]:
+    """The shared-strings table as openpyxl's ``read_string_table`` reads it (each ``si``'s
+    ``Text.content``, "x005F_" escapes dropped), with lxml and no object per string."""
+    strings = []
+    for _event, node in etree.iterparse(
+        source,
+        events=("end",),
+        tag=_MAIN + "si",
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+    ):
+        strings.append(_inline_text(node).replace("x005F_", ""))
+        node.clear()
+        while node.getprevious() is not None:
+            del node.getparent()[0]
+    return strings
+
+
+@functools.cache
+def _workbook_reader():
+    """openpyxl's reader of a workbook (sheets, styles, date formats) whose shared strings
+    are read by ``_shared_strings``: about a third of the parse of a list saved by Excel.
+    (openpyxl is imported on first use, as before.)"""
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+
+    class WorkbookReader(ExcelReader):
+        def read_strings(self):
+            found = self.package.find(SHARED_STRINGS)
+            if found is not None:
+                with self.archive.open(found.PartName[1:]) as src:
+                    self.shared_strings = _shared_strings(src)
+
+    return WorkbookReader
 
 
 class Workbook:
@@ -357,39 +399,37 @@ class Sheet:
 
     def rows(self) -> Iterator[tuple[int, dict[int, object]]]:
         """(row number, {column: value}) for every row element holding a non-blank cell, in
-        order; blank cells are left out and columns beyond the cap ignored."""
-        from openpyxl.worksheet._reader import WorkSheetParser
+        order; blank cells are left out and columns beyond the cap ignored.
 
+        The values are those openpyxl's read-only parser gives (``data_only``: a formula's
+        cached value; numbers, dates by the cell's style, shared and inline strings, booleans,
+        ISO dates, error codes as text), read by ``_SheetCells`` from the row elements only:
+        about three times quicker than openpyxl's cell-by-cell parser, which builds a dict and,
+        for an inline string, a rich-text object per cell (tests/core/test_spreadsheet.py
+        compares the two on every kind of cell)."""
         book = self.workbook._book
         max_cells, max_cols = cap("MAX_CELLS"), cap("MAX_COLUMNS")
         cells = 0
+        reader = _SheetCells(
+            self.ws._shared_strings, book.epoch, book._date_formats, book._timedelta_formats
+        )
         with self.ws._get_source() as src:
-            parser = WorkSheetParser(
-                src,
-                self.ws._shared_strings,
-                data_only=True,
-                epoch=book.epoch,
-                date_formats=book._date_formats,
-                timedelta_formats=book._timedelta_formats,
-            )
-            for number, row in parser.parse():
-                cells += len(row)
-                if cells > max_cells:
-                    self.refuse(
-                        _("trang tính có hơn %(n)s ô; hãy tách thành nhiều tệp.")
-                        % {"n": f"{max_cells:,}".replace(",", ".")},
-                        number,
-                    )
-                values = {}
-                for cell in row:
-                    value = cell["value"]
-                    if cell["column"] > max_cols or value is None:
-                        continue
-                    if isinstance(value, str) and not value.strip():
-                        continue
-                    values[cell["column"]] = value
-                if values:
-                    yield number, values
+            try:
+                for number, count, values in reader.rows(src, max_cols):
+                    cells += count
+                    if cells > max_cells:
+                        self.refuse(
+                            _("trang tính có hơn %(n)s ô; hãy tách thành nhiều tệp.")
+                            % {"n": f"{max_cells:,}".replace(",", ".")},
+                            number,
+                        )
+                    if values:
+                        yield number, values
+            except (expat.ExpatError, _DoctypeRefused):
+                self.refuse(
+                    _("Không đọc được tệp “%(f)s”: %(m)s")
+                    % {"f": self.workbook.filename, "m": _NOT_XLSX()}
+                )
 
     def grid(self, max_rows: int) -> Grid:
         """The first ``max_rows`` rows in memory, with merged ranges, for readers that look
@@ -406,6 +446,252 @@ class Sheet:
         grid.max_row = max(grid.cells, default=0)
         grid.max_col = max((max(v) for v in grid.cells.values()), default=0)
         return grid
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _VALUE, _INLINE, _TEXT, _RUN = (_MAIN + t for t in ("row", "v", "is", "t", "r"))
+# The same names as expat gives them (namespace, "}", local name).
+_ROW_NAME, _V_NAME, _IS_NAME = (t[1:] for t in (_ROW, _VALUE, _INLINE))
+_DIGITS = "0123456789"
+
+
+def _NOT_XLSX():
+    return _(
+        "không phải tệp Excel .xlsx hợp lệ (tệp .xls cũ hãy mở bằng Excel và lưu lại dạng .xlsx)."
+    )
+
+
+def _localname(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _inline_text(node) -> str:
+    """An inline string's text as openpyxl reads it (``Text.content``): its plain ``t`` and
+    the ``t`` of each rich-text run, phonetic runs left out."""
+    plain, runs = None, []
+    for child in node:
+        tag = child.tag
+        name = "t" if tag == _TEXT else "r" if tag == _RUN else _localname(tag)
+        if name == "t":
+            plain = child.text
+        elif name == "r":
+            text = None
+            for part in child:
+                if part.tag == _TEXT or _localname(part.tag) == "t":
+                    text = part.text
+            if text is not None:
+                runs.append(text)
+    if not runs:
+        return plain or ""
+    return "".join([plain, *runs] if plain is not None else runs)
+
+
+class _DoctypeRefused(Exception):
+    pass
+
+
+class _SheetCells:
+    """The cells of a worksheet's XML, row by row, with openpyxl's reading of each value
+    (``openpyxl.worksheet._reader.WorkSheetParser.parse_cell``, ``data_only``) but none of its
+    per-cell objects: expat's callbacks fill one small list per cell. A document type
+    declaration (how entity bombs are built; a workbook has none) refuses the sheet."""
+
+    def __init__(self, shared_strings, epoch, date_formats, timedelta_formats):
+        self.shared = shared_strings
+        self.epoch = epoch
+        self.date_formats = date_formats
+        self.timedelta_formats = timedelta_formats
+        self.letters: dict[str, int] = {}  # "AB" -> 28
+
+    def column(self, ref: str) -> int:
+        letters = ref.rstrip(_DIGITS)
+        column = self.letters.get(letters)
+        if column is None:
+            if len(letters) == len(ref) or not letters.isalpha():
+                return coordinate_to_tuple(ref)[1]  # openpyxl's reading (and its error)
+            column = self.letters[letters] = column_index_from_string(letters)
+        return column
+
+    def number(self, text: str, style, ref):
+        value = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+        if style in self.date_formats:
+            try:
+                return from_excel(value, self.epoch, timedelta=style in self.timedelta_formats)
+            except (OverflowError, ValueError):
+                warnings.warn(
+                    f"Cell {ref} is marked as a date but the serial value {value} is outside "
+                    "the limits for dates. The cell will be treated as an error.",
+                    stacklevel=2,
+                )
+                return "#VALUE!"
+        return value
+
+    def value(self, kind, style, ref, text, inline):
+        """The cell's value as openpyxl gives it, or None (blank). text: its first ``v``
+        child's text; inline: its inline string's text (None without an ``is``)."""
+        if kind == "inlineStr":
+            return inline if inline is not None and inline.strip() else None
+        if not text:
+            return None
+        if kind == "n":
+            return self.number(text, int(style) if style else (0 if style is None else style), ref)
+        if kind == "s":
+            value = self.shared[int(text)]
+            return None if isinstance(value, str) and not value.strip() else value
+        if kind == "b":
+            return bool(int(text))
+        if kind == "d":
+            return from_ISO8601(text)
+        return text if text.strip() else None  # "str" (a formula's text), "e" (#N/A…)
+
+    def rows(self, source, max_cols: int):
+        """(row number, cells in the row element, {column: non-blank value}), read from the
+        sheet's XML (a binary file) in chunks."""
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        done: list[tuple[int, int, dict]] = []
+        shared, date_formats = self.shared, self.date_formats
+        value_of, column_of = self.value, self.column
+        # The parser's place: depth of the element open, of the row being read (0 outside
+        # rows), of the cell's first inline string and of the run being read in it.
+        depth = row_depth = in_inline = in_run = 0
+        counter = 0  # the row number (openpyxl's: the r attribute, else one more)
+        values: dict[int, object] = {}
+        count = column = 0
+        cell: list | None = None  # [kind, style, ref, column, v text, inline text]
+        # Text being captured: the element's own text up to its first child (ElementTree's
+        # .text), for the cell's first v ("v"), an inline string's t ("t"), a run's t ("rt").
+        capture: list[str] | None = None
+        capture_depth, target = 0, ""
+        plain: str | None = None
+        run_text: str | None = None
+        runs: list[str] = []
+
+        styles: dict = {}  # the cell's s attribute -> whether it formats a date
+
+        def is_date(style) -> bool:
+            found = styles.get(style)
+            if found is None:
+                found = styles[style] = (
+                    int(style) if style else (0 if style is None else style)
+                ) in date_formats
+            return found
+
+        def captured():
+            nonlocal capture, plain, run_text
+            text = "".join(capture)
+            capture = None
+            if target == "v":
+                cell[4] = text
+            elif target == "t":
+                plain = text
+            else:
+                run_text = text
+
+        def start(name, attrs):
+            nonlocal depth, row_depth, counter, values, count, column, cell, capture
+            nonlocal capture_depth, target, in_inline, in_run, plain, run_text, runs
+            depth += 1
+            if capture is not None:
+                captured()  # a child element: the captured text ends here
+            if not row_depth:
+                if name == _ROW_NAME:
+                    r = attrs.get("r")
+                    if r is None:
+                        counter += 1
+                    else:
+                        try:
+                            counter = int(r)
+                        except ValueError:
+                            as_float = float(r)
+                            if not as_float.is_integer():
+                                raise ValueError(f"{r} is not a valid row number") from None
+                            counter = int(as_float)
+                    row_depth, values, count, column, cell = depth, {}, 0, 0, None
+                return
+            level = depth - row_depth
+            if level == 1:  # a cell (every child of a row counts as one, as in openpyxl)
+                count += 1
+                ref = attrs.get("r")
+                column = column_of(ref) if ref else column + 1
+                cell = [attrs.get("t", "n"), attrs.get("s"), ref, column, None, None]
+                in_inline = in_run = 0
+            elif cell is None:
+                return
+            elif level == 2:
+                if name == _V_NAME:
+                    if cell[4] is None:
+                        capture, capture_depth, target = [], depth, "v"
+                elif name == _IS_NAME and not in_inline:
+                    in_inline, plain, runs = depth, None, []
+            elif in_inline > 0 and depth == in_inline + 1:
+                local = name.rpartition("}")[2]
+                if local == "t":
+                    capture, capture_depth, target = [], depth, "t"
+                elif local == "r":
+                    in_run, run_text = depth, None
+            elif in_run and depth == in_run + 1 and name.rpartition("}")[2] == "t":
+                capture, capture_depth, target = [], depth, "rt"
+
+        def end(_name):
+            nonlocal depth, row_depth, cell, in_inline, in_run
+            if capture is not None and depth == capture_depth:
+                captured()
+            level = depth - row_depth
+            depth -= 1
+            if not row_depth or cell is None and level != 0:
+                return
+            if level == 0:
+                done.append((counter, count, values))
+                row_depth, cell = 0, None
+            elif level == 1:
+                column = cell[3]
+                if column <= max_cols:
+                    kind, text = cell[0], cell[4]
+                    if kind == "s" and text:  # the usual cells first: shared text, numbers
+                        value = shared[int(text)]
+                        if not isinstance(value, str) or value.strip():
+                            values[column] = value
+                    elif kind == "n" and text and not is_date(cell[1]):
+                        if "." in text or "E" in text or "e" in text:
+                            values[column] = float(text)
+                        else:
+                            values[column] = int(text)
+                    else:
+                        value = value_of(kind, cell[1], cell[2], text, cell[5])
+                        if value is not None:
+                            values[column] = value
+                cell = None
+            elif in_run and depth + 1 == in_run:
+                if run_text is not None:
+                    runs.append(run_text)
+                in_run = 0
+            elif in_inline > 0 and depth + 1 == in_inline:
+                if runs:
+                    cell[5] = "".join([plain, *runs] if plain is not None else runs)
+                else:
+                    cell[5] = plain or ""
+                in_inline = -1  # only the cell's first inline string counts
+
+        def text(data):
+            if capture is not None:
+                capture.append(data)
+
+        def doctype(*_args):
+            raise _DoctypeRefused
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = text
+        parser.StartDoctypeDeclHandler = doctype
+        while True:
+            chunk = source.read(_CHUNK)
+            parser.Parse(chunk, not chunk)
+            if done:
+                yield from done
+                done.clear()
+            if not chunk:
+                return
 
 
 class Grid:
@@ -717,13 +1003,19 @@ def read_table(
 
     top_values: dict[tuple[int, int], object] = {}  # a merged range's top-left value
     by_key = {c.key: c for c in columns}
+    placed = list(table.columns.items())
+    # Merged ranges reaching below the header: only their rows look the index up.
+    data_merges = any(m.max_row > last for m in merges)
     raw_rows: list[tuple[int, dict]] = []
     previous = last
     started = False
     for number, values in data_rows():
-        inside = {c: v for c, v in values.items() if left <= c <= right}
         if started and stop_at_blank and number > previous + 1:
             break  # an empty row ends the table
+        if left <= min(values) and max(values) <= right:
+            inside = values
+        else:
+            inside = {c: v for c, v in values.items() if left <= c <= right}
         if not inside:
             if started and stop_at_blank:
                 break
@@ -734,19 +1026,26 @@ def read_table(
             continue
         started = True
         previous = number
-        row_values = {}
-        for key, c in table.columns.items():
-            value = values.get(c)
-            m = index.at(number, c)
-            if m is not None and m.min_row > last:  # a data cell merged down several rows
-                origin = (m.min_row, m.min_col)
-                if origin == (number, m.min_col):
-                    top_values[origin] = values.get(m.min_col)
-                if value is None:
-                    value = top_values.get(origin)
-            row_values[key] = value
-        labels = [v for c, v in sorted(inside.items()) if isinstance(v, str)]
-        if labels and is_total_label(labels[0]):
+        if data_merges and (number in index.by_row or index.tall):
+            row_values = {}
+            for key, c in placed:
+                value = values.get(c)
+                m = index.at(number, c)
+                if m is not None and m.min_row > last:  # a data cell merged down several rows
+                    origin = (m.min_row, m.min_col)
+                    if origin == (number, m.min_col):
+                        top_values[origin] = values.get(m.min_col)
+                    if value is None:
+                        value = top_values.get(origin)
+                row_values[key] = value
+        else:
+            row_values = {key: values.get(c) for key, c in placed}
+        # The row's first text, left to right, may say "Cộng" (a total row).
+        label, at = None, None
+        for c, v in inside.items():
+            if isinstance(v, str) and (at is None or c < at):
+                label, at = v, c
+        if label is not None and label.lstrip()[:1] in _TOTAL_INITIALS and is_total_label(label):
             if stop_at_total:
                 table.total_row = TableRow(number, {}, row_values, dict(table.columns))
                 break
@@ -761,13 +1060,30 @@ def read_table(
         raw_rows.append((number, row_values))
     stream.close()
 
-    texts = [v for _n, vals in raw_rows for v in vals.values() if isinstance(v, str)]
-    table.encoding = vnencodings.detect_many(texts)
+    # The sheet's legacy encoding, if any, from its texts (ASCII ones tell nothing).
+    table.encoding = vnencodings.detect_many(
+        v for _n, vals in raw_rows for v in vals.values() if isinstance(v, str) and not v.isascii()
+    )
     memo: dict = {}  # a list repeats most texts: each distinct one repaired once
+    kinds = {key: by_key[key].kind for key in table.columns}
+    shared_columns = dict(table.columns)  # the same for every row (read, never changed)
+    hint = table.encoding
     for number, raw in raw_rows:
-        row = TableRow(number, {}, raw, dict(table.columns))
+        row = TableRow(number, {}, raw, shared_columns)
+        converted = row.values
         for key, value in raw.items():
-            row.values[key] = _convert(table, row, by_key[key], value, memo=memo)
+            kind = kinds[key]
+            if isinstance(value, str) and (kind == "text" or kind == "raw"):
+                found = memo.get(value)
+                if found is None:
+                    found = memo[value] = _repaired(value, hint)
+                if found[1] and kind == "text" and not row.repaired:
+                    row.repaired = found[1]
+                converted[key] = found[0]
+            elif kind == "raw":
+                converted[key] = value
+            else:
+                converted[key] = _convert(table, row, by_key[key], value, memo=memo)
         table.rows.append(row)
     if table.total_row is not None:
         total = table.total_row
@@ -779,6 +1095,13 @@ def read_table(
 def _repaired(value: str, hint: str | None) -> tuple[str, str]:
     """(the text repaired to NFC and cleaned, what it was repaired from: "TCVN3", "VNI",
     "NFD" or "")."""
+    # The two common cases first, as vnencodings.repair decides them: ASCII text is left as it
+    # is, and text holding a letter only Unicode has (ă, đ, ơ, ư, ạ…) is Unicode already.
+    if value.isascii():
+        return clean(value), ""
+    nfc = unicodedata.normalize("NFC", value)
+    if vnencodings._has_unicode_vietnamese(nfc):
+        return clean(nfc), ("NFD" if nfc != value else "")
     fixed = vnencodings.repair(value, hint=hint)
     label = ""
     if fixed != value:

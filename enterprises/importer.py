@@ -362,6 +362,7 @@ def parse(
     survey_date = survey_date or today
     register = _Register()
     authorised: dict = {}
+    memo: dict = {}  # what the rows share: kinds and dates read, column limits
     seen_tax: dict[str, int] = {}
     seen_name: dict[str, int] = {}
     for line in table.rows:
@@ -370,7 +371,7 @@ def parse(
             continue
         number = clean(values.get("number"))
         label = name_key(values.get("name"))
-        if label in TOTAL_WORDS or name_key(number) in TOTAL_WORDS:
+        if label in TOTAL_WORDS or number.casefold() in TOTAL_WORDS:  # number: clean already
             result.skipped.append((line.number, _("dòng tổng cộng")))
             continue
         if _is_group_row(values, number):
@@ -384,9 +385,9 @@ def parse(
                 result.skipped.append((line.number, _("dòng tiêu đề nhóm")))
             continue
         row = RowResult(row=line.number, values=values, repaired=line.repaired)
-        _check_row(row, line, units, current_unit, survey_date, today)
+        _check_row(row, line, units, current_unit, survey_date, today, memo)
         if row.ok:
-            _find_existing(row, seen_tax, seen_name, register)
+            _find_existing(row, seen_tax, seen_name, register, key=label)
         if row.ok and row.unit is None:
             if row.existing is not None:
                 row.unit = row.existing.unit
@@ -512,18 +513,26 @@ def classify_kind(value) -> tuple[str, str | None]:
     raise ValueError(key)
 
 
-def _read_kind(values: dict, warn) -> None:
+def _read_kind(values: dict, warn, memo: dict | None = None) -> None:
     """Legal form and ownership from the "Loại hình" cells. One that cannot be read is a
     warning and leaves the value unknown (None): an update keeps what the register has, a new
-    enterprise is recorded as non-state."""
+    enterprise is recorded as non-state. ``memo`` keeps each distinct text's reading over the
+    rows of one file (None: it cannot be read)."""
+    memo = {} if memo is None else memo
     legal, ownership = "", None
     for key in ("legal_form", "ownership"):
         text = values.get(key)
         if not text:
             continue
-        try:
-            found_legal, found_ownership = classify_kind(text)
-        except ValueError:
+        if text not in memo:
+            try:
+                memo[text] = classify_kind(text)
+            except ValueError:
+                memo[text] = None
+        found = memo[text]
+        if found is not None:
+            found_legal, found_ownership = found
+        else:
             warn(
                 key,
                 _(
@@ -540,7 +549,11 @@ def _read_kind(values: dict, warn) -> None:
     values["ownership"] = ownership
 
 
-def _check_row(row: RowResult, line, units, current_unit, survey_date, today=None) -> None:
+def _check_row(
+    row: RowResult, line, units, current_unit, survey_date, today=None, memo=None
+) -> None:
+    """``memo``: what the rows of one file share (kinds and dates read, text limits)."""
+    memo = {} if memo is None else memo
     v = row.values
 
     def where(fieldname):
@@ -569,13 +582,25 @@ def _check_row(row: RowResult, line, units, current_unit, survey_date, today=Non
     except services.EnterpriseError as exc:
         fail("tax_code", exc.messages[0])
         v["tax_code"] = clean(v.get("tax_code"))
-    _read_kind(v, warn)
+    _read_kind(v, warn, memo.setdefault("kinds", {}))
     raw_date = v.get("surveyed_on")
     if raw_date in (None, ""):
         v["surveyed_on"] = survey_date
     else:
+        dates = memo.setdefault("dates", {})
         try:
-            v["surveyed_on"] = parse_date(raw_date) or survey_date
+            if isinstance(raw_date, str):
+                if raw_date not in dates:
+                    try:
+                        dates[raw_date] = parse_date(raw_date)
+                    except ValueError as exc:
+                        dates[raw_date] = exc
+                found = dates[raw_date]
+                if isinstance(found, ValueError):
+                    raise found
+            else:
+                found = parse_date(raw_date)
+            v["surveyed_on"] = found or survey_date
             if v["surveyed_on"] > (today or timezone.localdate()):
                 fail(
                     "surveyed_on",
@@ -596,21 +621,23 @@ def _check_row(row: RowResult, line, units, current_unit, survey_date, today=Non
     if unit is not None and not units.allowed_ok(unit):
         row.errors.append(_("bạn không có quyền nhập doanh nghiệp cho “%(u)s”") % {"u": unit})
     row.unit = unit
-    _check_lengths(v, fail)
+    _check_lengths(v, fail, memo.setdefault("limits", {}))
 
 
-def _check_lengths(values: dict, fail) -> None:
+def _check_lengths(values: dict, fail, limits: dict | None = None) -> None:
     """Text longer than the register keeps (a number like 1e308 written out is 309 characters)
-    is refused with its place, rather than failing at the database."""
+    is refused with its place, rather than failing at the database. ``limits`` keeps each
+    column's limit (None: not an enterprise field, such as the unit or the row number)."""
+    limits = {} if limits is None else limits
     for key, value in values.items():
         if not isinstance(value, str):
             continue
-        try:
-            limit = Enterprise._meta.get_field(key).max_length
-        except (
-            FieldDoesNotExist
-        ):  # a column that is not an enterprise field (the unit, the row number)
-            continue
+        if key not in limits:
+            try:
+                limits[key] = Enterprise._meta.get_field(key).max_length
+            except FieldDoesNotExist:
+                limits[key] = None
+        limit = limits[key]
         if limit and len(value) > limit:
             fail(key, _("quá dài (tối đa %(n)s ký tự)") % {"n": limit})
 
@@ -627,9 +654,12 @@ class _Register:
             self.by_name.setdefault(enterprise.name_key, []).append(enterprise)
 
 
-def _find_existing(row: RowResult, seen_tax: dict, seen_name: dict, register: _Register) -> None:
+def _find_existing(
+    row: RowResult, seen_tax: dict, seen_name: dict, register: _Register, key=None
+) -> None:
+    """``key``: the name's name_key when the caller has it already."""
     v = row.values
-    key = name_key(v["name"])
+    key = name_key(v["name"]) if key is None else key
     tax = v.get("tax_code") or ""
     earlier = seen_tax.get(tax) if tax else seen_name.get(key)
     if earlier:

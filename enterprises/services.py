@@ -42,8 +42,37 @@ def _d(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+_MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def _plain_valid_tax_code(raw) -> bool:
+    """A tax code already written as the register keeps it ('0100109106', '0100109106-001')
+    whose checks pass (stdnum.vn.mst's, done here without its cleaning: an import checks each
+    code twice, a few thousand of them)."""
+    if not isinstance(raw, str) or not raw.isascii():
+        return False
+    if len(raw) == 14 and raw[10] == "-":
+        head, branch = raw[:10], raw[11:]
+        if not (branch.isdigit() and branch != "000"):
+            return False
+    elif len(raw) == 10:
+        head = raw
+    else:
+        return False
+    if not head.isdigit() or head[2:9] == "0000000":
+        return False
+    d = head.encode()  # ASCII digits: each byte is 48 + the digit
+    total = (
+        31 * d[0] + 29 * d[1] + 23 * d[2] + 19 * d[3] + 17 * d[4] + 13 * d[5]
+        + 7 * d[6] + 5 * d[7] + 3 * d[8] - 48 * sum(_MST_WEIGHTS)
+    )  # fmt: skip
+    return head[9] == str(10 - total % 11)
+
+
 def normalise_tax_code(raw) -> str:
     """'' for blank; '0100109106' or '0100109106-001' when the checksum holds; else an error."""
+    if _plain_valid_tax_code(raw):
+        return raw
     text = clean(raw)
     if not text:
         return ""
@@ -182,6 +211,22 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
             require_edit(user, unit)
             allowed[unit.pk] = True
 
+    upper_level: set[int] = set()
+
+    def check_upper_level(unit):
+        if unit.pk not in upper_level:
+            _check_upper_level(unit)
+            upper_level.add(unit.pk)
+
+    texts: dict[str, str] = {}  # a list repeats its communes, industries: each cleaned once
+
+    def text(value):
+        if not isinstance(value, str):
+            return clean(value)
+        if value not in texts:
+            texts[value] = clean(value)
+        return texts[value]
+
     today, now, actor = timezone.localdate(), timezone.now(), recorded_user(user)
     actor_id = actor.pk if actor is not None else None
     source = clean(source)[:255]
@@ -193,7 +238,7 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
         name = clean(item.get("name"))
         if not name:
             raise EnterpriseError(_("Thiếu tên doanh nghiệp."))
-        _check_upper_level(unit)
+        check_upper_level(unit)
         ownership = item.get("ownership") or Ownership.NON_STATE
         if ownership not in OWNERSHIPS:
             raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
@@ -215,15 +260,15 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
         new_rows.append(
             {
                 "name": name,
-                "name_key": name_key(name),
+                "name_key": name.casefold(),  # name_key(name): the name is clean already
                 "unit_id": unit.pk,
                 "tax_code": tax_code,
                 "address": clean(item.get("address")),
-                "commune": clean(item.get("commune")),
+                "commune": text(item.get("commune")),
                 "ownership": ownership,
                 "legal_form": legal_form,
-                "industry": clean(item.get("industry")),
-                "note": clean(item.get("note")),
+                "industry": text(item.get("industry")),
+                "note": text(item.get("note")),
                 "created_by_id": actor_id,
                 "is_demo": False,
                 "workers": workers,
@@ -250,7 +295,7 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
                 claimed[code] = enterprise.pk
         if "unit" in changes:
             require_unit(changes["unit"])
-            _check_upper_level(changes["unit"])
+            check_upper_level(changes["unit"])
         if "ownership" in changes and changes["ownership"] not in OWNERSHIPS:
             raise EnterpriseError(_("Loại hình sở hữu không hợp lệ."))
         if changes.get("legal_form") and changes["legal_form"] not in LEGAL_FORMS:
@@ -299,31 +344,57 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
         changed.append(enterprise)
     ids = bulk.insert(Enterprise, new_rows, returning=True)
     bulk.insert_history(Enterprise, new_rows, ids)
-    for row, pk in zip(new_rows, ids, strict=True):
-        if row["workers"] is not None:
-            survey_rows.append(
-                {
-                    "enterprise_id": pk,
-                    "surveyed_on": row["workers_surveyed_on"],
-                    "workers": row["workers"],
-                    "source": source,
-                    "recorded_by_id": actor_id,
-                }
-            )
+    # The updated enterprises' new surveys, then the first survey of each new enterprise with
+    # a workforce, written by the database from the enterprise rows (INSERT … SELECT).
     survey_ids = bulk.insert(WorkforceSurvey, survey_rows, returning=True)
     bulk.insert_history(WorkforceSurvey, survey_rows, survey_ids)
-    case_rows = [
+    first_surveys = bulk.insert_from(
+        WorkforceSurvey,
+        Enterprise,
+        ids,
         {
-            "enterprise_id": pk,
-            "unit_id": row["unit_id"],
-            "identified_on": min(day, today),
-            "identified_by_id": actor_id,
-            "identified_at": now,
-        }
-        for row, pk, day in zip(new_rows, ids, identified, strict=True)
-    ]
-    case_ids = bulk.insert(FoundingCase, case_rows, returning=True)
-    bulk.insert_history(FoundingCase, case_rows, case_ids)
+            "enterprise_id": bulk.From("id"),
+            "surveyed_on": bulk.From("workers_surveyed_on"),
+            "workers": bulk.From("workers"),
+            "source": source,
+            "recorded_by_id": actor_id,
+        },
+        not_null=("workers",),
+    )
+    if len(first_surveys) != sum(1 for row in new_rows if row["workers"] is not None):
+        raise RuntimeError("import_enterprises: a new enterprise without its survey")
+    bulk.insert_history(WorkforceSurvey, [], first_surveys)
+    # A founding case each, identified on its survey date (never after today: checked above),
+    # or today without one.
+    if all(row["workers"] is not None for row in new_rows):
+        case_ids = bulk.insert_from(
+            FoundingCase,
+            Enterprise,
+            ids,
+            {
+                "enterprise_id": bulk.From("id"),
+                "unit_id": bulk.From("unit_id"),
+                "identified_on": bulk.From("workers_surveyed_on"),
+                "identified_by_id": actor_id,
+                "identified_at": now,
+            },
+        )
+        if len(case_ids) != len(ids):
+            raise RuntimeError("import_enterprises: a new enterprise without its case")
+        bulk.insert_history(FoundingCase, [], case_ids)
+    else:
+        case_rows = [
+            {
+                "enterprise_id": pk,
+                "unit_id": row["unit_id"],
+                "identified_on": min(day, today),
+                "identified_by_id": actor_id,
+                "identified_at": now,
+            }
+            for row, pk, day in zip(new_rows, ids, identified, strict=True)
+        ]
+        case_ids = bulk.insert(FoundingCase, case_rows, returning=True)
+        bulk.insert_history(FoundingCase, case_rows, case_ids)
     _save_changed(changed)
     for unit_pk, pks in unit_moves.items():
         FoundingCase.objects.filter(enterprise_id__in=pks).update(unit_id=unit_pk)

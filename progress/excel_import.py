@@ -45,20 +45,21 @@ class ParsedFile:
     sheet: str = ""
 
 
-def _too_long(row) -> list[tuple[str, int]]:
-    """Text cells longer than the member field that keeps them (a number like 1e308 written
-    out is 309 characters): refused with their place rather than failing at the database."""
+def _limits(keys) -> dict[str, int]:
+    """The longest text each column may hold: that of the member field keeping it (a number
+    like 1e308 written out is 309 characters), refused with its place rather than failing at
+    the database. Columns that are not member fields (the admission date) have none."""
     from progress.models import Member
 
-    found = []
-    for key, value in row.values.items():
+    limits = {}
+    for key in keys:
         try:
             limit = Member._meta.get_field(key).max_length
-        except FieldDoesNotExist:  # a column that is not a member field (e.g. the admission date)
+        except FieldDoesNotExist:
             continue
-        if limit and isinstance(value, str) and len(value) > limit:
-            found.append((key, limit))
-    return found
+        if limit:
+            limits[key] = limit
+    return limits
 
 
 def read_members(file, filename: str = "") -> ParsedFile:
@@ -72,18 +73,23 @@ def read_members(file, filename: str = "") -> ParsedFile:
         result.errors = exc.problems
         return result
     result.errors = table.errors
+    limits = list(_limits(table.columns).items())
+    letters = {key: table.letter(key) for key in table.columns}  # one dict for every row
+    rows = result.rows
     for row in table.rows:
+        values = row.values
         if row.is_blank():
             continue
-        too_long = _too_long(row)
+        too_long = [
+            (key, limit)
+            for key, limit in limits
+            if isinstance(values.get(key), str) and len(values[key]) > limit
+        ]
         for key, limit in too_long:
             result.errors.append(
                 table.problem(row.number, key, _("quá dài (tối đa %(n)s ký tự).") % {"n": limit})
             )
         if too_long:
             continue
-        letters = {key: row.letter(key) for key in table.columns}
-        result.rows.append(
-            RawRow(number=row.number, values=row.values, columns=letters, sheet=table.sheet)
-        )
+        rows.append(RawRow(number=row.number, values=values, columns=letters, sheet=table.sheet))
     return result

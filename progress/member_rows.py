@@ -77,6 +77,32 @@ def validate_rows(
     def err(raw, key, message):
         errors.append(Problem(raw.sheet, raw.number, raw.columns.get(key), COLUMNS[key], message))
 
+    # A list repeats its dates, genders, ethnicities and jobs: each distinct cell read once.
+    dates: dict = {}
+    genders: dict = {}
+    texts: dict = {}
+
+    def date_of(value):
+        """(date or None, the text that is not a date or None)."""
+        found = dates.get(value) if isinstance(value, str) else None
+        if found is None:
+            try:
+                found = (parse_date(value), None)
+            except ValueError as exc:
+                found = (None, str(exc))
+            if isinstance(value, str):
+                dates[value] = found
+        return found
+
+    def text_of(value):
+        if not isinstance(value, str):
+            return clean(value)
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = clean(value)
+        return found
+
+    founded_on = union.founded_on if union is not None else None
     for raw in rows:
         v = raw.values
         before = len(errors)
@@ -85,32 +111,34 @@ def validate_rows(
         if not data["full_name"]:
             err(raw, "full_name", _("thiếu họ và tên."))
         for key in ("date_of_birth", "admitted_on"):
-            try:
-                data[key] = parse_date(v.get(key))
-            except ValueError as exc:
-                err(raw, key, _("“%(v)s” không phải ngày (dd/mm/yyyy).") % {"v": exc})
-                data[key] = None
+            day, bad = date_of(v.get(key))
+            data[key] = day
+            if bad is not None:
+                err(raw, key, _("“%(v)s” không phải ngày (dd/mm/yyyy).") % {"v": bad})
                 continue
-            if data[key] is None:
+            if day is None:
                 err(raw, key, _("thiếu ngày."))
-            elif data[key] > today:
-                err(raw, key, _("ngày %(d)s ở tương lai.") % {"d": data[key].strftime("%d/%m/%Y")})
-        birth, admitted = data.get("date_of_birth"), data.get("admitted_on")
+            elif day > today:
+                err(raw, key, _("ngày %(d)s ở tương lai.") % {"d": day.strftime("%d/%m/%Y")})
+        birth, admitted = data["date_of_birth"], data["admitted_on"]
         if birth and admitted and birth >= admitted:
             err(raw, "date_of_birth", _("ngày sinh phải trước ngày kết nạp."))
-        if admitted and union is not None and admitted < union.founded_on:
+        if admitted and founded_on is not None and admitted < founded_on:
             err(
                 raw,
                 "admitted_on",
-                _("trước ngày thành lập CĐCS (%(d)s).")
-                % {"d": union.founded_on.strftime("%d/%m/%Y")},
+                _("trước ngày thành lập CĐCS (%(d)s).") % {"d": founded_on.strftime("%d/%m/%Y")},
             )
-        gender_text = name_key(v.get("gender"))
-        data["gender"] = GENDER_WORDS.get(gender_text, "")
+        gender = v.get("gender")
+        data["gender"] = genders.get(gender) if isinstance(gender, str) else None
+        if data["gender"] is None:
+            data["gender"] = GENDER_WORDS.get(name_key(gender), "")
+            if isinstance(gender, str):
+                genders[gender] = data["gender"]
         if not data["gender"]:
-            err(raw, "gender", _("“%(v)s” không phải Nam/Nữ.") % {"v": clean(v.get("gender"))})
-        data["ethnicity"] = clean(v.get("ethnicity"))
-        data["job"] = clean(v.get("job"))
+            err(raw, "gender", _("“%(v)s” không phải Nam/Nữ.") % {"v": clean(gender)})
+        data["ethnicity"] = text_of(v.get("ethnicity"))
+        data["job"] = text_of(v.get("job"))
         cccd = parse_cccd(v.get("cccd"))
         data["cccd"] = cccd
         if not (len(cccd) == 12 and cccd.isdigit()):

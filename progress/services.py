@@ -8,6 +8,7 @@ Each takes the acting user (``user=``) and checks its rights through accounts.pe
 import datetime
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -164,70 +165,138 @@ def _capital(text: str) -> str:
 
 
 @transaction.atomic
-def admit_members(*, union: Unit, members: list[dict], user, simulated=False) -> list[Member]:
+def admit_members(*, union: Unit, members: list[dict], user, simulated=False) -> "Admitted":
     """Admit people to union: a Member and an ADMITTED record each. All or nothing.
 
     Each dict has full_name, date_of_birth, gender, ethnicity, cccd, job, admitted_on.
     """
     require_edit(user, union)
-    people = [normalise_member(m, m.get("admitted_on")) for m in members]
+    # normalise_member's checks, in its order, for every person first; the texts a list
+    # repeats (ethnicities, jobs) cleaned once each, and each admission date checked once.
+    texts: dict = {}
+
+    def text(value):
+        if not isinstance(value, str):
+            return clean(value)
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = clean(value)
+        return found
+
+    rows = []
+    for data in members:
+        gender = data.get("gender") or ""
+        if gender not in GENDERS:
+            raise ProgressError(_("Giới tính không hợp lệ: “%(g)s”.") % {"g": gender})
+        cccd = data.get("cccd")
+        if not (isinstance(cccd, str) and len(cccd) == 12 and cccd.isdigit()):
+            cccd = clean(cccd).replace(" ", "")
+            if len(cccd) != 12 or not cccd.isdigit():
+                raise ProgressError(_("Số CCCD “%(c)s” phải gồm đúng 12 chữ số.") % {"c": cccd})
+        name = clean(data.get("full_name"))
+        if not name:
+            raise ProgressError(_("Thiếu họ và tên."))
+        birth = data.get("date_of_birth")
+        if not isinstance(birth, datetime.date):
+            raise ProgressError(_("Thiếu ngày sinh."))
+        rows.append(
+            {
+                "full_name": name,
+                "date_of_birth": birth,
+                "gender": gender,
+                "ethnicity": text(data.get("ethnicity")),
+                "cccd": cccd,
+                "job": text(data.get("job")),
+                "admitted_on": data.get("admitted_on"),
+                "left_on": None,
+                "is_simulated": simulated,
+                "union_id": union.pk,
+            }
+        )
     seen: set[str] = set()
-    for person in people:
-        if person.cccd in seen:
-            raise ProgressError(_("Số CCCD %(c)s bị trùng trong danh sách.") % {"c": person.cccd})
-        seen.add(person.cccd)
-        if not isinstance(person.admitted_on, datetime.date):
+    checked: set[datetime.date] = set()
+    for row in rows:
+        if row["cccd"] in seen:
+            raise ProgressError(_("Số CCCD %(c)s bị trùng trong danh sách.") % {"c": row["cccd"]})
+        seen.add(row["cccd"])
+        admitted_on = row["admitted_on"]
+        if not isinstance(admitted_on, datetime.date):
             raise ProgressError(_("Thiếu ngày kết nạp."))
-        _check_date(person.admitted_on)
-        _check_union(union, person.admitted_on)
-        if person.date_of_birth >= person.admitted_on:
+        if admitted_on not in checked:
+            _check_date(admitted_on)
+            _check_union(union, admitted_on)
+            checked.add(admitted_on)
+        if row["date_of_birth"] >= admitted_on:
             raise ProgressError(_("Ngày sinh phải trước ngày kết nạp."))
     throttle_member_entry(user=user, cccds=seen)
     existing = current_member_by_cccd(seen, first=True)
     if existing:
         raise ProgressError(_capital(duplicate_cccd_message(user, existing)))
-    # In bulk (core.bulk): the members, their records and a history row for each in four
-    # statements (COPY on PostgreSQL), one rollup upsert per (ancestor, day, sector, kind).
-    rows = [
-        {
-            "union_id": union.pk,
-            "is_simulated": simulated,
-            **{f: getattr(person, f) for f in MEMBER_FIELDS},
-            "admitted_on": person.admitted_on,
-            "left_on": None,
-        }
-        for person in people
-    ]
+    # In bulk (core.bulk): the members (COPY on PostgreSQL), then their records and the
+    # history rows of both written by the database from the rows just written (INSERT …
+    # SELECT), one rollup upsert per (ancestor, day, sector, kind).
     ids = bulk.insert(Member, rows, returning=True)
     bulk.insert_history(Member, rows, ids)
-    sectors = sectors_as_of(union, [person.admitted_on for person in people])
+    sectors = sectors_as_of(union, checked)
     entered_by = recorded_user(user)
     entered_by_id = entered_by.pk if entered_by is not None else None
     admitted = RecordKind.ADMITTED.value
-    record_rows = [
+    one_sector = set(sectors.values())
+    record_ids = bulk.insert_from(
+        Record,
+        Member,
+        ids,
         {
             "kind": admitted,
-            "date": row["admitted_on"],
-            "union_id": union.pk,
-            "sector": sectors[row["admitted_on"]],
+            "date": bulk.From("admitted_on"),
+            "union_id": bulk.From("union_id"),
+            "sector": one_sector.pop()
+            if len(one_sector) == 1
+            else bulk.Mapped("admitted_on", sectors),
             "count": 1,
-            "member_id": key,
+            "member_id": bulk.From("id"),
             "entered_by_id": entered_by_id,
             "is_simulated": simulated,
-        }
-        for row, key in zip(rows, ids, strict=True)
-    ]
-    record_ids = bulk.insert(Record, record_rows, returning=True)
-    bulk.insert_history(Record, record_rows, record_ids)
-    rollup.add_states(
-        (union.pk, r["date"], r["sector"], r["kind"], r["count"]) for r in record_rows
+        },
     )
-    names = [f.attname for f in Member._meta.concrete_fields]
-    members = []
-    for row, key in zip(rows, ids, strict=True):
-        row["id"] = key
-        members.append(Member.from_db(connection.alias, names, [row[n] for n in names]))
-    return members
+    if len(record_ids) != len(ids):
+        raise RuntimeError("admit_members: a member without its record")
+    bulk.insert_history(Record, [], record_ids)
+    per_day: dict[datetime.date, int] = {}
+    for row in rows:
+        per_day[row["admitted_on"]] = per_day.get(row["admitted_on"], 0) + 1
+    rollup.add_states(
+        (union.pk, day, sectors[day], admitted, count) for day, count in per_day.items()
+    )
+    return Admitted(rows, ids)
+
+
+class Admitted(Sequence):
+    """The members admit_members saved, as model instances built when first looked at (an
+    import of 20 000 people only counts them)."""
+
+    def __init__(self, rows: list[dict], ids: list[int]):
+        self._rows, self._ids, self._members = rows, ids, None
+
+    def _built(self) -> list[Member]:
+        if self._members is None:
+            names = [f.attname for f in Member._meta.concrete_fields]
+            self._members = []
+            for row, key in zip(self._rows, self._ids, strict=True):
+                row["id"] = key
+                self._members.append(
+                    Member.from_db(connection.alias, names, [row[n] for n in names])
+                )
+        return self._members
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        return self._built()[index]
+
+    def __iter__(self):
+        return iter(self._built())
 
 
 @transaction.atomic

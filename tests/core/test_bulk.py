@@ -130,3 +130,51 @@ def test_enterprise_import_creates_and_updates_in_bulk(tree):
     later.refresh_from_db()
     assert (later.workers, later.workers_surveyed_on) == (90, D(2024, 6, 1))
     assert WorkforceSurvey.objects.filter(enterprise=later).count() == 2
+
+
+def test_enterprise_import_with_and_without_a_workforce_has_every_history_row(tree):
+    _province, upper, _union = tree
+    creates = [
+        {"name": "Công ty Có Lao Động", "unit": upper, "workers": 12, "surveyed_on": D(2024, 5, 2)},
+        {"name": "Công ty Chưa Khảo Sát", "unit": upper, "workers": None,
+         "surveyed_on": D(2024, 4, 1)},
+    ]  # fmt: skip
+    with transaction.atomic():
+        enterprise_services.import_enterprises(
+            creates=creates, updates=[], user=SYSTEM, source="Nhập từ tệp y.xlsx"
+        )
+    surveyed = Enterprise.objects.get(name="Công ty Có Lao Động")
+    unsurveyed = Enterprise.objects.get(name="Công ty Chưa Khảo Sát")
+    survey = surveyed.surveys.get()
+    assert (survey.workers, survey.surveyed_on, survey.source) == (
+        12, D(2024, 5, 2), "Nhập từ tệp y.xlsx"
+    )  # fmt: skip
+    assert survey.recorded_at is not None and survey.history.get().workers == 12
+    assert not unsurveyed.surveys.exists() and unsurveyed.workers is None
+    cases = {case.enterprise_id: case for case in FoundingCase.objects.all()}
+    assert cases[surveyed.pk].identified_on == D(2024, 5, 2)
+    assert cases[unsurveyed.pk].identified_on == D(2024, 4, 1)
+    for enterprise in (surveyed, unsurveyed):
+        assert enterprise.history.get().history_type == "+"
+        case = cases[enterprise.pk]
+        assert case.unit_id == upper.pk and case.identified_at is not None
+        assert case.history.get().identified_on == case.identified_on
+
+
+def test_members_and_records_written_from_them_on_a_sector_change(tree):
+    """The records written by the database (one sector per day) equal the ones saved alone."""
+    _province, _upper, union = tree
+    SectorChange.objects.create(
+        unit=union, sector=Sector.ENTERPRISE_LARGE, effective_from=D(2024, 7, 3)
+    )
+    with transaction.atomic():
+        members = services.admit_members(union=union, members=_people(12), user=SYSTEM)
+    assert len(members) == 12
+    records = Record.objects.filter(member__in=[m.pk for m in members]).order_by("member_id")
+    assert [(r.member_id, r.date, r.kind, r.count) for r in records] == [
+        (m.pk, m.admitted_on, "admitted", 1) for m in members
+    ]
+    assert {r.sector for r in records if r.date >= D(2024, 7, 3)} == {Sector.ENTERPRISE_LARGE}
+    assert {r.sector for r in records if r.date < D(2024, 7, 3)} == {"dn_small"}
+    assert all(r.leave_reason == "" and r.note == "" and r.entered_at for r in records)
+    assert [h.member_id for r in records for h in r.history.all()] == [m.pk for m in members]

@@ -384,3 +384,151 @@ def test_too_many_merged_ranges_are_refused():
     wb = open_workbook(source, filename="gop.xlsx")
     with pytest.raises(SpreadsheetError, match="vùng ô gộp"):
         read_table(wb.sheet(None), columns=COLUMNS)
+
+
+# --- the reader's cells are openpyxl's --------------------------------------------------------
+
+
+def _openpyxl_rows(sheet):
+    """What the reader gave when it went through openpyxl's own cell parser."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.workbook._book
+    found = []
+    with sheet.ws._get_source() as src:
+        parser = WorkSheetParser(
+            src,
+            sheet.ws._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, row in parser.parse():
+            values = {}
+            for cell in row:
+                value = cell["value"]
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue
+                values[cell["column"]] = value
+            if values:
+                found.append((number, values))
+    return found
+
+
+CRAFTED_ROWS = (
+    # no row number, cells without references (each one column right of the last)
+    '<row><c t="inlineStr"><is><t>không số dòng</t></is></c><c><v>7</v></c>'
+    '<c t="b"><v>0</v></c></row>'
+    '<row r="40"><c r="A40" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>'
+    '<c r="B40" t="e"><v>#N/A</v></c><c r="C40" t="d"><v>2024-05-06T07:08:09</v></c>'
+    '<c r="D40"><f>1+1</f><v>2</v></c><c r="E40" s="0"><v>1.5E3</v></c>'
+    '<c r="F40" t="inlineStr"><is><r><t>Công </t></r><r><rPr><b/></rPr><t>ty</t></r>'
+    '<rPh sb="0" eb="1"><t>x</t></rPh></is></c>'
+    '<c r="G40" t="inlineStr"><is><t xml:space="preserve">  </t></is></c>'
+    '<c r="H40"><v></v></c><c r="I40" t="inlineStr"/><c r="J40" s="1"><v>99999999</v></c>'
+    '<c r="K40" t="inlineStr"><is><t>Trước</t><r><t> sau</t></r></is></c>'
+    '<c r="AB40"><v>-3</v></c><c r="A40" t="inlineStr"><is><t>lần hai</t></is></c></row>'
+    '<row r="41.0"><c r="B41" t="str"><v> </v></c><c r="C41" t="e"><v>#DIV/0!</v></c></row>'
+)
+
+
+def _kinds_workbook() -> io.BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Các kiểu"
+    ws.append(["Tên đơn vị", "Số", "Ngày", "Giờ", "Khoảng", "Đúng", "Công thức", "Số thực"])
+    ws.append(["Lò Văn A", 12, datetime.datetime(2024, 7, 15), datetime.time(10, 30),
+               datetime.timedelta(hours=5), True, "=B2*2", 2.5])  # fmt: skip
+    ws.append([" ", None, datetime.date(1999, 12, 31), None, None, False, None, -0.25])
+    ws.append([None, "1.100", "15/07/2024"])
+    ws["Z5"] = "xa"
+    out = io.BytesIO()
+    wb.save(out)
+    source = io.BytesIO()
+    with zipfile.ZipFile(out) as zin, zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", CRAFTED_ROWS.encode() + b"</sheetData>")
+            zout.writestr(item, data)
+    return source
+
+
+@pytest.mark.parametrize("strings", ["inline", "shared"])
+def test_every_kind_of_cell_reads_as_openpyxl_reads_it(strings):
+    from tests.core.xlsx_variants import with_shared_strings
+
+    data = _kinds_workbook().getvalue()
+    if strings == "shared":
+        data = with_shared_strings(data)
+    sheet = open_workbook(io.BytesIO(data), filename="k.xlsx").sheet(None)
+    with pytest.warns(UserWarning, match="J40"):
+        expected = _openpyxl_rows(sheet)
+    with pytest.warns(UserWarning, match="J40"):
+        got = list(sheet.rows())
+
+    def typed(rows):
+        return [(n, {c: (type(v).__name__, v) for c, v in vals.items()}) for n, vals in rows]
+
+    assert typed(got) == typed(expected)
+    assert [n for n, _v in got] == [1, 2, 3, 4, 5, 6, 40, 41]
+    row40 = dict(got)[40]
+    assert row40[1] == "lần hai" and row40[6] == "Công ty" and row40[11] == "Trước sau"
+    assert row40[2] == "#N/A" and row40[10] == "#VALUE!" and row40[28] == -3
+    assert 7 not in row40 and 8 not in row40 and 9 not in row40
+
+
+def test_a_damaged_sheet_is_refused_with_the_file_name():
+    source = xlsx([["Tên đơn vị"], ["A"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<row r='9'><c></sheetData>")
+            zout.writestr(item, data)
+    out.seek(0)
+    wb = open_workbook(out, filename="hong.xlsx")
+    with pytest.raises(SpreadsheetError, match="hong.xlsx"):
+        read_table(wb.sheet(None), columns=COLUMNS)
+
+
+SHARED_STRINGS_XML = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="7">'
+    "<si><t>Công ty Cổ phần</t></si>"
+    '<si><t xml:space="preserve">  cách  </t></si>'
+    "<si><t/></si><si/>"
+    "<si><r><t>Đậm </t></r><r><rPr><b/><sz val='11'/></rPr><t>và thường</t></r>"
+    '<rPh sb="0" eb="1"><t>phiên âm</t></rPh><phoneticPr fontId="1"/></si>'
+    "<si><t>Trước</t><r><t> sau</t></r></si>"
+    "<si><t>a_x005F_x000D_b</t></si>"
+    "</sst>"
+)
+
+
+def test_the_shared_strings_read_as_openpyxl_reads_them():
+    from openpyxl.reader.strings import read_string_table
+
+    from core.spreadsheet import _shared_strings
+
+    expected = read_string_table(io.BytesIO(SHARED_STRINGS_XML.encode()))
+    assert _shared_strings(io.BytesIO(SHARED_STRINGS_XML.encode())) == list(expected)
+    assert expected[4] == "Đậm và thường" and expected[6] == "a_x000D_b"
+
+
+def test_a_sheet_with_a_document_type_is_refused():
+    source = xlsx([["Tên đơn vị"], ["A"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                bomb = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                data = bomb + data.replace(b"<t>A</t>", b"<t>&b;</t>")
+            zout.writestr(item, data)
+    out.seek(0)
+    wb = open_workbook(out, filename="bom.xlsx")
+    with pytest.raises(SpreadsheetError, match="bom.xlsx"):
+        read_table(wb.sheet(None), columns=COLUMNS)

@@ -52,6 +52,26 @@ def test_tax_code_checksum_and_branch_suffix():
         services.normalise_tax_code("01001091")
 
 
+def test_the_quick_tax_code_check_agrees_with_stdnum():
+    """A code already in register form is checked without stdnum's cleaning: same verdicts."""
+    import random
+
+    from stdnum.vn import mst
+
+    rng = random.Random(12)
+    for _ in range(5000):
+        body = f"{rng.randrange(10**10):010d}"
+        branch = f"{rng.randrange(1000):03d}"
+        for code in (body, f"{body}-{branch}", f"{body}-000", body[:2] + "0000000" + body[9]):
+            try:
+                expected = mst.format(mst.validate(code)) == code
+            except Exception:
+                expected = False
+            assert services._plain_valid_tax_code(code) is expected, code
+    for code in ("０１００１０９１０６", "0100109106 ", "0100109106-01", 100109106):
+        assert not services._plain_valid_tax_code(code)
+
+
 def test_duplicate_tax_code_refused(unit_a, admin_user):
     services.create_enterprise(name="A", unit=unit_a, user=admin_user, tax_code="0100109106")
     with pytest.raises(services.EnterpriseError, match="đã có"):

@@ -263,6 +263,29 @@ def test_check_command_reports_differences(db):
     call_command("check_progress_rollup", stdout=io.StringIO())  # exact again: exit 0
 
 
+def test_a_slow_refresh_step_shrinks_the_next_day_range_on_sqlite(db, monkeypatch):
+    province = create_unit(user=SYSTEM, name="Tỉnh", kind=UnitKind.PROVINCE)
+    union = create_unit(
+        user=SYSTEM, name="CĐCS", kind=UnitKind.GRASSROOTS, parent=province,
+        sector=Sector.STATE_ADMIN,
+    )  # fmt: skip
+    _built()
+    Record.objects.bulk_create(  # bypasses the services on purpose: the refresh has work
+        [
+            Record(kind=RecordKind.ADMITTED, union=union, date=D(2024, 7, day), sector="hcsn")
+            for day in range(1, 31)
+        ]
+    )
+    monkeypatch.setattr(rollup, "SQLITE_STEP_SECONDS", 0.0)  # every step "too long"
+    ranges = []
+    rollup.rebuild(days_per_step=8, progress=lambda start, end: ranges.append((end - start).days))
+    if connection.vendor == "sqlite":
+        assert ranges[:4] == [7, 3, 1, 0] and set(ranges[3:]) == {0}  # 8, 4, 2, then 1 day
+    else:
+        assert set(ranges[:-1]) == {7}  # PostgreSQL: steps block no writer, the range stays
+    assert rollup.differences() == []
+
+
 def test_never_built_rollup_reads_the_records(db):
     province = create_unit(user=SYSTEM, name="Tỉnh", kind=UnitKind.PROVINCE)
     union = create_unit(
