@@ -96,6 +96,22 @@ def visible_units(user) -> QuerySet[Unit]:
     return Unit.objects.filter(id__in=_subtree_ids(user.unit))
 
 
+def visible_units_sql(user) -> tuple[str, list] | None:
+    """``visible_units(user)`` as an SQL subquery of unit ids with its parameters, for the
+    hand-written reads of the hot pages (core.rows); None when the user reads every unit.
+    The same rule, case for case (tests/accounts/test_permission_sql.py compares the two)."""
+    if _active(user) and user.is_province_level:
+        return None
+    if not _active(user) or user.unit_id is None:
+        return "SELECT id FROM organisation_unit WHERE 1 = 0", []
+    if user.role == Role.GRASSROOTS_OFFICER:
+        return "SELECT id FROM organisation_unit WHERE id = %s", [user.unit_id]
+    return (
+        f"SELECT descendant_id FROM {UnitPath._meta.db_table} WHERE ancestor_id = %s",
+        [user.unit_id],
+    )
+
+
 def editable_units(user) -> QuerySet[Unit]:
     """Units whose records the user may change."""
     if not _active(user) or user.role == Role.PROVINCE_VIEWER:

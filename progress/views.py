@@ -54,8 +54,9 @@ def _chart_choice(request, plan, board, indicators):
 
 
 def dashboard(request, pk, period):
-    plan = plan_selectors.get_plan_for(request.user, pk)
-    periods = list(plan.periods.all())  # the tabs and the period shown: one query
+    # The plan (404 unless the user may see it), its issuing unit and its periods (the tabs and
+    # the period shown): one query.
+    plan, periods = plan_selectors.plan_with_periods(request.user, pk)
     current = next((p for p in periods if p.code == period), None)
     if current is None:
         raise Http404
@@ -79,7 +80,7 @@ def dashboard(request, pk, period):
             current, chart_row.unit, chart_indicator, chart_row.cells[index].target, board.as_of
         )
         bars = charts.unit_bars(board, index)  # from the board's cells: no query
-    simulated = Unit.objects.filter(is_simulated=True).exists() or _has_simulated(current)
+    simulated = _has_simulated(current)
     return render(
         request,
         "progress/dashboard.html",
@@ -101,12 +102,19 @@ def dashboard(request, pk, period):
     )
 
 
-def _has_simulated(period):
+def _has_simulated(period) -> bool:
+    """A simulated unit anywhere, or a simulated record in the period (the demo banner): one
+    query (the records' side reads the partial index of the few simulated rows)."""
+    from core.rows import fetch
     from progress.models import Record
 
-    return Record.objects.filter(
-        is_simulated=True, date__gte=period.start, date__lte=period.end
-    ).exists()
+    rows = fetch(
+        f"SELECT 1 WHERE EXISTS (SELECT 1 FROM {Unit._meta.db_table} WHERE is_simulated) "
+        f"OR EXISTS (SELECT 1 FROM {Record._meta.db_table} "
+        "WHERE is_simulated AND date >= %s AND date <= %s)",
+        [period.start, period.end],
+    )
+    return bool(rows)
 
 
 def _records_context(request, pk, period, unit, indicator):
