@@ -127,12 +127,13 @@ CACHES = {
         "LOCATION": "django_cache",
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
-    # Rendered page fragments (the dashboard table), keyed by a hash of what they show: never
-    # stale, so each process may keep its own copy, and reading one costs no database query.
+    # Rendered page fragments (the dashboard's body and its table), keyed by a hash of what they
+    # show: never stale, so each process may keep its own copy, and reading one costs no
+    # database query. A dashboard's body is 10–60 KB: 500 entries stay under ~30 MB a process.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
 

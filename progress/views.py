@@ -2,16 +2,21 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.permissions import (
     can_correct_records,
+    can_manage_structure,
     personal_data_unit_ids,
     require_view,
     unit_ids,
 )
 from core.excel import XLSX_CONTENT_TYPE
+from core.fingerprint import fingerprint
 from core.masking import log_personal_data_access, sees_unit
 from core.paging import paginate
 from core.query import query_int
@@ -71,16 +76,42 @@ def dashboard(request, pk, period):
         visible = unit_ids(request.user, "view")
     board = boards.build(current, visible_unit_ids=visible, parent=parent)
     indicators = board.layout.columns
-    chart = chart_row = chart_indicator = bars = None
+    chart = chart_row = chart_indicator = None
+    bars = heat = None
     if indicators:
         chart_row, chart_indicator = _chart_choice(request, plan, board, indicators)
+        heat = SimpleLazyObject(lambda: charts.heat_table(board))
     if chart_row is not None:
         index = indicators.index(chart_indicator)
         chart = boards.cumulative_chart(
             current, chart_row.unit, chart_indicator, chart_row.cells[index].target, board.as_of
         )
-        bars = charts.unit_bars(board, index)  # from the board's cells: no query
+        bars = SimpleLazyObject(lambda: charts.unit_bars(board, index))  # from the board's cells
     simulated = _has_simulated(current)
+    if getattr(request.user, "unit_id", None) is not None and not _unit_loaded(request.user):
+        # The header names the officer's unit: most often one of the rows just read.
+        for row in board.stock_rows:
+            if row.unit.pk == request.user.unit_id:
+                request.user.unit = row.unit
+    chart_units = [board.province, *board.rows] if board.province else board.rows
+    # The page's body is cached by everything it is drawn from (core.fingerprint; README "One
+    # dashboard request"): the bars and the heat table are pure functions of the board and the
+    # chosen column (progress.charts), the rest is here.
+    content_key = fingerprint(
+        DASHBOARD_TEMPLATE_VERSION,
+        get_language(),
+        get_script_prefix(),
+        plan,
+        current,
+        periods,
+        parent,
+        board,
+        chart,
+        chart_row.unit.pk if chart_row else None,
+        chart_indicator.pk if chart_indicator else None,
+        simulated,
+        can_manage_structure(request.user),  # progress/includes/stock.html's import link
+    )
     return render(
         request,
         "progress/dashboard.html",
@@ -93,13 +124,25 @@ def dashboard(request, pk, period):
             "chart": chart,
             "chart_row": chart_row,
             "chart_indicator": chart_indicator,
-            "chart_units": [board.province, *board.rows] if board.province else board.rows,
+            "chart_units": chart_units,
             "simulated": simulated,
             "bars": bars,
-            "heat": charts.heat_table(board) if indicators else None,
+            "heat": heat,
             "heat_legend": charts.heat_legend(),
+            "content_key": content_key,
         },
     )
+
+
+# Bump when progress/dashboard.html or an include changes what it prints from the same values
+# (the cached bodies of the old template would otherwise be served until they expire).
+DASHBOARD_TEMPLATE_VERSION = 1
+
+
+def _unit_loaded(user) -> bool:
+    from accounts.models import User
+
+    return User.unit.is_cached(user)
 
 
 def _has_simulated(period) -> bool:
