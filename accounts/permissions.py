@@ -79,8 +79,8 @@ def edits_all_units(user) -> bool:
     return _active(user) and user.is_province_admin
 
 
-def _subtree_ids(unit: Unit) -> QuerySet:
-    return UnitPath.objects.filter(ancestor=unit).values("descendant_id")
+def _subtree_ids(unit_id: int) -> QuerySet:
+    return UnitPath.objects.filter(ancestor_id=unit_id).values("descendant_id")
 
 
 def visible_units(user) -> QuerySet[Unit]:
@@ -93,7 +93,7 @@ def visible_units(user) -> QuerySet[Unit]:
         return Unit.objects.none()
     if user.role == Role.GRASSROOTS_OFFICER:
         return Unit.objects.filter(pk=user.unit_id)
-    return Unit.objects.filter(id__in=_subtree_ids(user.unit))
+    return Unit.objects.filter(id__in=_subtree_ids(user.unit_id))
 
 
 def visible_units_sql(user) -> tuple[str, list] | None:
@@ -159,9 +159,21 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
 
 def unit_ids(user, action: str = "view") -> set[int] | None:
     """The ids of the units restrict lets through; None when it lets every unit through."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
     if _unrestricted(user, action):
         return None
-    return set(restrict(Unit.objects.all(), user, action).values_list("id", flat=True))
+    if action == "change" and (not _active(user) or user.role == Role.PROVINCE_VIEWER):
+        return set()  # editable_units: none
+    return _unit_id_set(user)
+
+
+def _unit_id_set(user) -> set[int]:
+    """The ids of visible_units(user), by its hand-written form (one query, no ORM compile)."""
+    from core.rows import fetch
+
+    sql, params = visible_units_sql(user)
+    return {unit_id for (unit_id,) in fetch(sql, params)}
 
 
 def can_view_unit(user, unit: Unit) -> bool:
@@ -204,7 +216,7 @@ def personal_data_unit_ids(user) -> set[int] | None:
     if user.is_province_admin:
         return None
     if user.role in Role.unit_roles() and user.unit_id is not None:
-        return set(editable_units(user).values_list("id", flat=True))
+        return _unit_id_set(user)  # editable_units(user): a unit role edits what it sees
     return set()
 
 
@@ -315,7 +327,7 @@ def manageable_users(actor) -> QuerySet:
     if actor.is_province_admin:
         return User.objects.all()
     return User.objects.filter(
-        role=Role.GRASSROOTS_OFFICER, unit_id__in=_subtree_ids(actor.unit)
+        role=Role.GRASSROOTS_OFFICER, unit_id__in=_subtree_ids(actor.unit_id)
     ).exclude(unit_id=actor.unit_id)
 
 
@@ -386,7 +398,7 @@ def assignable_units(actor) -> QuerySet[Unit]:
     if actor.is_province_admin:
         return Unit.objects.all()
     return Unit.objects.filter(
-        id__in=_subtree_ids(actor.unit), kind__in=UnitKind.grassroots_level()
+        id__in=_subtree_ids(actor.unit_id), kind__in=UnitKind.grassroots_level()
     ).exclude(pk=actor.unit_id)
 
 
@@ -415,7 +427,7 @@ def audit_unit_ids(user):
         return Unit.objects.none().values("id")
     if user.is_province_level:
         return None
-    return _subtree_ids(user.unit)
+    return _subtree_ids(user.unit_id)
 
 
 # Corrections -----------------------------------------------------------------------------------

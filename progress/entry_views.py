@@ -23,6 +23,7 @@ from core.masking import log_personal_data_access, sees_unit
 from core.paging import paginate
 from core.query import query_int
 from core.redirects import redirect_next
+from core.text import short_date
 from organisation.models import Unit, UnitKind
 from progress import services
 from progress.excel_import import read_members
@@ -120,7 +121,9 @@ def member_list(request):
     party = url_pattern("progress:party_intro")
     for member in page.object_list:
         if member.can_edit:
-            member.links = (departure(member.pk), transfer(member.pk), party(member.pk))
+            member.departure_url = departure(member.pk)
+            member.transfer_url = transfer(member.pk)
+            member.party_url = party(member.pk)
     log_personal_data_access(
         request.user,
         purpose="member_list",
@@ -136,6 +139,7 @@ def member_list(request):
     outcome = url_pattern("progress:party_outcome")
     for record in open_party:
         record.outcome_url = outcome(record.pk)
+        record.date_text = short_date(record.date)
     return render(
         request,
         "progress/member_list.html",

@@ -88,11 +88,6 @@ def dashboard(request, pk, period):
         )
         bars = SimpleLazyObject(lambda: charts.unit_bars(board, index))  # from the board's cells
     simulated = _has_simulated(current)
-    if getattr(request.user, "unit_id", None) is not None and not _unit_loaded(request.user):
-        # The header names the officer's unit: most often one of the rows just read.
-        for row in board.stock_rows:
-            if row.unit.pk == request.user.unit_id:
-                request.user.unit = row.unit
     chart_units = [board.province, *board.rows] if board.province else board.rows
     # The page's body is cached by everything it is drawn from (core.fingerprint; README "One
     # dashboard request"): the bars and the heat table are pure functions of the board and the
@@ -137,12 +132,6 @@ def dashboard(request, pk, period):
 # Bump when progress/dashboard.html or an include changes what it prints from the same values
 # (the cached bodies of the old template would otherwise be served until they expire).
 DASHBOARD_TEMPLATE_VERSION = 1
-
-
-def _unit_loaded(user) -> bool:
-    from accounts.models import User
-
-    return User.unit.is_cached(user)
 
 
 def _has_simulated(period) -> bool:

@@ -4,7 +4,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
 from accounts.models import Role
-from accounts.permissions import system_actor, visible_units, visible_units_sql
+from accounts.permissions import (
+    _unrestricted,
+    editable_units,
+    personal_data_unit_ids,
+    restrict,
+    system_actor,
+    unit_ids,
+    visible_units,
+    visible_units_sql,
+)
 from organisation.models import Unit
 from tests.factories import make_grassroots, make_user, small_tree
 
@@ -19,6 +28,8 @@ def _ids(sql_and_params) -> set[int] | None:
 
 
 def test_the_sql_lets_through_exactly_what_visible_units_does(db):
+    """visible_units_sql and the id sets built on it (unit_ids, personal_data_unit_ids) against
+    their ORM definitions, for every role."""
     tree = small_tree()
     union = make_grassroots(tree.unit_a, "CĐCS Thử")
     inactive = make_user("t.inactive", Role.UNIT_OFFICER, tree.unit_a)
@@ -37,4 +48,15 @@ def test_the_sql_lets_through_exactly_what_visible_units_does(db):
         expected = set(visible_units(user).values_list("id", flat=True))
         found = _ids(visible_units_sql(user))
         assert (everything if found is None else found) == expected, user
+        for action in ("view", "change"):
+            orm = set(restrict(Unit.objects.all(), user, action).values_list("id", flat=True))
+            assert unit_ids(user, action) == (None if _unrestricted(user, action) else orm)
+        if getattr(user, "is_province_admin", False):
+            assert personal_data_unit_ids(user) is None
+        elif user.is_authenticated and user.is_active and getattr(user, "unit_id", None):
+            assert personal_data_unit_ids(user) == set(
+                editable_units(user).values_list("id", flat=True)
+            )
+        else:
+            assert personal_data_unit_ids(user) == set()
     assert _ids(visible_units_sql(users[2])) == {tree.unit_a.pk, union.pk}
