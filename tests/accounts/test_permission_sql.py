@@ -6,6 +6,8 @@ from django.db import connection
 from accounts.models import Role
 from accounts.permissions import (
     _unrestricted,
+    can_edit_unit,
+    can_view_unit,
     editable_units,
     personal_data_unit_ids,
     restrict,
@@ -44,7 +46,11 @@ def test_the_sql_lets_through_exactly_what_visible_units_does(db):
         system_actor("t"),
     ]
     everything = set(Unit.objects.values_list("id", flat=True))
+    units = [*Unit.objects.all(), Unit(name="chưa lưu")]
     for user in users:
+        for unit in units:
+            assert can_view_unit(user, unit) == visible_units(user).filter(pk=unit.pk).exists()
+            assert can_edit_unit(user, unit) == editable_units(user).filter(pk=unit.pk).exists()
         expected = set(visible_units(user).values_list("id", flat=True))
         found = _ids(visible_units_sql(user))
         assert (everything if found is None else found) == expected, user
