@@ -61,15 +61,19 @@ def prepare(users: int) -> dict:
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", "--only-2024", verbosity=0)
+    from django.contrib.auth.hashers import make_password
+
     districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk"))
     plan = Plan.objects.get(year=2024)
     accounts = []
+    # One deliberately slow hash for every account (the same password): 200 hashes took minutes.
+    password = make_password(PASSWORD)
     for n in range(users):
         district = districts[n % len(districts)]
         username = f"tai.{n:03d}"
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role, user.unit = Role.UNIT_OFFICER, district
-        user.set_password(PASSWORD)
+        user.password = password
         user.save()
         below = UnitPath.objects.filter(ancestor=district, depth__gt=0).values("descendant_id")
         union = Unit.objects.filter(id__in=below, kind=UnitKind.GRASSROOTS).order_by("pk").first()
@@ -173,7 +177,7 @@ def server_cpu_seconds(master: int) -> float:
     return total / ticks
 
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int, preload: bool) -> subprocess.Popen:
     env = {**os.environ, "DEBUG": "0"}
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
@@ -182,7 +186,7 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-         "--timeout", "60"],
+         "--timeout", "60", *(["--preload"] if preload else [])],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(100):
@@ -225,12 +229,13 @@ def main():
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--import-rows", type=int, default=0)
+    parser.add_argument("--preload", action=argparse.BooleanOptionalAction, default=True)
     args = parser.parse_args()
     setup_django()
     from organisation.models import Unit
 
     setup = prepare(args.users)
-    server = start_server(args.port, args.workers, args.threads)
+    server = start_server(args.port, args.workers, args.threads, args.preload)
     importer = None
     try:
         stats, stop, go, ready = (
@@ -269,7 +274,8 @@ def main():
 
     print(
         f"\n{args.users} officers, {args.seconds} s, {connection.vendor}, gunicorn "
-        f"{args.workers}×{args.threads}{f', while importing {args.import_rows} members' if importer else ''}\n"
+        f"{args.workers}×{args.threads}{' --preload' if args.preload else ''}"
+        f"{f', while importing {args.import_rows} members' if importer else ''}\n"
     )
     print(
         "| requests | req/s | read median / p95 / max (ms) | write median / p95 / max (ms) "

@@ -22,7 +22,8 @@ import uuid
 from django.db.models import Model
 from django.utils.functional import Promise
 
-_PLAIN = (type(None), bool, int, float, str, datetime.date, datetime.datetime, decimal.Decimal)
+_PLAIN = {type(None), bool, int, float, str, datetime.date, datetime.datetime, decimal.Decimal}
+_FIELDS: dict[type, tuple] = {}  # dataclass -> its field names; model -> its attnames
 
 
 def fingerprint(*values) -> str:
@@ -35,14 +36,24 @@ def fingerprint(*values) -> str:
 
 def _walk(value, parts: list, seen: dict) -> None:
     kind = type(value)
-    if kind in _PLAIN or isinstance(value, (uuid.UUID, str, int, float)):
+    if kind in _PLAIN:
         parts.append(value)
-    elif isinstance(value, Promise):
-        parts.append(str(value))
-    elif kind in (list, tuple):
+    elif kind is list or kind is tuple:
         parts.append(len(value))
         for item in value:
             _walk(item, parts, seen)
+    elif kind in _FIELDS:
+        names = _FIELDS[kind]
+        if isinstance(value, Model):
+            _model(value, names, parts, seen)
+        else:
+            parts.append(kind.__qualname__)
+            for name in names:
+                _walk(getattr(value, name), parts, seen)
+    elif isinstance(value, (uuid.UUID, str, int, float)):  # str/int enums, UUIDs
+        parts.append(value)
+    elif isinstance(value, Promise):
+        parts.append(str(value))
     elif kind in (set, frozenset):
         parts.append(("set", sorted(repr(v) for v in value)))
     elif kind is dict:
@@ -51,20 +62,25 @@ def _walk(value, parts: list, seen: dict) -> None:
             _walk(key, parts, seen)
             _walk(value[key], parts, seen)
     elif isinstance(value, Model):
-        number = seen.get(id(value))
-        if number is not None:  # walked already: its number in this key
-            parts.append(("again", number))
-            return
-        seen[id(value)] = len(seen)
-        meta = value._meta
-        parts.append(meta.label)
-        parts.extend(getattr(value, f.attname) for f in meta.concrete_fields)
-        for name, related in sorted(value._state.fields_cache.items()):
-            parts.append(name)
-            _walk(related, parts, seen)
+        _FIELDS[kind] = tuple(f.attname for f in value._meta.concrete_fields)
+        _walk(value, parts, seen)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts.append(kind.__qualname__)
-        for f in dataclasses.fields(value):
-            _walk(getattr(value, f.name), parts, seen)
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+        _walk(value, parts, seen)
     else:
         raise TypeError(f"fingerprint: no rule for {kind.__name__}")
+
+
+def _model(value, names, parts: list, seen: dict) -> None:
+    number = seen.get(id(value))
+    if number is not None:  # walked already: its number in this key
+        parts.append(("again", number))
+        return
+    seen[id(value)] = len(seen)
+    parts.append(value._meta.label)
+    parts.extend([getattr(value, name) for name in names])
+    cache = value._state.fields_cache
+    if cache:
+        for name in sorted(cache):
+            parts.append(name)
+            _walk(cache[name], parts, seen)

@@ -245,16 +245,13 @@ def build(
     targets = targets_in_force(period, as_of, unit_ids=ids)
     link = _records_link(period)
 
+    columns = [(ind, ind.pk) for ind in indicators]
+
     def row(number, unit, is_province=False):
+        uid = unit.pk
         cells = [
-            Cell(
-                ind,
-                targets.get((unit.pk, ind.pk)),
-                figures[unit.pk, ind.pk],
-                share,
-                link(unit.pk, ind.pk),
-            )
-            for ind in indicators
+            Cell(ind, targets.get((uid, pk)), figures[uid, pk], share, link(uid, pk))
+            for ind, pk in columns
         ]
         return UnitRow(number, unit, cells, is_province)
 
@@ -295,23 +292,36 @@ def build(
 Chart = LineChart
 
 
-def cumulative_chart(
-    period: Period, unit: Unit, indicator: Indicator, target: int | None, as_of: datetime.date
-) -> LineChart:
-    """One query (daily_sums); the rest is arithmetic on at most one row per day. The chart
-    carries its phone layout in ``narrow_chart`` (same series, 360-unit viewBox)."""
+def cumulative_moves(
+    period: Period, unit: Unit, indicator: Indicator, as_of: datetime.date
+) -> dict[datetime.date, int | float]:
+    """day -> what the day adds to the unit's figure, for the days with records (one query:
+    daily_sums, or daily_values for the measures computed apart)."""
     if indicator.measure in MEASURE_KINDS:
         days = daily_sums(period.start, as_of, unit.pk)
-        # Only the days with records move the line: the value of the others is 0.
-        moves = {d: indicator_value(indicator, sums) for d, sums in days.items()}
-    else:
-        moves = daily_values(indicator, period.start, as_of, unit.pk)
+        return {d: indicator_value(indicator, sums) for d, sums in days.items()}
+    return daily_values(indicator, period.start, as_of, unit.pk)
 
+
+def cumulative_chart(
+    period: Period,
+    unit: Unit,
+    indicator: Indicator,
+    target: int | None,
+    as_of: datetime.date,
+    *,
+    moves: dict | None = None,
+) -> LineChart:
+    """One query (``cumulative_moves``, unless given); the rest is arithmetic on at most one row
+    per day. The chart carries its phone layout in ``narrow_chart`` (same series, 360-unit
+    viewBox): a pure function of the moves, the target, the period and the as-of day."""
+    if moves is None:
+        moves = cumulative_moves(period, unit, indicator, as_of)
     series = []
     running = 0
     day = period.start
     one_day = datetime.timedelta(days=1)
-    while day <= as_of:
+    while day <= as_of:  # the days without records do not move the line
         running += moves.get(day, 0)
         series.append((day, running))
         day += one_day

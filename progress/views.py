@@ -81,17 +81,23 @@ def dashboard(request, pk, period):
     if indicators:
         chart_row, chart_indicator = _chart_choice(request, plan, board, indicators)
         heat = SimpleLazyObject(lambda: charts.heat_table(board))
+    moves = None
     if chart_row is not None:
         index = indicators.index(chart_indicator)
-        chart = boards.cumulative_chart(
-            current, chart_row.unit, chart_indicator, chart_row.cells[index].target, board.as_of
+        target = chart_row.cells[index].target
+        moves = boards.cumulative_moves(current, chart_row.unit, chart_indicator, board.as_of)
+        chart = SimpleLazyObject(
+            lambda: boards.cumulative_chart(
+                current, chart_row.unit, chart_indicator, target, board.as_of, moves=moves
+            )
         )
         bars = SimpleLazyObject(lambda: charts.unit_bars(board, index))  # from the board's cells
     simulated = _has_simulated(current)
     chart_units = [board.province, *board.rows] if board.province else board.rows
     # The page's body is cached by everything it is drawn from (core.fingerprint; README "One
-    # dashboard request"): the bars and the heat table are pure functions of the board and the
-    # chosen column (progress.charts), the rest is here.
+    # dashboard request"): the bars, the heat table and the cumulative line are pure functions
+    # of the board, the chosen unit and column and the line's moves (progress.charts), drawn
+    # only when the body is; the rest is here.
     content_key = fingerprint(
         DASHBOARD_TEMPLATE_VERSION,
         get_language(),
@@ -101,7 +107,7 @@ def dashboard(request, pk, period):
         periods,
         parent,
         board,
-        chart,
+        moves,
         chart_row.unit.pk if chart_row else None,
         chart_indicator.pk if chart_indicator else None,
         simulated,
