@@ -12,12 +12,15 @@ server is gunicorn with the project's settings (as `make run` starts it), on its
 --import-rows N runs an N-row member import (import_members) in a separate process while the
 officers work, to see that a long import never turns their pages into errors.
 
-The officers sign in first; the clock (and the counts) start once all of them are signed in.
-A write's time is the POST and the page its redirect leads to (the member register), as a
-browser sees it. Printed: requests/s, median / p95 / max latency for reads and for writes, the
-server's CPU time (gunicorn master and workers, from /proc) per request — a figure that other
-load on the machine disturbs far less than latency —, errors by kind (HTTP status,
-"database is locked" in a body, connection errors). Exit code 1 on any error.
+The officers sign in first (up to 10 minutes each, 3 tries: 200 slow password hashes at once);
+the clock (and the counts) start once all of them are signed in. A write's time is the POST and
+the page its redirect leads to (the member register), as a browser sees it. Printed:
+requests/s, median / p95 / max latency for reads and for writes, the server's CPU time
+(gunicorn master and workers, from /proc) per request — a figure that other load on the machine
+disturbs far less than latency —, errors by kind (HTTP status, "database is locked" in a body,
+connection errors, a sign-in that failed, a page that is the sign-in page instead — an officer
+signed out —, a write answered with the form again instead of the register). Exit code 1 on any
+error.
 """
 
 import argparse
@@ -90,39 +93,67 @@ class Officer(threading.Thread):
         self.go, self.ready = go, ready
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
-    def _call(self, kind, path, data=None):
+    def _call(self, kind, path, data=None, *, timeout=60, count=True):
+        """The page's text and the URL it ended on (after redirects); errors counted."""
         started = time.perf_counter()
         try:
             body = urllib.parse.urlencode(data).encode() if data is not None else None
             request = urllib.request.Request(self.base + path, data=body)
             request.add_header("Referer", self.base + path)
-            with self.opener.open(request, timeout=60) as response:
+            with self.opener.open(request, timeout=timeout) as response:
                 text = response.read().decode("utf-8", "replace")
-                status = response.status
+                status, landed = response.status, response.geturl()
         except urllib.error.HTTPError as exc:
-            text, status = exc.read().decode("utf-8", "replace"), exc.code
+            text, status, landed = exc.read().decode("utf-8", "replace"), exc.code, ""
         except Exception as exc:  # a refused or reset connection is an error too
-            self.stats.error(f"connection: {type(exc).__name__}")
-            return ""
+            if count:
+                self.stats.error(f"connection: {type(exc).__name__}")
+            return "", ""
         elapsed = time.perf_counter() - started
+        if not count:
+            return text, landed
         if status >= 400:
             self.stats.error(f"HTTP {status}")
         elif "database is locked" in text:
             self.stats.error("database is locked")
+        elif urllib.parse.urlsplit(landed).path.startswith("/accounts/login/"):
+            self.stats.error("signed out (the sign-in page instead)")
+        elif kind == "write" and not urllib.parse.urlsplit(landed).path.startswith(
+            "/progress/members/"
+        ):
+            self.stats.error("write refused (the form again)")
         else:
             self.stats.ok(kind, elapsed)
-        return text
+        return text, landed
 
     def _form(self, path, fields):
-        page = self._call("read", path)
+        page, _landed = self._call("read", path)
         token = CSRF.search(page)
         if token:
             self._call("write", path, {"csrfmiddlewaretoken": token.group(1), **fields})
 
+    def sign_in(self) -> bool:
+        """Before the clock starts, not counted: 200 sign-ins at once queue for minutes behind
+        their deliberately slow password hashes, so each may take up to 10 minutes, 3 tries."""
+        for _attempt in range(3):
+            page, _landed = self._call("signin", "/accounts/login/", timeout=600, count=False)
+            token = CSRF.search(page)
+            if not token:
+                continue
+            fields = {"username": self.username, "password": PASSWORD}
+            _page, landed = self._call(
+                "signin", "/accounts/login/", {"csrfmiddlewaretoken": token.group(1), **fields},
+                timeout=600, count=False,
+            )  # fmt: skip
+            if landed and not urllib.parse.urlsplit(landed).path.startswith("/accounts/login/"):
+                return True
+        return False
+
     def run(self):
         # Signed in before the clock starts: the officers are already at work (a sign-in costs
         # a deliberately slow password hash; 200 of them in the window measured the hashing).
-        self._form("/accounts/login/", {"username": self.username, "password": PASSWORD})
+        if not self.sign_in():
+            self.stats.error("sign-in failed")
         self.ready.release()
         self.go.wait()
         plan, periods = self.setup["plan"], self.setup["periods"]
