@@ -10,7 +10,9 @@ server is gunicorn with the project's settings (as `make run` starts it), on its
         --users 200 --seconds 60
 
 --import-rows N runs an N-row member import (import_members) in a separate process while the
-officers work, to see that a long import never turns their pages into errors.
+officers work, to see that a long import never turns their pages into errors. --pause S makes
+each officer wait S seconds (±50 %) after each request, as a person reading the page; without
+it the officers loop with no pause and the latency is the queue (officers ÷ throughput).
 
 The officers sign in first (up to 10 minutes each, 3 tries: 200 slow password hashes at once);
 the clock (and the counts) start once all of them are signed in. A write's time is the POST and
@@ -25,6 +27,7 @@ error.
 
 import argparse
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -92,6 +95,7 @@ class Officer(threading.Thread):
         self.setup, self.args, self.stats, self.stop = setup, args, stats, stop
         self.go, self.ready = go, ready
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.jitter = random.Random(username)
 
     def _call(self, kind, path, data=None, *, timeout=60, count=True):
         """The page's text and the URL it ended on (after redirects); errors counted."""
@@ -168,6 +172,8 @@ class Officer(threading.Thread):
                 )  # fmt: skip
             else:
                 self._call("read", f"/progress/{plan}/{periods[n % len(periods)]}/")
+            if self.args.pause:  # an officer reading the page before the next click
+                self.stop.wait(self.args.pause * self.jitter.uniform(0.5, 1.5))
 
 
 class Stats:
@@ -260,6 +266,9 @@ def main():
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--import-rows", type=int, default=0)
+    # Seconds each officer waits after a request (±50 %): 0 is a closed loop, where latency is
+    # the queue (officers ÷ throughput); a pause models people reading the page.
+    parser.add_argument("--pause", type=float, default=0.0)
     parser.add_argument("--preload", action=argparse.BooleanOptionalAction, default=True)
     args = parser.parse_args()
     setup_django()
@@ -306,6 +315,7 @@ def main():
     print(
         f"\n{args.users} officers, {args.seconds} s, {connection.vendor}, gunicorn "
         f"{args.workers}×{args.threads}{' --preload' if args.preload else ''}"
+        f"{f', a pause of {args.pause} s between requests' if args.pause else ''}"
         f"{f', while importing {args.import_rows} members' if importer else ''}\n"
     )
     print(
