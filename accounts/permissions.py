@@ -79,8 +79,8 @@ def edits_all_units(user) -> bool:
     return _active(user) and user.is_province_admin
 
 
-def _subtree_ids(unit: Unit) -> QuerySet:
-    return UnitPath.objects.filter(ancestor=unit).values("descendant_id")
+def _subtree_ids(unit_id: int) -> QuerySet:
+    return UnitPath.objects.filter(ancestor_id=unit_id).values("descendant_id")
 
 
 def visible_units(user) -> QuerySet[Unit]:
@@ -93,7 +93,23 @@ def visible_units(user) -> QuerySet[Unit]:
         return Unit.objects.none()
     if user.role == Role.GRASSROOTS_OFFICER:
         return Unit.objects.filter(pk=user.unit_id)
-    return Unit.objects.filter(id__in=_subtree_ids(user.unit))
+    return Unit.objects.filter(id__in=_subtree_ids(user.unit_id))
+
+
+def visible_units_sql(user) -> tuple[str, list] | None:
+    """``visible_units(user)`` as an SQL subquery of unit ids with its parameters, for the
+    hand-written reads of the hot pages (core.rows); None when the user reads every unit.
+    The same rule, case for case (tests/accounts/test_permission_sql.py compares the two)."""
+    if _active(user) and user.is_province_level:
+        return None
+    if not _active(user) or user.unit_id is None:
+        return "SELECT id FROM organisation_unit WHERE 1 = 0", []
+    if user.role == Role.GRASSROOTS_OFFICER:
+        return "SELECT id FROM organisation_unit WHERE id = %s", [user.unit_id]
+    return (
+        f"SELECT descendant_id FROM {UnitPath._meta.db_table} WHERE ancestor_id = %s",
+        [user.unit_id],
+    )
 
 
 def editable_units(user) -> QuerySet[Unit]:
@@ -143,17 +159,47 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
 
 def unit_ids(user, action: str = "view") -> set[int] | None:
     """The ids of the units restrict lets through; None when it lets every unit through."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
     if _unrestricted(user, action):
         return None
-    return set(restrict(Unit.objects.all(), user, action).values_list("id", flat=True))
+    if action == "change" and (not _active(user) or user.role == Role.PROVINCE_VIEWER):
+        return set()  # editable_units: none
+    return _unit_id_set(user)
+
+
+def _unit_id_set(user) -> set[int]:
+    """The ids of visible_units(user), by its hand-written form (one query, no ORM compile)."""
+    from core.rows import fetch
+
+    sql, params = visible_units_sql(user)
+    return {unit_id for (unit_id,) in fetch(sql, params)}
 
 
 def can_view_unit(user, unit: Unit) -> bool:
-    return visible_units(user).filter(pk=unit.pk).exists()
+    """``visible_units(user).filter(pk=unit.pk).exists()``, by one hand-written query."""
+    return _among(unit, visible_units_sql(user))
 
 
 def can_edit_unit(user, unit: Unit) -> bool:
-    return editable_units(user).filter(pk=unit.pk).exists()
+    """``editable_units(user).filter(pk=unit.pk).exists()``, by one hand-written query."""
+    if not _active(user) or user.role == Role.PROVINCE_VIEWER:
+        return False  # editable_units: none
+    return _among(unit, visible_units_sql(user))
+
+
+def _among(unit: Unit, units: tuple[str, list] | None) -> bool:
+    """The unit exists and is among units (None: every unit)."""
+    from core.rows import fetch
+
+    if unit.pk is None:
+        return False
+    sql = f"SELECT 1 FROM {Unit._meta.db_table} WHERE id = %s"
+    params = [unit.pk]
+    if units is not None:
+        sql += f" AND id IN ({units[0]})"
+        params += units[1]
+    return bool(fetch(sql, params))
 
 
 def can_assign_targets(user, unit: Unit) -> bool:
@@ -188,7 +234,7 @@ def personal_data_unit_ids(user) -> set[int] | None:
     if user.is_province_admin:
         return None
     if user.role in Role.unit_roles() and user.unit_id is not None:
-        return set(editable_units(user).values_list("id", flat=True))
+        return _unit_id_set(user)  # editable_units(user): a unit role edits what it sees
     return set()
 
 
@@ -299,7 +345,7 @@ def manageable_users(actor) -> QuerySet:
     if actor.is_province_admin:
         return User.objects.all()
     return User.objects.filter(
-        role=Role.GRASSROOTS_OFFICER, unit_id__in=_subtree_ids(actor.unit)
+        role=Role.GRASSROOTS_OFFICER, unit_id__in=_subtree_ids(actor.unit_id)
     ).exclude(unit_id=actor.unit_id)
 
 
@@ -370,7 +416,7 @@ def assignable_units(actor) -> QuerySet[Unit]:
     if actor.is_province_admin:
         return Unit.objects.all()
     return Unit.objects.filter(
-        id__in=_subtree_ids(actor.unit), kind__in=UnitKind.grassroots_level()
+        id__in=_subtree_ids(actor.unit_id), kind__in=UnitKind.grassroots_level()
     ).exclude(pk=actor.unit_id)
 
 
@@ -399,7 +445,7 @@ def audit_unit_ids(user):
         return Unit.objects.none().values("id")
     if user.is_province_level:
         return None
-    return _subtree_ids(user.unit)
+    return _subtree_ids(user.unit_id)
 
 
 # Corrections -----------------------------------------------------------------------------------

@@ -10,18 +10,24 @@ server is gunicorn with the project's settings (as `make run` starts it), on its
         --users 200 --seconds 60
 
 --import-rows N runs an N-row member import (import_members) in a separate process while the
-officers work, to see that a long import never turns their pages into errors.
+officers work, to see that a long import never turns their pages into errors. --pause S makes
+each officer wait S seconds (±50 %) after each request, as a person reading the page; without
+it the officers loop with no pause and the latency is the queue (officers ÷ throughput).
 
-The officers sign in first; the clock (and the counts) start once all of them are signed in.
-A write's time is the POST and the page its redirect leads to (the member register), as a
-browser sees it. Printed: requests/s, median / p95 / max latency for reads and for writes, the
-server's CPU time (gunicorn master and workers, from /proc) per request — a figure that other
-load on the machine disturbs far less than latency —, errors by kind (HTTP status,
-"database is locked" in a body, connection errors). Exit code 1 on any error.
+The officers sign in first (up to 10 minutes each, 3 tries: 200 slow password hashes at once);
+the clock (and the counts) start once all of them are signed in. A write's time is the POST and
+the page its redirect leads to (the member register), as a browser sees it. Printed:
+requests/s, median / p95 / max latency for reads and for writes, the server's CPU time
+(gunicorn master and workers, from /proc) per request — a figure that other load on the machine
+disturbs far less than latency —, errors by kind (HTTP status, "database is locked" in a body,
+connection errors, a sign-in that failed, a page that is the sign-in page instead — an officer
+signed out —, a write answered with the form again instead of the register). Exit code 1 on any
+error.
 """
 
 import argparse
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -61,15 +67,19 @@ def prepare(users: int) -> dict:
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", "--only-2024", verbosity=0)
+    from django.contrib.auth.hashers import make_password
+
     districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk"))
     plan = Plan.objects.get(year=2024)
     accounts = []
+    # One deliberately slow hash for every account (the same password): 200 hashes took minutes.
+    password = make_password(PASSWORD)
     for n in range(users):
         district = districts[n % len(districts)]
         username = f"tai.{n:03d}"
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role, user.unit = Role.UNIT_OFFICER, district
-        user.set_password(PASSWORD)
+        user.password = password
         user.save()
         below = UnitPath.objects.filter(ancestor=district, depth__gt=0).values("descendant_id")
         union = Unit.objects.filter(id__in=below, kind=UnitKind.GRASSROOTS).order_by("pk").first()
@@ -85,40 +95,69 @@ class Officer(threading.Thread):
         self.setup, self.args, self.stats, self.stop = setup, args, stats, stop
         self.go, self.ready = go, ready
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.jitter = random.Random(username)
 
-    def _call(self, kind, path, data=None):
+    def _call(self, kind, path, data=None, *, timeout=60, count=True):
+        """The page's text and the URL it ended on (after redirects); errors counted."""
         started = time.perf_counter()
         try:
             body = urllib.parse.urlencode(data).encode() if data is not None else None
             request = urllib.request.Request(self.base + path, data=body)
             request.add_header("Referer", self.base + path)
-            with self.opener.open(request, timeout=60) as response:
+            with self.opener.open(request, timeout=timeout) as response:
                 text = response.read().decode("utf-8", "replace")
-                status = response.status
+                status, landed = response.status, response.geturl()
         except urllib.error.HTTPError as exc:
-            text, status = exc.read().decode("utf-8", "replace"), exc.code
+            text, status, landed = exc.read().decode("utf-8", "replace"), exc.code, ""
         except Exception as exc:  # a refused or reset connection is an error too
-            self.stats.error(f"connection: {type(exc).__name__}")
-            return ""
+            if count:
+                self.stats.error(f"connection: {type(exc).__name__}")
+            return "", ""
         elapsed = time.perf_counter() - started
+        if not count:
+            return text, landed
         if status >= 400:
             self.stats.error(f"HTTP {status}")
         elif "database is locked" in text:
             self.stats.error("database is locked")
+        elif urllib.parse.urlsplit(landed).path.startswith("/accounts/login/"):
+            self.stats.error("signed out (the sign-in page instead)")
+        elif kind == "write" and not urllib.parse.urlsplit(landed).path.startswith(
+            "/progress/members/"
+        ):
+            self.stats.error("write refused (the form again)")
         else:
             self.stats.ok(kind, elapsed)
-        return text
+        return text, landed
 
     def _form(self, path, fields):
-        page = self._call("read", path)
+        page, _landed = self._call("read", path)
         token = CSRF.search(page)
         if token:
             self._call("write", path, {"csrfmiddlewaretoken": token.group(1), **fields})
 
+    def sign_in(self) -> bool:
+        """Before the clock starts, not counted: 200 sign-ins at once queue for minutes behind
+        their deliberately slow password hashes, so each may take up to 10 minutes, 3 tries."""
+        for _attempt in range(3):
+            page, _landed = self._call("signin", "/accounts/login/", timeout=600, count=False)
+            token = CSRF.search(page)
+            if not token:
+                continue
+            fields = {"username": self.username, "password": PASSWORD}
+            _page, landed = self._call(
+                "signin", "/accounts/login/", {"csrfmiddlewaretoken": token.group(1), **fields},
+                timeout=600, count=False,
+            )  # fmt: skip
+            if landed and not urllib.parse.urlsplit(landed).path.startswith("/accounts/login/"):
+                return True
+        return False
+
     def run(self):
         # Signed in before the clock starts: the officers are already at work (a sign-in costs
         # a deliberately slow password hash; 200 of them in the window measured the hashing).
-        self._form("/accounts/login/", {"username": self.username, "password": PASSWORD})
+        if not self.sign_in():
+            self.stats.error("sign-in failed")
         self.ready.release()
         self.go.wait()
         plan, periods = self.setup["plan"], self.setup["periods"]
@@ -133,6 +172,8 @@ class Officer(threading.Thread):
                 )  # fmt: skip
             else:
                 self._call("read", f"/progress/{plan}/{periods[n % len(periods)]}/")
+            if self.args.pause:  # an officer reading the page before the next click
+                self.stop.wait(self.args.pause * self.jitter.uniform(0.5, 1.5))
 
 
 class Stats:
@@ -173,7 +214,7 @@ def server_cpu_seconds(master: int) -> float:
     return total / ticks
 
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int, preload: bool) -> subprocess.Popen:
     env = {**os.environ, "DEBUG": "0"}
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
@@ -182,7 +223,7 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-         "--timeout", "60"],
+         "--timeout", "60", *(["--preload"] if preload else [])],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(100):
@@ -225,12 +266,16 @@ def main():
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--import-rows", type=int, default=0)
+    # Seconds each officer waits after a request (±50 %): 0 is a closed loop, where latency is
+    # the queue (officers ÷ throughput); a pause models people reading the page.
+    parser.add_argument("--pause", type=float, default=0.0)
+    parser.add_argument("--preload", action=argparse.BooleanOptionalAction, default=True)
     args = parser.parse_args()
     setup_django()
     from organisation.models import Unit
 
     setup = prepare(args.users)
-    server = start_server(args.port, args.workers, args.threads)
+    server = start_server(args.port, args.workers, args.threads, args.preload)
     importer = None
     try:
         stats, stop, go, ready = (
@@ -269,7 +314,9 @@ def main():
 
     print(
         f"\n{args.users} officers, {args.seconds} s, {connection.vendor}, gunicorn "
-        f"{args.workers}×{args.threads}{f', while importing {args.import_rows} members' if importer else ''}\n"
+        f"{args.workers}×{args.threads}{' --preload' if args.preload else ''}"
+        f"{f', a pause of {args.pause} s between requests' if args.pause else ''}"
+        f"{f', while importing {args.import_rows} members' if importer else ''}\n"
     )
     print(
         "| requests | req/s | read median / p95 / max (ms) | write median / p95 / max (ms) "

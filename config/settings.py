@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SessionRefreshMiddleware",
+    "accounts.middleware.OwnUnitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -95,15 +96,16 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite by default (WAL mode, set on every connection below); PostgreSQL with DATABASE_URL.
-# PostgreSQL keeps its connections for a minute (health-checked before reuse): opening one per
-# request cost a fifth of the throughput under load (bench/load_test.py: 51 → 63 requests/s).
+# Connections are kept for a minute (health-checked before reuse): opening one per request cost
+# a fifth of the throughput on PostgreSQL (bench/load_test.py: 51 → 63 requests/s), and on
+# SQLite 2.3 ms of CPU (Django registers its SQL functions and sets the PRAGMAs on each). An
+# idle connection is in autocommit and holds no lock or snapshot.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_health_checks=True
     )
 }
-_ON_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
-DATABASES["default"]["CONN_MAX_AGE"] = envint("DB_CONN_MAX_AGE", 60 if _ON_POSTGRES else 0)
+DATABASES["default"]["CONN_MAX_AGE"] = envint("DB_CONN_MAX_AGE", 60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend, except that a database file it creates is 0600 (personal data).
     DATABASES["default"]["ENGINE"] = "config.sqlite3"
@@ -127,12 +129,13 @@ CACHES = {
         "LOCATION": "django_cache",
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
-    # Rendered page fragments (the dashboard table), keyed by a hash of what they show: never
-    # stale, so each process may keep its own copy, and reading one costs no database query.
+    # Rendered page fragments (the dashboard's body and its table), keyed by a hash of what they
+    # show: never stale, so each process may keep its own copy, and reading one costs no
+    # database query. A dashboard's body is 10–60 KB: 500 entries stay under ~30 MB a process.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
 
@@ -196,6 +199,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Sessions end after 8 idle hours and when the browser closes. A request does not write the
 # session (on SQLite a write per GET queued every page behind a long import): the idle clock is
 # pushed forward at most every SESSION_REFRESH_INTERVAL seconds (accounts.middleware).
+SESSION_ENGINE = "core.sessions"  # Django's database sessions, read without the ORM
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False

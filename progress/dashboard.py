@@ -7,12 +7,14 @@ aggregate for every unit's figures, one per-day aggregate for the chart.
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.rows import Columns, fetch
 from organisation.models import Unit
 from plans.models import Indicator, Period, PlanUnit
 from plans.selectors import targets_in_force
@@ -186,6 +188,24 @@ def _share_parents(indicators) -> None:
             indicator.parent = by_id[indicator.parent_id]
 
 
+@cache
+def _unit_columns() -> Columns:
+    return Columns(Unit, "u")
+
+
+def plan_units(plan) -> list[tuple[int, Unit]]:
+    """(row number, unit) of the plan's rows in their order (PlanUnit), one hand-written query
+    (core.rows)."""
+    columns = _unit_columns()
+    rows = fetch(
+        f"SELECT pu.row_number, {columns.sql} FROM {PlanUnit._meta.db_table} pu "
+        f"JOIN {Unit._meta.db_table} u ON u.id = pu.unit_id WHERE pu.plan_id = %s "
+        "ORDER BY pu.row_number, pu.id",
+        [plan.pk],
+    )
+    return [(row[0], columns.load(row, 1)) for row in rows]
+
+
 def build(
     period: Period,
     *,
@@ -213,26 +233,25 @@ def build(
         units = [(None, u) for u in children(parent, as_of)]
         total_unit = parent
     else:
-        plan_units = PlanUnit.objects.filter(plan=plan).select_related("unit")
-        units = [(pu.row_number, pu.unit) for pu in plan_units]
+        units = plan_units(plan)
         total_unit = plan.issuing_unit if visible_unit_ids is None else None
     ids = [u.pk for _, u in units]
     if total_unit is not None and total_unit.pk not in ids:
         ids.append(total_unit.pk)
-    figures = achieved(period, ids, end=as_of, indicators=indicators)
+    kinds = {u.pk: u.kind for _, u in units}
+    if total_unit is not None:
+        kinds[total_unit.pk] = total_unit.kind
+    figures = achieved(period, ids, end=as_of, indicators=indicators, kinds=kinds)
     targets = targets_in_force(period, as_of, unit_ids=ids)
     link = _records_link(period)
 
+    columns = [(ind, ind.pk) for ind in indicators]
+
     def row(number, unit, is_province=False):
+        uid = unit.pk
         cells = [
-            Cell(
-                ind,
-                targets.get((unit.pk, ind.pk)),
-                figures[unit.pk, ind.pk],
-                share,
-                link(unit.pk, ind.pk),
-            )
-            for ind in indicators
+            Cell(ind, targets.get((uid, pk)), figures[uid, pk], share, link(uid, pk))
+            for ind, pk in columns
         ]
         return UnitRow(number, unit, cells, is_province)
 
@@ -273,29 +292,39 @@ def build(
 Chart = LineChart
 
 
-def cumulative_chart(
-    period: Period, unit: Unit, indicator: Indicator, target: int | None, as_of: datetime.date
-) -> LineChart:
-    """One query (daily_sums); the rest is arithmetic on at most one row per day. The chart
-    carries its phone layout in ``narrow_chart`` (same series, 360-unit viewBox)."""
+def cumulative_moves(
+    period: Period, unit: Unit, indicator: Indicator, as_of: datetime.date
+) -> dict[datetime.date, int | float]:
+    """day -> what the day adds to the unit's figure, for the days with records (one query:
+    daily_sums, or daily_values for the measures computed apart)."""
     if indicator.measure in MEASURE_KINDS:
         days = daily_sums(period.start, as_of, unit.pk)
+        return {d: indicator_value(indicator, sums) for d, sums in days.items()}
+    return daily_values(indicator, period.start, as_of, unit.pk)
 
-        def day_value(d):
-            return indicator_value(indicator, days.get(d, {}))
-    else:
-        special = daily_values(indicator, period.start, as_of, unit.pk)
 
-        def day_value(d):
-            return special.get(d, 0)
-
+def cumulative_chart(
+    period: Period,
+    unit: Unit,
+    indicator: Indicator,
+    target: int | None,
+    as_of: datetime.date,
+    *,
+    moves: dict | None = None,
+) -> LineChart:
+    """One query (``cumulative_moves``, unless given); the rest is arithmetic on at most one row
+    per day. The chart carries its phone layout in ``narrow_chart`` (same series, 360-unit
+    viewBox): a pure function of the moves, the target, the period and the as-of day."""
+    if moves is None:
+        moves = cumulative_moves(period, unit, indicator, as_of)
     series = []
     running = 0
     day = period.start
-    while day <= as_of:
-        running += day_value(day)
+    one_day = datetime.timedelta(days=1)
+    while day <= as_of:  # the days without records do not move the line
+        running += moves.get(day, 0)
         series.append((day, running))
-        day += datetime.timedelta(days=1)
+        day += one_day
     if indicator.is_ratio:
         series = [(d, round(v, 2)) for d, v in series]
     integer = not indicator.is_ratio

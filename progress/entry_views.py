@@ -18,10 +18,12 @@ from accounts.permissions import (
     restrict,
     unit_ids,
 )
+from core.links import url_pattern
 from core.masking import log_personal_data_access, sees_unit
 from core.paging import paginate
 from core.query import query_int
 from core.redirects import redirect_next
+from core.text import short_date
 from organisation.models import Unit, UnitKind
 from progress import services
 from progress.excel_import import read_members
@@ -113,18 +115,31 @@ def member_list(request):
     allowed = personal_data_unit_ids(request.user)
     editable = unit_ids(request.user, "change")
     page.object_list = member_rows(page.object_list, allowed=allowed, editable=editable)
+    # Each row's three links, reversed once for the page (core.links).
+    departure = url_pattern("progress:departure")
+    transfer = url_pattern("progress:transfer")
+    party = url_pattern("progress:party_intro")
+    for member in page.object_list:
+        if member.can_edit:
+            member.departure_url = departure(member.pk)
+            member.transfer_url = transfer(member.pk)
+            member.party_url = party(member.pk)
     log_personal_data_access(
         request.user,
         purpose="member_list",
         subjects=[m for m in page.object_list if sees_unit(allowed, m.union_id)],
         path=request.get_full_path(),
     )
-    open_party = (
+    open_party = list(
         restrict(Record.objects.all(), request.user, "view")
         .filter(kind=RecordKind.PARTY_INTRODUCED, party_outcome__in=["", "pending"])
         .select_related("member", "union")
         .order_by("date")[:200]
     )
+    outcome = url_pattern("progress:party_outcome")
+    for record in open_party:
+        record.outcome_url = outcome(record.pk)
+        record.date_text = short_date(record.date)
     return render(
         request,
         "progress/member_list.html",

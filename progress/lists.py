@@ -16,8 +16,8 @@ from openpyxl import Workbook
 
 from core.excel import XLSX_CONTENT_TYPE, ListSheet, workbook_bytes, write_list_sheet
 from core.masking import mask_cccd, mask_hidden
-from core.text import format_int
-from progress.models import RecordKind
+from core.text import format_int, short_date
+from progress.models import Gender, RecordKind
 
 BIRTH_MASK = "**/**/****"
 ENTERPRISE_NOTE = "enterprise:"
@@ -25,14 +25,19 @@ ENTERPRISE_NOTE = "enterprise:"
 
 def member_rows(members, *, allowed, editable) -> list:
     """Annotate members with what the user may see: ``cccd_shown``, ``birth_shown`` (None when
-    masked), ``ethnicity_shown``, ``can_edit``."""
+    masked), ``ethnicity_shown``, ``can_edit``; and for the register's rows ``birth_text``,
+    ``admitted_text`` (core.text.short_date) and ``gender_label`` (get_gender_display)."""
     members = list(members)
+    genders = {value: str(label) for value, label in Gender.choices}
     for member in members:
         mine = allowed is None or member.union_id in allowed
         member.cccd_shown = member.cccd if mine else mask_cccd(member.cccd)
         member.birth_shown = member.date_of_birth if mine else None
         member.ethnicity_shown = member.ethnicity if mine else mask_hidden(member.ethnicity)
         member.can_edit = editable is None or member.union_id in editable
+        member.birth_text = short_date(member.birth_shown)
+        member.admitted_text = short_date(member.admitted_on)
+        member.gender_label = genders.get(member.gender, member.gender)
     return members
 
 

@@ -646,6 +646,34 @@ def grouped_sums(start: datetime.date, end: datetime.date, unit_ids) -> dict:
     return result
 
 
+def grouped_sums_if_built(start: datetime.date, end: datetime.date, unit_ids) -> dict | None:
+    """``grouped_sums`` and whether the rollup is built, read in one statement (one snapshot):
+    None when it is not built (the figures then aggregate the records). Hand-written (core.rows),
+    for the dashboard."""
+    unit_ids = list(unit_ids)
+    built = f"EXISTS (SELECT 1 FROM {_table(RollupState)} WHERE id = 1 AND built_at IS NOT NULL)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT ancestor_id, sector, kind, SUM(total) FROM {_table(DayTotal)}
+            WHERE ancestor_id IN ({", ".join(["%s"] * len(unit_ids))})
+              AND date >= %s AND date <= %s AND {built}
+            GROUP BY ancestor_id, sector, kind
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL WHERE NOT {built}
+            """,
+            [*unit_ids, start, end],
+        )
+        rows = cursor.fetchall()
+    result: dict = {uid: {} for uid in unit_ids}
+    for ancestor_id, sector, kind, total in rows:
+        if ancestor_id is None:
+            return None
+        if total:  # rows brought back to 0 by a deletion are left in place
+            result[ancestor_id][(sector, kind)] = int(total)
+    return result
+
+
 def daily_sums(start: datetime.date, end: datetime.date, unit_id: int) -> dict:
     """date -> (sector, kind) -> SUM(total) for one unit above grassroots level (the chart)."""
     days: dict = defaultdict(dict)

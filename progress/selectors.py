@@ -10,8 +10,9 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 
+from core.rows import fetch
 from organisation.models import Unit, UnitPath
 from plans.models import Indicator, Measure, Period, PlanUnit
 from progress.models import DayTotal, Member, Record, RecordKind, RollupState
@@ -36,25 +37,28 @@ def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def grouped_sums(start: datetime.date, end: datetime.date, unit_ids) -> Grouped:
+def grouped_sums(start: datetime.date, end: datetime.date, unit_ids, *, kinds=None) -> Grouped:
     """SUM(count) per (ancestor, sector, kind) over records dated start..end.
 
     Read from the per-day rollup (``progress.rollup``, exact on every write) for units above
     grassroots level once it has been built; straight from the records for grassroots unions
-    (a few rows each) and before the first build.
+    (a few rows each) and before the first build. ``kinds`` (unit id -> kind) spares reading
+    the units' kinds when the caller holds the units.
     """
     from progress import rollup
 
     unit_ids = list(unit_ids)
-    built = Exists(RollupState.objects.filter(pk=1, built_at__isnull=False))
-    rows = list(
-        Unit.objects.filter(pk__in=unit_ids)
-        .annotate(built=built)
-        .values_list("id", "kind", "built")
-        .order_by()
-    )
-    upper = {pk for pk, kind, is_built in rows if is_built and kind not in rollup.GRASSROOTS}
-    result = rollup.grouped_sums(start, end, [u for u in unit_ids if u in upper]) if upper else {}
+    kinds = kinds or {}
+    if not kinds and unit_ids:
+        table = Unit._meta.db_table
+        sql = f"SELECT id, kind FROM {table} WHERE id IN ({_placeholders(unit_ids)})"
+        kinds = dict(fetch(sql, unit_ids))
+    upper = {u for u in unit_ids if kinds.get(u, rollup.GRASSROOTS[0]) not in rollup.GRASSROOTS}
+    result = {}
+    if upper:
+        result = rollup.grouped_sums_if_built(start, end, [u for u in unit_ids if u in upper])
+    if result is None:  # not built: every unit from the records
+        result, upper = {}, set()
     result.update(direct_sums(start, end, [u for u in unit_ids if u not in upper]))
     return result
 
@@ -138,13 +142,18 @@ def default_unit_ids(period: Period) -> list[int]:
 
 
 def achieved(
-    period: Period, unit_ids=None, *, end: datetime.date | None = None, indicators=None
+    period: Period,
+    unit_ids=None,
+    *,
+    end: datetime.date | None = None,
+    indicators=None,
+    kinds=None,
 ) -> dict[tuple[int, int], int]:
     """(unit_id, indicator_id) -> achieved figure for the SUBTREE of each unit over the period.
 
     Computed in the database from the records (one aggregate query), for every indicator of the
     period's plan. unit_ids None = every PlanUnit of the plan plus the plan's issuing unit.
-    ``end`` cuts the range short (e.g. "as of today").
+    ``end`` cuts the range short (e.g. "as of today"); ``kinds`` see ``grouped_sums``.
     """
     if unit_ids is None:
         unit_ids = default_unit_ids(period)
@@ -152,7 +161,7 @@ def achieved(
         indicators = list(Indicator.objects.filter(plan_id=period.plan_id).select_related("plan"))
     last = min(period.end, end) if end else period.end
     unit_ids = list(unit_ids)
-    sums = grouped_sums(period.start, last, unit_ids)
+    sums = grouped_sums(period.start, last, unit_ids, kinds=kinds)
     result = {
         (unit_id, indicator.pk): indicator_value(indicator, sums[unit_id])
         for unit_id in sums

@@ -122,25 +122,32 @@ def _own_baseline_stocks(units: list[Unit], on_date) -> dict[int, Stock]:
     have no figures): one query for the baselines, one grouped sum per baseline date."""
     from progress.selectors import grouped_sums
 
-    latest: dict[int, Baseline] = {}
-    for baseline in Baseline.objects.filter(
-        unit__in=units, on_date__lte=on_date, members__isnull=False
-    ).order_by("unit_id", "on_date"):
-        latest[baseline.unit_id] = baseline
+    latest: dict[int, tuple] = {}  # unit -> (on_date, members, workers), the latest one
+    ids = [u.pk for u in units]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT unit_id, on_date, members, workers FROM {Baseline._meta.db_table}
+            WHERE unit_id IN ({_placeholders(ids)}) AND on_date <= %s AND members IS NOT NULL
+            ORDER BY unit_id, on_date
+            """,
+            [*ids, on_date],
+        )
+        for unit_id, since, members, workers in cursor.fetchall():
+            latest[unit_id] = (_as_date(since), members, workers)
     by_date: dict[datetime.date, list[int]] = {}
-    for unit_id, baseline in latest.items():
-        by_date.setdefault(baseline.on_date, []).append(unit_id)
+    for unit_id, (since, _members, _workers) in latest.items():
+        by_date.setdefault(since, []).append(unit_id)
+    kinds = {u.pk: u.kind for u in units}
     result = {}
     for since, unit_ids in by_date.items():
-        sums = grouped_sums(since + datetime.timedelta(days=1), on_date, unit_ids)
+        sums = grouped_sums(since + datetime.timedelta(days=1), on_date, unit_ids, kinds=kinds)
         for unit_id in unit_ids:
             net = sum(
                 total * STOCK_SIGNS.get(kind, 0) for (_sector, kind), total in sums[unit_id].items()
             )
-            baseline = latest[unit_id]
-            result[unit_id] = Stock(
-                members=baseline.members + net, workers=baseline.workers, counted=1, since=since
-            )
+            _since, members, workers = latest[unit_id]
+            result[unit_id] = Stock(members=members + net, workers=workers, counted=1, since=since)
     return result
 
 

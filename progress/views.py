@@ -2,16 +2,21 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.permissions import (
     can_correct_records,
+    can_manage_structure,
     personal_data_unit_ids,
     require_view,
     unit_ids,
 )
 from core.excel import XLSX_CONTENT_TYPE
+from core.fingerprint import fingerprint
 from core.masking import log_personal_data_access, sees_unit
 from core.paging import paginate
 from core.query import query_int
@@ -54,8 +59,9 @@ def _chart_choice(request, plan, board, indicators):
 
 
 def dashboard(request, pk, period):
-    plan = plan_selectors.get_plan_for(request.user, pk)
-    periods = list(plan.periods.all())  # the tabs and the period shown: one query
+    # The plan (404 unless the user may see it), its issuing unit and its periods (the tabs and
+    # the period shown): one query.
+    plan, periods = plan_selectors.plan_with_periods(request.user, pk)
     current = next((p for p in periods if p.code == period), None)
     if current is None:
         raise Http404
@@ -70,16 +76,43 @@ def dashboard(request, pk, period):
         visible = unit_ids(request.user, "view")
     board = boards.build(current, visible_unit_ids=visible, parent=parent)
     indicators = board.layout.columns
-    chart = chart_row = chart_indicator = bars = None
+    chart = chart_row = chart_indicator = None
+    bars = heat = None
     if indicators:
         chart_row, chart_indicator = _chart_choice(request, plan, board, indicators)
+        heat = SimpleLazyObject(lambda: charts.heat_table(board))
+    moves = None
     if chart_row is not None:
         index = indicators.index(chart_indicator)
-        chart = boards.cumulative_chart(
-            current, chart_row.unit, chart_indicator, chart_row.cells[index].target, board.as_of
+        target = chart_row.cells[index].target
+        moves = boards.cumulative_moves(current, chart_row.unit, chart_indicator, board.as_of)
+        chart = SimpleLazyObject(
+            lambda: boards.cumulative_chart(
+                current, chart_row.unit, chart_indicator, target, board.as_of, moves=moves
+            )
         )
-        bars = charts.unit_bars(board, index)  # from the board's cells: no query
-    simulated = Unit.objects.filter(is_simulated=True).exists() or _has_simulated(current)
+        bars = SimpleLazyObject(lambda: charts.unit_bars(board, index))  # from the board's cells
+    simulated = _has_simulated(current)
+    chart_units = [board.province, *board.rows] if board.province else board.rows
+    # The page's body is cached by everything it is drawn from (core.fingerprint; README "One
+    # dashboard request"): the bars, the heat table and the cumulative line are pure functions
+    # of the board, the chosen unit and column and the line's moves (progress.charts), drawn
+    # only when the body is; the rest is here.
+    content_key = fingerprint(
+        DASHBOARD_TEMPLATE_VERSION,
+        get_language(),
+        get_script_prefix(),
+        plan,
+        current,
+        periods,
+        parent,
+        board,
+        moves,
+        chart_row.unit.pk if chart_row else None,
+        chart_indicator.pk if chart_indicator else None,
+        simulated,
+        can_manage_structure(request.user),  # progress/includes/stock.html's import link
+    )
     return render(
         request,
         "progress/dashboard.html",
@@ -92,21 +125,34 @@ def dashboard(request, pk, period):
             "chart": chart,
             "chart_row": chart_row,
             "chart_indicator": chart_indicator,
-            "chart_units": [board.province, *board.rows] if board.province else board.rows,
+            "chart_units": chart_units,
             "simulated": simulated,
             "bars": bars,
-            "heat": charts.heat_table(board) if indicators else None,
+            "heat": heat,
             "heat_legend": charts.heat_legend(),
+            "content_key": content_key,
         },
     )
 
 
-def _has_simulated(period):
+# Bump when progress/dashboard.html or an include changes what it prints from the same values
+# (the cached bodies of the old template would otherwise be served until they expire).
+DASHBOARD_TEMPLATE_VERSION = 1
+
+
+def _has_simulated(period) -> bool:
+    """A simulated unit anywhere, or a simulated record in the period (the demo banner): one
+    query (the records' side reads the partial index of the few simulated rows)."""
+    from core.rows import fetch
     from progress.models import Record
 
-    return Record.objects.filter(
-        is_simulated=True, date__gte=period.start, date__lte=period.end
-    ).exists()
+    rows = fetch(
+        f"SELECT 1 WHERE EXISTS (SELECT 1 FROM {Unit._meta.db_table} WHERE is_simulated) "
+        f"OR EXISTS (SELECT 1 FROM {Record._meta.db_table} "
+        "WHERE is_simulated AND date >= %s AND date <= %s)",
+        [period.start, period.end],
+    )
+    return bool(rows)
 
 
 def _records_context(request, pk, period, unit, indicator):

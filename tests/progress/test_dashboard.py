@@ -261,3 +261,71 @@ def test_cached_table_follows_every_record(peak, client_for, admin_user, unit_a)
     cell = row[row.index(f'data-indicator="{indicator.pk}"') :]
     shown = re.search(r'class="figure"[^>]*>([\d.]+)<', cell).group(1)
     assert int(shown.replace(".", "")) == figures[unit_a.pk, indicator.pk]
+
+
+def _body(html: str) -> str:
+    return html[html.index('<main class="content">') : html.index("</main>")]
+
+
+def test_cached_body_follows_every_change(peak, client_for, admin_user, officer_a, unit_a):
+    """The dashboard's body is cached by everything it is drawn from (core.fingerprint): after a
+    record, a target, a renamed unit, a baseline, another language or chart choice — even
+    written behind the services' back — the page shows the change, and every cached body equals
+    the body rendered afresh."""
+    from django.core.cache import caches
+    from django.test import Client
+
+    from organisation.selectors import children
+    from organisation.services import set_baseline
+    from plans.models import Target
+
+    clients = {"admin": client_for(admin_user)}
+    officer = Client()
+    officer.force_login(officer_a, backend="django.contrib.auth.backends.ModelBackend")
+    clients["officer"] = officer
+    indicator = Indicator.objects.get(plan=peak.plan, code="dv-thuc-tang")
+    urls = [_url(peak), _url(peak) + f"?indicator={indicator.pk}&chart_unit={unit_a.pk}"]
+
+    def bodies():
+        cached = {
+            (who, url): _body(c.get(url).content.decode())
+            for who, c in clients.items()
+            for url in urls
+        }
+        caches["fragments"].clear()
+        fresh = {
+            (who, url): _body(c.get(url).content.decode())
+            for who, c in clients.items()
+            for url in urls
+        }
+        assert cached == fresh
+        return cached
+
+    seen = [bodies()]
+    union = next(u for u in children(unit_a, peak.start) if u.is_grassroots)
+    changes = [
+        lambda: services.record_batch(
+            kind="admitted", union=union, on_date=datetime.date(2024, 7, 5), count=2,
+            user=admin_user,
+        ),
+        lambda: Target.objects.filter(period=peak, unit=unit_a, indicator=indicator).update(
+            value=4321
+        ),
+        lambda: Unit.objects.filter(pk=unit_a.pk).update(name="LĐLĐ huyện Mường Tè Mới"),
+        lambda: set_baseline(
+            unit=union, on_date=datetime.date(2024, 1, 1), members=77, user=admin_user
+        ),
+    ]  # fmt: skip
+    for change in changes:
+        for client in clients.values():
+            client.get(urls[0])  # cached before the change
+        change()
+        seen.append(bodies())
+        for key in seen[-1]:
+            assert seen[-1][key] != seen[-2][key], key
+    assert "4.321" in seen[2]["admin", urls[0]] and "Mường Tè Mới" in seen[3]["officer", urls[0]]
+    clients["admin"].cookies["django_language"] = "en"
+    english = _body(clients["admin"].get(urls[0]).content.decode())
+    assert english != seen[-1]["admin", urls[0]]
+    caches["fragments"].clear()
+    assert _body(clients["admin"].get(urls[0]).content.decode()) == english

@@ -1,0 +1,217 @@
+"""The dashboard's charts and heat table as markup, written in Python.
+
+They were templates (bars_svg.html, line_svg.html, heat.html): ~100 template variables and
+tags per chart, drawn twice (wide and narrow), made them the dearest part of a dashboard that
+is not in the fragment cache (~3 ms of the ~8 ms its body took to render; README "One
+dashboard request"). These functions write the same markup character for character: numbers in
+SVG coordinates as ``{% localize off %}`` writes them (``str``), the labels people read as
+``{% localize on %}`` does (1.100, 45,5 in Vietnamese), every text escaped as the template
+engine escapes it, the same msgids for the translated words. The geometry stays in
+``progress.charts``.
+"""
+
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+
+def _e(value) -> str:
+    """A value as {{ value }} writes it outside {% localize off %} (escaped, localized)."""
+    return conditional_escape(localize(value))
+
+
+def _off(value) -> str:
+    """A number as {{ value }} writes it inside {% localize off %}."""
+    if type(value) is int or (type(value) is float and "e" not in repr(value)):
+        return str(value)
+    return conditional_escape(localize(value, use_l10n=False))
+
+
+def _on(value) -> str:
+    """A value as {{ value }} writes it inside {% localize on %}."""
+    return conditional_escape(localize(value, use_l10n=True))
+
+
+def _add(value, number: int):
+    """The ``add`` filter on a number (it adds integers: int(190.5) + -8 = 182)."""
+    try:
+        return int(value) + number
+    except (TypeError, ValueError):
+        return value + number
+
+
+def _blocktranslate(msgid: str, **values) -> str:
+    return gettext(msgid) % values
+
+
+_MIDDLE = ' dominant-baseline="middle"'
+_END_MIDDLE = ' text-anchor="end"' + _MIDDLE
+
+
+def bars_svg(b, svg_id: str, indicator) -> SafeString:
+    """One per-unit bar chart (charts.BarChart), wide or narrow."""
+    top = _off(_add(b.top, -4))
+    bottom = _off(b.bottom_y)
+    plot_x = _off(b.plot_x)
+    bar_h = _off(b.bar_h)
+    out = [
+        f'<svg class="chart bars {"chart-narrow" if b.narrow else "chart-wide"}"',
+        f' id="{conditional_escape(svg_id)}"' if svg_id else "",
+        f' viewBox="0 0 {_off(b.width)} {_off(b.height)}" role="img" aria-label="',
+        _blocktranslate(
+            "Thực hiện so với chỉ tiêu của từng đơn vị — %(ind)s", ind=_e(indicator.header)
+        ),
+        '">\n  ',
+    ]
+    last = len(b.ticks) - 1
+    for i, (x, pct) in enumerate(b.ticks):
+        anchor = "start" if i == 0 else "end" if i == last else "middle"
+        x = _off(x)
+        out.append(
+            f'<line class="grid" x1="{x}" x2="{x}" y1="{top}" y2="{bottom}"/>'
+            f'<text class="tick" x="{x}" y="{_off(b.axis_y)}" text-anchor="{anchor}">'
+            f"{_off(pct)}%</text>"
+        )
+    out.append("\n  ")
+    for bar in b.bars:
+        label = conditional_escape(bar.label)
+        label_y = _off(bar.label_y)
+        y = _off(bar.y)
+        achieved = _on(bar.achieved)
+        of_target = f" / {_on(bar.target)}" if bar.target is not None else ""
+        out.append(f'<g class="bar-row{" total" if bar.is_total else ""}">\n    ')
+        out.append(
+            f'<text class="bar-label" x="{plot_x if b.narrow else _off(_add(b.plot_x, -8))}"'
+            f' y="{label_y}"'
+            f"{'' if b.narrow else _END_MIDDLE}>"
+            f"{label}</text>\n    "
+        )
+        if bar.target:
+            out.append(
+                f'<rect class="track" x="{plot_x}" y="{y}" width="{_off(bar.track_w)}"'
+                f' height="{bar_h}"/>'
+            )
+        out.append("\n    ")
+        if bar.bar_w > 0:
+            out.append(
+                f'<rect class="bar heat-{conditional_escape(bar.heat)}" x="{plot_x}" y="{y}"'
+                f' width="{_off(bar.bar_w)}" height="{bar_h}"><title>{label}: {achieved}'
+                f"{of_target} — {conditional_escape(bar.heat_label)}</title></rect>"
+            )
+        if bar.percent is not None:
+            tail = f" · {_on(bar.percent)}%"
+        elif bar.target is None:
+            tail = f" · {conditional_escape(bar.heat_label)}"
+        else:
+            tail = ""
+        out.append(
+            f'\n    <text class="bar-value" x="{_off(b.value_x)}" y="{label_y}"'
+            f' text-anchor="end"{"" if b.narrow else _MIDDLE}>'
+            f"{achieved}{of_target}{tail}</text>\n  </g>"
+        )
+    target_x = _off(b.target_x)
+    out.append(
+        f'\n  <line class="target" x1="{target_x}" x2="{target_x}" y1="{top}" y2="{bottom}"/>'
+        f'<text class="target-label" x="{target_x}" y="{_off(b.target_label_y)}"'
+        f' text-anchor="{conditional_escape(b.target_anchor)}">{gettext("Chỉ tiêu")}</text>\n  '
+    )
+    if b.pace_x is not None:
+        pace_x = _off(b.pace_x)
+        out.append(
+            f'<line class="pace" x1="{pace_x}" x2="{pace_x}" y1="{top}" y2="{bottom}"/>'
+            f'<text class="pace-label" x="{pace_x}" y="{_off(b.pace_label_y)}"'
+            f' text-anchor="{conditional_escape(b.pace_anchor)}">'
+            f"{_blocktranslate('Cần đạt %(pct)s%%', pct=_on(b.pace_percent))}</text>"
+        )
+    out.append("\n</svg>\n")
+    return mark_safe("".join(out))
+
+
+def line_svg(c, svg_id: str) -> SafeString:
+    """The cumulative line (charts.LineChart), wide or narrow."""
+    left, right = _off(c.left), _off(c.plot_right)
+    out = [
+        f'<svg class="chart {"chart-narrow" if c.narrow else "chart-wide"}"',
+        f' id="{conditional_escape(svg_id)}"' if svg_id else "",
+        f' viewBox="0 0 {_off(c.width)} {_off(c.height)}" role="img" aria-label="',
+        gettext("Biểu đồ kết quả cộng dồn theo ngày so với chỉ tiêu"),
+        '">\n  ',
+    ]
+    tick_x = _off(_add(c.left, -6))
+    for y, value in c.y_ticks:
+        y = _off(y)
+        out.append(
+            f'<line class="grid" x1="{left}" x2="{right}" y1="{y}" y2="{y}"/>'
+            f'<text class="tick" x="{tick_x}" y="{y}" text-anchor="end"'
+            f' dominant-baseline="middle">{_on(value)}</text>'
+        )
+    out.append("\n  ")
+    last = len(c.x_ticks) - 1
+    label_y = _off(_add(c.height, -6))
+    for i, (x, label) in enumerate(c.x_ticks):
+        anchor = "start" if i == 0 else "end" if i == last else "middle"
+        out.append(
+            f'<text class="tick" x="{_off(x)}" y="{label_y}" text-anchor="{anchor}">'
+            f"{conditional_escape(label)}</text>"
+        )
+    out.append("\n  ")
+    if c.pace_line:
+        x1, y1, x2, y2 = (_off(v) for v in c.pace_line)
+        out.append(f'<line class="pace" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/>')
+    out.append("\n  ")
+    if c.target_y is not None:
+        target_y = _off(c.target_y)
+        out.append(
+            f'<line class="target" x1="{left}" x2="{right}" y1="{target_y}" y2="{target_y}"/>'
+            f'<text class="target-label" x="{_off(_add(c.left, 6))}"'
+            f' y="{_off(c.target_label_y)}">'
+            f"{_blocktranslate('Chỉ tiêu: %(n)s', n=_on(c.target))}</text>"
+        )
+    out.append("\n  ")
+    if c.points:
+        end_x, end_y = _off(c.end_x), _off(c.end_y)
+        out.append(
+            f'<polyline class="achieved" points="{conditional_escape(c.points)}"/>'
+            f'<circle class="achieved-end" cx="{end_x}" cy="{end_y}" r="3.5"/>'
+            f'<text class="end-label" x="{end_x}" y="{_off(c.end_label_y)}"'
+            f' text-anchor="{conditional_escape(c.end_anchor)}">{_on(c.final)}</text>'
+        )
+    out.append("\n</svg>\n")
+    return mark_safe("".join(out))
+
+
+def heat_html(columns, heat, legend) -> SafeString:
+    """The heat table (charts.heat_table) and its legend."""
+    out = [
+        '<div class="table-wrap"><table class="data heat" id="heat-table">\n  <thead><tr><th>',
+        gettext("Đơn vị"),
+        "</th>",
+        *(f'<th class="center">{_e(ind.header)}</th>' for ind in columns),
+        "</tr></thead>\n  <tbody>",
+    ]
+    for row in heat:
+        totals = ' class="totals"' if row.is_total else ""
+        out.append(f"<tr{totals}><td>{_e(row.label)}</td>")
+        for cell in row.cells:
+            percent = f"<b>{_e(cell.percent)}%</b><br>" if cell.percent is not None else ""
+            out.append(
+                f'<td class="center heat-{_e(cell.heat)}">{percent}'
+                f'<span class="heat-label">{_e(cell.label)}</span></td>'
+            )
+        out.append("</tr>")
+    out.append('</tbody>\n</table></div>\n<p class="legend heat-legend">')
+    for key, label in legend:
+        out.append(f'<span class="heat-key heat-{_e(key)}">{_e(label)}</span> ')
+    out.append("<br>")
+    out.append(
+        _blocktranslate(
+            "So với mức cần đạt đến ngày tính (chỉ tiêu × thời gian đã qua): “Vượt tiến độ” từ "
+            "%(ahead)s%% trở lên, “Đúng tiến độ” từ 100%%, “Chậm” từ %(behind)s%%, “Rất chậm” "
+            "dưới %(behind)s%%; “Đã đạt” khi đạt chỉ tiêu. Số trong ô: tỷ lệ %% so với chỉ tiêu.",
+            ahead=_e(110),
+            behind=_e(75),
+        )
+    )
+    out.append("</p>")
+    return mark_safe("".join(out))
