@@ -607,16 +607,9 @@ def _split(start: datetime.date, end: datetime.date):
     return (first, last), edges
 
 
-def grouped_sums(start: datetime.date, end: datetime.date, unit_ids) -> dict:
-    """ancestor -> (sector, kind) -> SUM(total), from the rollup (units above grassroots only).
-
-    One query: the whole months of the range from ``MonthTotal``, the days at its edges from
-    ``DayTotal`` (a year reads 12 rows per ancestor and category, not 366).
-    """
-    unit_ids = list(unit_ids)
-    result: dict = {uid: {} for uid in unit_ids}
-    if not unit_ids or start > end:
-        return result
+def _sums_sql(start: datetime.date, end: datetime.date, unit_ids: list[int]):
+    """SELECT ancestor_id, sector, kind, SUM(total) over start..end: the whole months of the
+    range from ``MonthTotal``, the days at its edges from ``DayTotal``; (sql, params)."""
     months, edges = _split(start, end)
     marks = ", ".join(["%s"] * len(unit_ids))
     parts, params = [], []
@@ -638,40 +631,50 @@ def grouped_sums(start: datetime.date, end: datetime.date, unit_ids) -> dict:
         + " UNION ALL ".join(parts)
         + ") x GROUP BY ancestor_id, sector, kind"
     )
+    return sql, params
+
+
+def _collect(rows, unit_ids) -> dict:
+    result: dict = {uid: {} for uid in unit_ids}
+    for ancestor_id, sector, kind, total in rows:
+        if total:  # rows brought back to 0 by a deletion are left in place
+            result[ancestor_id][(sector, kind)] = int(total)
+    return result
+
+
+def grouped_sums(start: datetime.date, end: datetime.date, unit_ids) -> dict:
+    """ancestor -> (sector, kind) -> SUM(total), from the rollup (units above grassroots only).
+
+    One query: the whole months of the range from ``MonthTotal``, the days at its edges from
+    ``DayTotal`` (a year reads 12 rows per ancestor and category, not 366).
+    """
+    unit_ids = list(unit_ids)
+    if not unit_ids or start > end:
+        return {uid: {} for uid in unit_ids}
+    sql, params = _sums_sql(start, end, unit_ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for ancestor_id, sector, kind, total in cursor.fetchall():
-            if total:  # rows brought back to 0 by a deletion are left in place
-                result[ancestor_id][(sector, kind)] = int(total)
-    return result
+        return _collect(cursor.fetchall(), unit_ids)
 
 
 def grouped_sums_if_built(start: datetime.date, end: datetime.date, unit_ids) -> dict | None:
     """``grouped_sums`` and whether the rollup is built, read in one statement (one snapshot):
-    None when it is not built (the figures then aggregate the records). Hand-written (core.rows),
-    for the dashboard."""
+    None when it is not built (the figures then aggregate the records). For the dashboard."""
     unit_ids = list(unit_ids)
+    if not unit_ids or start > end:
+        return {uid: {} for uid in unit_ids}
     built = f"EXISTS (SELECT 1 FROM {_table(RollupState)} WHERE id = 1 AND built_at IS NOT NULL)"
+    sums, params = _sums_sql(start, end, unit_ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            SELECT ancestor_id, sector, kind, SUM(total) FROM {_table(DayTotal)}
-            WHERE ancestor_id IN ({", ".join(["%s"] * len(unit_ids))})
-              AND date >= %s AND date <= %s AND {built}
-            GROUP BY ancestor_id, sector, kind
-            UNION ALL
-            SELECT NULL, NULL, NULL, NULL WHERE NOT {built}
-            """,
-            [*unit_ids, start, end],
+            f"SELECT * FROM ({sums}) s WHERE {built} "
+            f"UNION ALL SELECT NULL, NULL, NULL, NULL WHERE NOT {built}",
+            params,
         )
         rows = cursor.fetchall()
-    result: dict = {uid: {} for uid in unit_ids}
-    for ancestor_id, sector, kind, total in rows:
-        if ancestor_id is None:
-            return None
-        if total:  # rows brought back to 0 by a deletion are left in place
-            result[ancestor_id][(sector, kind)] = int(total)
-    return result
+    if any(row[0] is None for row in rows):
+        return None
+    return _collect(rows, unit_ids)
 
 
 def daily_sums(start: datetime.date, end: datetime.date, unit_id: int) -> dict:
