@@ -215,13 +215,27 @@ def dissolve_unit(*, unit: Unit, on_date: datetime.date, user) -> None:
     rebuild_paths([unit])
 
 
-@transaction.atomic
-def set_baseline(
-    *, unit: Unit, on_date: datetime.date, members=None, workers=None, source: str = "", user
-) -> Baseline | None:
-    """The unit's stock on on_date (số đoàn viên, số lao động tại ngày); an empty figure keeps
-    what the baseline of that day already says. Returns None when nothing changed."""
-    require(can_manage_structure(user))
+# Sent inside set_baseline(s)' transaction, after the writes, with before= (unit id -> its
+# baselines before, as [(on_date, members, workers)] sorted by date): apps that keep members now
+# per ancestor (progress's stock rollup) update it in the same transaction. The units' rows are
+# locked first, so writers of their records wait for it.
+baselines_changed = Signal()
+
+
+def _lock_and_read_baselines(unit_ids) -> dict[int, list[tuple]]:
+    """Lock the units (ascending id, as every writer does) and read their baselines."""
+    ids = sorted(set(unit_ids))
+    list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    before: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    rows = Baseline.objects.filter(unit_id__in=ids).order_by("unit_id", "on_date")
+    for unit_id, day, members, workers in rows.values_list(
+        "unit_id", "on_date", "members", "workers"
+    ):
+        before[unit_id].append((day, members, workers))
+    return before
+
+
+def _write_baseline(*, unit, on_date, members, workers, source) -> Baseline | None:
     baseline = Baseline.objects.filter(unit=unit, on_date=on_date).first()
     if baseline is None:
         return Baseline.objects.create(
@@ -240,6 +254,22 @@ def set_baseline(
 
 
 @transaction.atomic
+def set_baseline(
+    *, unit: Unit, on_date: datetime.date, members=None, workers=None, source: str = "", user
+) -> Baseline | None:
+    """The unit's stock on on_date (số đoàn viên, số lao động tại ngày); an empty figure keeps
+    what the baseline of that day already says. Returns None when nothing changed."""
+    require(can_manage_structure(user))
+    before = _lock_and_read_baselines([unit.pk])
+    baseline = _write_baseline(
+        unit=unit, on_date=on_date, members=members, workers=workers, source=source
+    )
+    if baseline is not None:
+        baselines_changed.send(sender=Baseline, before=before)
+    return baseline
+
+
+@transaction.atomic
 def set_baselines(*, rows: list[tuple[Unit, int | None, int | None, str]], on_date, user) -> int:
     """set_baseline for many units on one date (the unit import): the new ones written in bulk
     with their history; rows are (unit, members, workers, source). Returns how many changed."""
@@ -248,6 +278,7 @@ def set_baselines(*, rows: list[tuple[Unit, int | None, int | None, str]], on_da
     from accounts import audit
 
     require(can_manage_structure(user))
+    before = _lock_and_read_baselines([r[0].pk for r in rows])
     existing = {
         b.unit_id: b
         for b in Baseline.objects.filter(unit__in=[r[0] for r in rows], on_date=on_date)
@@ -255,17 +286,10 @@ def set_baselines(*, rows: list[tuple[Unit, int | None, int | None, str]], on_da
     new, changed = [], 0
     for unit, members, workers, source in rows:
         if unit.pk in existing:
-            changed += (
-                set_baseline(
-                    unit=unit,
-                    on_date=on_date,
-                    members=members,
-                    workers=workers,
-                    source=source,
-                    user=user,
-                )
-                is not None
+            written = _write_baseline(
+                unit=unit, on_date=on_date, members=members, workers=workers, source=source
             )
+            changed += written is not None
         else:
             new.append(
                 Baseline(
@@ -279,6 +303,8 @@ def set_baselines(*, rows: list[tuple[Unit, int | None, int | None, str]], on_da
         default_user=recorded_user(user),
         default_change_reason=audit.reason_for(user),
     )
+    if changed or new:
+        baselines_changed.send(sender=Baseline, before=before)
     return changed + len(new)
 
 

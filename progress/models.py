@@ -352,6 +352,35 @@ class MonthTotal(models.Model):
         return f"{self.ancestor_id} {self.month:%m/%Y} {self.sector} {self.kind}: {self.total}"
 
 
+class StockChange(models.Model):
+    """Rollup of members now (see ``progress.stock_rollup``): what the stock of the CĐCS under
+    ``ancestor`` whose latest baseline is dated ``since`` gains (or loses) on ``day``. The stock
+    on a day is the sum of the rows up to it; ``since`` = 0001-01-01 counts the CĐCS themselves.
+    """
+
+    ancestor = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị")
+    )
+    day = models.DateField(_("ngày"))
+    since = models.DateField(_("số liệu gốc ngày"))
+    members = models.BigIntegerField(_("số đoàn viên"), default=0)
+    workers = models.BigIntegerField(_("số lao động"), default=0)
+    workers_known = models.IntegerField(_("số CĐCS có số lao động"), default=0)
+    counted = models.IntegerField(_("số CĐCS có số đoàn viên"), default=0)
+    based = models.IntegerField(_("số CĐCS có số liệu gốc"), default=0)
+    units = models.IntegerField(_("số CĐCS"), default=0)
+
+    class Meta:
+        verbose_name = _("thay đổi số đoàn viên hiện có")
+        verbose_name_plural = _("thay đổi số đoàn viên hiện có")
+        constraints = [
+            models.UniqueConstraint(fields=["ancestor", "day", "since"], name="stockchange_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.ancestor_id} {self.day} ({self.since}): {self.members}"
+
+
 class RollupPath(models.Model):
     """The closure rows (ancestor above grassroots level) the rollup is currently built on.
 

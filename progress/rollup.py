@@ -49,6 +49,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from organisation.models import Unit, UnitKind, UnitPath
+from progress import stock_rollup
 from progress.models import DayTotal, MonthTotal, Record, RecordKind, RollupPath, RollupState
 
 GRASSROOTS = tuple(UnitKind.grassroots_level())
@@ -131,25 +132,33 @@ def _write_rows(cursor, model, date_column: str, keys: list[Key], deltas: dict[K
         )
 
 
-def upsert(deltas: dict[Key, int]) -> int:
-    """Add each delta to its day row and to its month row (created if missing): one upsert per
-    key. Returns the number of day keys written.
+def upsert(deltas: dict[Key, int], stock: stock_rollup.Changes | None = None) -> int:
+    """Add each delta to its day row and to its month row (created if missing), and each stock
+    change to its ``StockChange`` row: one upsert per key. Returns the number of day keys written.
 
-    Lock order: every day row (in ``lock_key`` order), then every month row (same order). Inside
+    Lock order: every day row (in ``lock_key`` order), then every month row (same order), then
+    every stock row (``stock_rollup.upsert``: ancestor, day, since). Inside
     ``batched()`` the deltas are only collected, and written once when the outermost block ends,
     so a service made of several writes (a new union and its founding members) still takes the
     rows of both tables in one ascending sequence.
     """
     pending = _batch.get()
     if pending is not None:
+        pending_days, pending_stock = pending
         for key, value in deltas.items():
-            pending[key] += value
+            pending_days[key] += value
+        for key, row in (stock or {}).items():
+            total = pending_stock.setdefault(key, [0] * stock_rollup.WIDTH)
+            for i, value in enumerate(row):
+                total[i] += value
         return len(deltas)
     days = {k: v for k, v in deltas.items() if v}
     months = {k: v for k, v in _month_deltas(days).items() if v}
     with connection.cursor() as cursor:
         _write_rows(cursor, DayTotal, "date", sorted(days, key=lock_key), days)
         _write_rows(cursor, MonthTotal, "month", sorted(months, key=lock_key), months)
+    if stock:
+        stock_rollup.upsert(stock)
     return len(days)
 
 
@@ -163,21 +172,22 @@ def batched():
     if _batch.get() is not None:
         yield
         return
-    token = _batch.set(defaultdict(int))
+    token = _batch.set((defaultdict(int), {}))
     try:
         yield
-        deltas = _batch.get()
+        deltas, stock = _batch.get()
     finally:
         _batch.reset(token)
-    upsert(deltas)
+    upsert(deltas, stock)
 
 
 def states(records: Iterable[Record]) -> list[State]:
     return [(r.union_id, r.date, r.sector, r.kind, r.count) for r in records]
 
 
-def _spread(plus: list[State], minus: list[State]) -> dict[Key, int]:
-    """(ancestor, day, sector, kind) -> signed total of the states, over the rollup's paths."""
+def _spread(plus: list[State], minus: list[State]) -> tuple[dict[Key, int], dict]:
+    """(ancestor, day, sector, kind) -> signed total of the states, over the rollup's paths; and
+    the changes of members now (``stock_rollup.record_changes``) they make."""
     deltas: dict[Key, int] = defaultdict(int)
     # Added up per (union, day, sector, kind) first: an import's 20 000 records are a few
     # hundred keys, each spread once.
@@ -187,44 +197,44 @@ def _spread(plus: list[State], minus: list[State]) -> dict[Key, int]:
     for union_id, day, sector, kind, count in minus:
         totals[union_id, day, sector, kind] -= count
     if not totals:
-        return deltas
+        return deltas, {}
     unions = sorted({key[0] for key in totals})
     _lock_units(unions, share=True)  # waits for a reorganisation of these unions to commit
     first = min(key[1] for key in totals)
-    last = max(key[1] for key in totals)
     paths = defaultdict(list)
     for chunk in _chunks(unions, IDS_PER_QUERY):
-        rows = RollupPath.objects.filter(
-            descendant_id__in=chunk, valid_from__lte=last, valid_to__gte=first
-        ).values_list("descendant_id", "ancestor_id", "valid_from", "valid_to")
+        # From the first day on: a record changes members now until the next baseline.
+        rows = RollupPath.objects.filter(descendant_id__in=chunk, valid_to__gte=first).values_list(
+            "descendant_id", "ancestor_id", "valid_from", "valid_to"
+        )
         for descendant_id, ancestor_id, start, end in rows:
             paths[descendant_id].append((ancestor_id, start, end))
     for (union_id, day, sector, kind), count in totals.items():
         for ancestor_id, start, end in paths.get(union_id, ()):
             if start <= day <= end:
                 deltas[ancestor_id, day, sector, kind] += count
-    return deltas
+    return deltas, stock_rollup.record_changes(totals, paths)
 
 
 def add_records(records: Iterable[Record]) -> int:
     """New records (already saved) into the rollup: one upsert per key touched. Returns keys."""
-    return upsert(_spread(states(records), []))
+    return upsert(*_spread(states(records), []))
 
 
 def add_states(new: Iterable[State]) -> int:
     """``add_records`` for records written in bulk, given as their states (union_id, date,
     sector, kind, count)."""
-    return upsert(_spread(list(new), []))
+    return upsert(*_spread(list(new), []))
 
 
 def remove_records(records: Iterable[Record]) -> int:
     """Records deleted (or voided: no longer counted) out of the rollup."""
-    return upsert(_spread([], states(records)))
+    return upsert(*_spread([], states(records)))
 
 
 def replace(before: list[State], after: list[State]) -> int:
     """Records whose counted fields changed from ``before`` to ``after`` (one rollup write)."""
-    return upsert(_spread(after, before))
+    return upsert(*_spread(after, before))
 
 
 # Reorganisations ------------------------------------------------------------------------------
@@ -372,7 +382,7 @@ def reorganised(unit_ids=None, from_date: datetime.date | None = None) -> int:
     if sorted(old) == sorted(new):
         return 0
     changes = _coverage_changes(old, new)
-    touched = upsert(_records_over(changes)) if changes else 0
+    touched = upsert(_records_over(changes), stock_rollup.path_changes(changes)) if changes else 0
     _copy_paths(scope)
     return touched
 
@@ -582,6 +592,7 @@ def rebuild(*, days_per_step: int = 7, progress=None) -> int:
                 days = max(1, days // 2)
             elif sqlite and took < SQLITE_STEP_SECONDS / 4:
                 days = min(days_per_step, days * 2)
+    fixed += stock_rollup.rebuild()
     RollupState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now()})
     return fixed
 
@@ -716,7 +727,7 @@ def differences() -> list[tuple[Key, int, int]]:
             ((a, _date(d), s, k), int(rolled), int(direct))
             for a, d, s, k, rolled, direct in cursor.fetchall()
         ]
-    return found + month_differences()
+    return found + month_differences() + stock_rollup.differences()
 
 
 def month_differences() -> list[tuple[Key, int, int]]:

@@ -559,24 +559,26 @@ def found_grassroots_union(
     _check_date(founded_on)
     if parent.kind in UnitKind.grassroots_level():
         raise ProgressError(_("Đơn vị cấp trên không thể là một CĐCS."))
-    union = create_unit(
-        name=name,
-        kind=kind,
-        parent=parent,
-        sector=sector,
-        valid_from=founded_on,
-        is_simulated=simulated,
-        user=user,
-    )
-    founded = _record(
-        kind=RecordKind.UNION_FOUNDED,
-        union=union,
-        on_date=founded_on,
-        user=user,
-        note=f"enterprise:{enterprise_id}" if enterprise_id else "",
-        simulated=simulated,
-    )
-    with rollup.batched():  # the union and its members: one rollup write, in lock order
+    # The union, its record and its members: one rollup write (paths, figures and members
+    # now), in lock order.
+    with rollup.batched():
+        union = create_unit(
+            name=name,
+            kind=kind,
+            parent=parent,
+            sector=sector,
+            valid_from=founded_on,
+            is_simulated=simulated,
+            user=user,
+        )
+        founded = _record(
+            kind=RecordKind.UNION_FOUNDED,
+            union=union,
+            on_date=founded_on,
+            user=user,
+            note=f"enterprise:{enterprise_id}" if enterprise_id else "",
+            simulated=simulated,
+        )
         rollup.add_records([founded])
         if founding_members:
             admit_members(

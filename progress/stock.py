@@ -162,12 +162,31 @@ def stocks(units, on_date: datetime.date) -> dict[int, Stock]:
     units = list(units)
     if not units:
         return {}
-    result = _grassroots_stocks([u.pk for u in units], on_date)
+    result = _rolled_up([u for u in units if u.kind not in GRASSROOTS], on_date)
+    if result is None:  # the rollup is not built: every unit from the records
+        result = _grassroots_stocks([u.pk for u in units], on_date)
+    else:
+        rest = [u.pk for u in units if u.pk not in result]
+        result.update(_grassroots_stocks(rest, on_date) if rest else {})
     bare = [u for u in units if result[u.pk].members is None and u.kind not in GRASSROOTS]
     for unit_id, own in _own_baseline_stocks(bare, on_date).items() if bare else ():
         own.missing = result[unit_id].missing
         result[unit_id] = own
     return result
+
+
+def _rolled_up(units: list[Unit], on_date) -> dict[int, Stock] | None:
+    """Units above grassroots level from the stock rollup (``progress.stock_rollup``), which
+    gives what ``_grassroots_stocks`` would without reading a record or a path."""
+    from progress import stock_rollup
+
+    read = stock_rollup.read([u.pk for u in units], on_date)
+    if read is None:
+        return None
+    return {
+        uid: Stock(members=m, workers=w, counted=c, missing=missing, since=since)
+        for uid, (m, w, c, missing, since) in read.items()
+    }
 
 
 def stock_of(unit: Unit, on_date: datetime.date) -> Stock:

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from organisation.models import Sector, Unit, UnitKind
 from organisation.services import create_unit, dissolve_unit, merge_units, move_unit
 from plans.models import Period
-from progress import rollup, selectors, services
+from organisation.services import set_baseline
+from progress import rollup, selectors, services, stock, stock_rollup
 from progress.models import (
     DayTotal,
     Member,
@@ -25,6 +26,7 @@ from progress.models import (
     RecordKind,
     RollupBypassError,
     RollupState,
+    StockChange,
 )
 from tests.actors import SYSTEM
 from tests.progress.test_properties import (
@@ -59,6 +61,34 @@ EDGES = [
     (D(2024, 7, 10), D(2024, 8, 31)),
     (D(2023, 12, 31), D(2025, 1, 1)),
 ]
+
+
+STOCK_DAYS = [D(2023, 12, 31), D(2024, 7, 1), D(2024, 7, 9), D(2024, 7, 20), D(2024, 7, 31)]
+
+
+def _stock_exact():
+    """Members now from the stock rollup equals what the records and baselines say (the direct
+    reading over the closure table), for every upper-level unit on several days."""
+    uppers = [u.pk for u in Unit.objects.exclude(kind__in=UnitKind.grassroots_level())]
+    for day in STOCK_DAYS:
+        rolled = stock_rollup.read(uppers, day)
+        direct = stock._grassroots_stocks(uppers, day)
+        for uid in uppers:
+            s = direct[uid]
+            assert rolled[uid] == (s.members, s.workers, s.counted, s.missing, s.since), (uid, day)
+
+
+def _set_baselines(items, unions):
+    for n, day, members, workers in items:
+        union = unions[n % len(unions)]
+        set_baseline(unit=union, on_date=day, members=members, workers=workers, user=SYSTEM)
+
+
+baselines = st.lists(
+    st.tuples(st.integers(0, 99), days, st.one_of(st.none(), st.integers(0, 50)),
+              st.one_of(st.none(), st.integers(0, 90))),
+    max_size=6,
+)  # fmt: skip
 
 
 def _built():
@@ -137,7 +167,8 @@ def test_a_new_union_with_members_writes_the_rollup_once(demo, admin_user):
         )
     tables = [q["sql"].split()[2] for q in queries if "ON CONFLICT" in q["sql"]]
     assert tables == [connection.ops.quote_name(DayTotal._meta.db_table),
-                      connection.ops.quote_name(MonthTotal._meta.db_table)]  # fmt: skip
+                      connection.ops.quote_name(MonthTotal._meta.db_table),
+                      connection.ops.quote_name(StockChange._meta.db_table)]  # fmt: skip
     _exact()
 
 
@@ -366,18 +397,24 @@ def _reorganise(action, a, b, day, uppers, unions):
 
 @PROPERTY_SETTINGS
 @given(shape=trees, first=events, second=events, changes=edits, reorgs=reorganisations,
-       bulk=st.lists(st.tuples(st.integers(0, 99), days, st.integers(1, 5)), max_size=10))  # fmt: skip
+       bulk=st.lists(st.tuples(st.integers(0, 99), days, st.integers(1, 5)), max_size=10),
+       before=baselines, after=baselines)  # fmt: skip
 def test_rollup_equals_records_after_every_kind_of_write(
-    db, shape, first, second, changes, reorgs, bulk
+    db, shape, first, second, changes, reorgs, bulk, before, after
 ):
     try:
         with transaction.atomic():
             _province, uppers, unions, period = _build(shape)
             _apply(first, uppers, unions)  # admit, batch leave, transfer, found
+            _set_baselines(before, unions)  # before the build: the rebuild computes them
             _built()  # a rebuild over existing records
             _exact(period)
+            _stock_exact()
             _apply(second, uppers, unions)  # incremental upkeep
             _exact(period)
+            _set_baselines(after, unions)  # baselines written after records
+            _exact(period)
+            _stock_exact()
             for action, n, day in changes:  # void, re-date, re-count, party, departure
                 _edit(action, n, day, unions)
             _exact(period)
@@ -397,10 +434,12 @@ def test_rollup_equals_records_after_every_kind_of_write(
             for action, a, b, day in reorgs:  # move, merge, dissolve
                 _reorganise(action, a, b, day, uppers, unions)
                 _exact(period)
+            _stock_exact()
             services.admit_members(
                 union=unions[0], members=[_person(next(CCCD_SERIAL))], user=SYSTEM
             )  # writes after a reorganisation go to the new ancestors
             _exact(period)
+            _stock_exact()
             raise Rollback
     except Rollback:
         pass
