@@ -427,15 +427,26 @@ def differences() -> list[tuple]:
     for key in sorted(_difference(want, have)):
         ancestor_id, day, since = key
         label = "số CĐCS" if since == PRESENCE else f"số liệu gốc {since:%d/%m/%Y}"
-        zero = [0] * WIDTH
         found.append(
             (
                 (ancestor_id, day, "", f"đoàn viên hiện có ({label})"),
-                "/".join(map(str, have.get(key, zero))),
-                "/".join(map(str, want.get(key, zero))),
+                _describe(have.get(key)),
+                _describe(want.get(key)),
             )
         )
     return found
+
+
+LABELS = ("đoàn viên", "lao động", "CĐCS có số lao động", "CĐCS có số đoàn viên",
+          "CĐCS có số liệu gốc", "CĐCS")  # fmt: skip
+
+
+def _describe(row) -> str:
+    """A change row in words ("đoàn viên +12; CĐCS có số liệu gốc +1"), "0" for none."""
+    parts = [
+        f"{label} {value:+d}" for label, value in zip(LABELS, row or (), strict=False) if value
+    ]
+    return "; ".join(parts) or "0"
 
 
 def rebuild() -> int:

@@ -14,9 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from organisation.models import Sector, Unit, UnitKind
-from organisation.services import create_unit, dissolve_unit, merge_units, move_unit
+from organisation.services import create_unit, dissolve_unit, merge_units, move_unit, set_baseline
 from plans.models import Period
-from organisation.services import set_baseline
 from progress import rollup, selectors, services, stock, stock_rollup
 from progress.models import (
     DayTotal,

@@ -2,10 +2,12 @@
 merge moves members and stock; ending a CĐCS with members is refused."""
 
 import datetime
+import io
 import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from organisation import services as org
 from organisation.models import Baseline, Sector, UnitKind
@@ -142,3 +144,43 @@ def test_a_baseline_keeps_what_an_empty_figure_does_not_say(tree):
     baseline = Baseline.objects.get(unit=a)
     assert (baseline.members, baseline.workers) == (10, 15)
     assert Sector.MIXED  # the unit's own sector is untouched by a baseline
+
+
+def test_the_stock_rollup_follows_a_bulk_baseline_import_records_and_a_move(tree):
+    """set_baselines (the unit import's path), records after it, a move of a CĐCS: the rollup
+    equals the direct reading at each step, and the check and refresh see and repair a baseline
+    written past the services."""
+    from progress import rollup, stock, stock_rollup
+
+    province, district, commune, a, b = tree
+    rollup.rebuild()
+    uppers = [province.pk, district.pk, commune.pk]
+
+    def same(day):
+        assert stock_rollup.differences() == []
+        rolled, direct = stock_rollup.read(uppers, day), stock._grassroots_stocks(uppers, day)
+        for uid in uppers:
+            s = direct[uid]
+            assert rolled[uid] == (s.members, s.workers, s.counted, s.missing, s.since)
+        return rolled
+
+    _admit(a, 2, D(2023, 5, 1))  # before the baseline: in it
+    org.set_baselines(
+        rows=[(a, 10, 30, "danh sách"), (b, 5, None, "danh sách")], on_date=D(2024, 1, 1),
+        user=SYSTEM,
+    )  # fmt: skip
+    assert same(D(2024, 6, 30))[province.pk] == (15, 30, 2, 0, D(2024, 1, 1))
+    _admit(a, 3, D(2024, 3, 1))
+    assert same(D(2024, 6, 30))[province.pk][0] == 18
+    org.move_unit(unit=a, new_parent=commune, on_date=D(2025, 8, 1), user=SYSTEM)
+    assert same(D(2025, 9, 1))[commune.pk][0] == 13
+    assert same(D(2025, 9, 1))[district.pk][0] == 5
+    Baseline.objects.create(unit=b, on_date=D(2024, 3, 1), members=99)  # past the services
+    found = stock_rollup.differences()
+    assert any("đoàn viên +99" in expected for _key, _stored, expected in found)
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("check_progress_rollup", stdout=out)
+    assert "đoàn viên hiện có" in out.getvalue()
+    rollup.rebuild()
+    assert same(D(2025, 9, 1))[district.pk][0] == 99
