@@ -140,19 +140,24 @@ def dashboard(request, pk, period):
 DASHBOARD_TEMPLATE_VERSION = 1
 
 
-def _has_simulated(period) -> bool:
-    """A simulated unit anywhere, or a simulated record in the period (the demo banner): one
-    query (the records' side reads the partial index of the few simulated rows)."""
-    from core.rows import fetch
+def _simulated_sql() -> str:
+    """The demo banner's question; each side reads a partial index of the few simulated rows
+    (``unit_simulated``, ``record_simulated``), never the whole table."""
     from progress.models import Record
 
-    rows = fetch(
+    return (
         f"SELECT 1 WHERE EXISTS (SELECT 1 FROM {Unit._meta.db_table} WHERE is_simulated) "
         f"OR EXISTS (SELECT 1 FROM {Record._meta.db_table} "
-        "WHERE is_simulated AND date >= %s AND date <= %s)",
-        [period.start, period.end],
+        "WHERE is_simulated AND date >= %s AND date <= %s)"
     )
-    return bool(rows)
+
+
+def _has_simulated(period) -> bool:
+    """A simulated unit anywhere, or a simulated record in the period (the demo banner): one
+    query, two index probes (``_simulated_sql``)."""
+    from core.rows import fetch
+
+    return bool(fetch(_simulated_sql(), [period.start, period.end]))
 
 
 def _records_context(request, pk, period, unit, indicator):

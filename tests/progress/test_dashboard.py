@@ -329,3 +329,23 @@ def test_cached_body_follows_every_change(peak, client_for, admin_user, officer_
     assert english != seen[-1]["admin", urls[0]]
     caches["fragments"].clear()
     assert _body(clients["admin"].get(urls[0]).content.decode()) == english
+
+
+def test_simulated_check_reads_the_partial_indexes(demo):
+    """The banner's question probes ``unit_simulated`` and ``record_simulated`` (the few
+    simulated rows), not every unit and record: the plan names both indexes. PostgreSQL's
+    planner would scan a table this small anyway, so sequential scans are priced out here."""
+    from django.db import connection, transaction
+
+    from progress.views import _simulated_sql
+
+    sql = _simulated_sql()
+    params = [datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
+    assert "unit_simulated" in plan and "record_simulated" in plan, plan
