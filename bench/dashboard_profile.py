@@ -14,7 +14,8 @@ them repeat a query already made in the same request (same SQL and parameters).
         bench/dashboard_profile.py --repeat 50
 
 --profile N prints the N heaviest functions (cProfile, cumulative) of the province
-administrator's year view; --queries prints each request's SQL.
+administrator's year view (--cold: with the fragments cache emptied before each request, as
+the first read after a write); --queries prints each request's SQL.
 """
 
 import argparse
@@ -99,6 +100,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", type=int, default=0)
+    parser.add_argument("--cold", action="store_true", help="--profile with the cache emptied")
     parser.add_argument("--queries", action="store_true")
     args = parser.parse_args()
     setup_django()
@@ -143,11 +145,15 @@ def main():
         period = plan.periods.order_by("sort_order").first()
         url = reverse("progress:dashboard", args=[plan.pk, period.code])
         client.get(url)
+        from django.core.cache import caches
+
         profiler = cProfile.Profile()
-        profiler.enable()
         for _ in range(args.repeat):
+            if args.cold:
+                caches["fragments"].clear()
+            profiler.enable()
             client.get(url)
-        profiler.disable()
+            profiler.disable()
         stats = pstats.Stats(profiler)
         stats.sort_stats("cumulative").print_stats(args.profile)
         stats.sort_stats("tottime").print_stats(args.profile)

@@ -15,6 +15,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from progress.dashboard import Pace
+
 
 def _e(value) -> str:
     """A value as {{ value }} writes it outside {% localize off %} (escaped, localized)."""
@@ -215,3 +217,74 @@ def heat_html(columns, heat, legend) -> SafeString:
     )
     out.append("</p>")
     return mark_safe("".join(out))
+
+
+def progress_rows_html(board) -> SafeString:
+    """The progress table's body (inside ``<tbody>``): one row per unit of the board, then
+    the totals row — what ``{% include "progress/includes/row.html" %}`` wrote per row, the
+    same characters (tests/progress/test_table_html.py compares the two). A plain loop over
+    the board's cells: the template's ~30 lookups and tags per cell cost ~1.5 ms a row."""
+    out = ["\n  "]
+    if board.rows:
+        see_records = conditional_escape(gettext("Xem các bản ghi"))
+        out.extend(_progress_row(row, see_records) for row in board.rows)
+    else:
+        out.append(
+            f'\n    <tr><td colspan="{_e(_add(len(board.layout.columns), 2))}" class="muted">'
+            f"{conditional_escape(gettext('Không có đơn vị nào.'))}</td></tr>\n  "
+        )
+    out.append("\n  ")
+    if board.province:
+        out.append(_progress_row(board.province, conditional_escape(gettext("Xem các bản ghi"))))
+    out.append("\n  ")
+    return mark_safe("".join(out))
+
+
+_TOTALS = ' class="totals"'
+
+
+def _progress_row(row, see_records: str) -> str:
+    unit = row.unit
+    name = conditional_escape(unit.name)
+    if row.is_parent:
+        label = _blocktranslate("Cộng %(name)s", name=name)
+    elif row.is_province:
+        label = f"{conditional_escape(gettext('Toàn tỉnh'))} ({name})"
+    elif unit.is_grassroots:
+        label = name
+    else:
+        label = f'<a href="?under={unit.pk}">{name}</a>'
+    number = "" if row.number is None else _e(row.number)
+    out = [
+        f'<tr{_TOTALS if row.is_province else ""} data-unit="{unit.pk}">\n'
+        f'  <td class="center">{number}</td>\n  <td>{label}</td>\n  '
+    ]
+    for cell in row.cells:
+        target = cell.target
+        pace = cell.pace
+        out.append(
+            f'\n  <td class="num progress-cell pace-{conditional_escape(pace)}"'
+            f' data-indicator="{cell.indicator.pk}">\n'
+            f'    <a class="figure" href="{conditional_escape(cell.url)}" title="{see_records}">'
+            f"{_e(cell.achieved)}</a>"
+        )
+        if target is not None:
+            out.append(f'<span class="muted"> / {_e(target)}</span>')
+        out.append("\n    ")
+        if target:
+            pace_label = conditional_escape(str(Pace.LABELS[pace]))
+            percent = cell.percent
+            shown = f"{_e(percent)}%" if percent is not None else pace_label
+            out.append(
+                f'<br><span class="badge {conditional_escape(Pace.BADGES[pace])}"'
+                f' title="{pace_label}">{shown}</span>'
+            )
+            gap = cell.gap
+            if gap:
+                out.append(
+                    '<br><span class="small muted">'
+                    f"{_blocktranslate('thiếu %(gap)s', gap=_e(gap))}</span>"
+                )
+        out.append("\n  </td>\n  ")
+    out.append("\n</tr>\n")
+    return "".join(out)

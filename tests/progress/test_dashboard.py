@@ -136,14 +136,15 @@ def test_export_download(peak, client_for, admin_user):
 
 def test_ids_are_not_localised_in_attributes(peak):
     """USE_THOUSAND_SEPARATOR must not turn unit 2459 into "2.459" in data attributes/links."""
-    from django.template.loader import render_to_string
-
     from progress.dashboard import build
+    from progress.svg import progress_rows_html
 
-    row = build(peak, visible_unit_ids=None).rows[0]
+    board = build(peak, visible_unit_ids=None)
+    row = board.rows[0]
     row.unit.pk = 2459
     row.cells[0].indicator.pk = 1234
-    html = render_to_string("progress/includes/row.html", {"row": row, "period": peak})
+    board.rows = [row]
+    html = progress_rows_html(board)
     assert 'data-unit="2459"' in html and "?under=2459" in html
     assert 'data-indicator="1234"' in html
 
