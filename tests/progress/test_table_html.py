@@ -137,3 +137,23 @@ def test_dashboard_page_shows_the_rows(demo, client_for, admin_user):
     body = body[: body.index("</tbody>")]
     board = build(period, visible_unit_ids=None, today=datetime.date.today())
     assert body == _reference(board)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    number=st.one_of(
+        st.integers(-(10**20), 10**20),
+        st.floats(),
+        st.floats(-(10**7), 10**7).map(lambda f: round(f, 1)),
+        st.text(max_size=8),
+    )
+)
+def test_numbers_as_the_template_writes_them(number):
+    """svg._e's shortcuts for strings, integers and floats (Python's grouping with the
+    language's separators) are what {{ number }} writes."""
+    from django.utils.formats import localize
+    from django.utils.html import conditional_escape
+
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert svg._e(number) == conditional_escape(localize(number))
