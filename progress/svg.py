@@ -345,3 +345,15 @@ def _progress_row(row, see_records: str) -> str:
         out.append("\n  </td>\n  ")
     out.append("\n</tr>\n")
     return "".join(out)
+
+
+def ranking_rows_html(board) -> SafeString:
+    """The ranking table's body: what its template loop wrote (rank/among, name, score %)."""
+    among = _e(board.ranked_among)
+    return mark_safe(
+        "".join(
+            f"<tr><td>{_e(r.rank)}/{among}</td><td>{_e(r.unit.name)}</td>"
+            f'<td class="num">{_e(r.score)}%</td></tr>'
+            for r in board.ranking
+        )
+    )

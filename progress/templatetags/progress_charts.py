@@ -26,3 +26,8 @@ def heat_table(columns, heat, legend):
 @register.simple_tag
 def progress_rows(board):
     return svg.progress_rows_html(board)
+
+
+@register.simple_tag
+def ranking_rows(board):
+    return svg.ranking_rows_html(board)

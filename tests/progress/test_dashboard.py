@@ -316,6 +316,9 @@ def test_cached_body_follows_every_change(peak, client_for, admin_user, officer_
         lambda: set_baseline(
             unit=union, on_date=datetime.date(2024, 1, 1), members=77, user=admin_user
         ),
+        # What only the separately cached top and chart form show: a period's name, a header.
+        lambda: Period.objects.filter(pk=peak.pk).update(name="Tháng cao điểm (đổi tên)"),
+        lambda: Indicator.objects.filter(pk=indicator.pk).update(header="Thực tăng (mới)"),
     ]  # fmt: skip
     for change in changes:
         for client in clients.values():

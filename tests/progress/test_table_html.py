@@ -40,6 +40,10 @@ BODY = """{% load i18n %}
   """  # noqa: E501
 
 
+# dashboard.html's ranking table body as it was.
+RANKING = """{% for r in board.ranking %}<tr><td>{{ r.rank }}/{{ board.ranked_among }}</td><td>{{ r.unit.name }}</td><td class="num">{{ r.score }}%</td></tr>{% endfor %}"""  # noqa: E501
+
+
 def _reference(board) -> str:
     engine = engines["django"].engine
     context = {"board": board, "row_template": engine.from_string(ROW)}
@@ -48,6 +52,8 @@ def _reference(board) -> str:
 
 def _same(board):
     assert str(svg.progress_rows_html(board)) == _reference(board)
+    ranking = engines["django"].engine.from_string(RANKING).render(Context({"board": board}))
+    assert str(svg.ranking_rows_html(board)) == ranking
 
 
 @pytest.fixture
@@ -72,6 +78,7 @@ def test_rows_are_the_templates_markup(boards, language):
             _same(board)
     assert any(not b.rows for b in boards) and any(b.province for b in boards)
     assert any(r.is_parent for b in boards for r in [b.province] if r)
+    assert any(b.ranking for b in boards)
 
 
 def test_every_kind_of_cell_and_name(boards):
@@ -86,6 +93,10 @@ def test_every_kind_of_cell_and_name(boards):
         board.rows[0].unit = grassroots
     board.rows[1].unit.name = 'LĐLĐ "A" & <b>B</b>'
     board.rows[2].number = 1234
+    board.ranking = [*board.rows, board.province]
+    board.ranked_among = 1234
+    for rank, row in enumerate(board.ranking, start=999):
+        row.rank = rank
     for row in [*board.rows, board.province]:
         for cell in row.cells:
             cell.target, cell.achieved = next(combos)
