@@ -168,3 +168,5 @@ def test_numbers_as_the_template_writes_them(number):
     for language in ("vi", "en"):
         with translation.override(language):
             assert svg._e(number) == conditional_escape(localize(number))
+            assert svg._on(number) == conditional_escape(localize(number, use_l10n=True))
+            assert svg._RowWords().number(number) == svg._e(number)
