@@ -75,7 +75,14 @@ class Unit(models.Model):
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
         ordering = ["sort_order", "name"]
-        indexes = [models.Index(fields=["kind"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["kind"]),
+            models.Index(fields=["name"]),
+            # The dashboard's "simulated data" banner (progress.views._has_simulated) asks
+            # whether any unit is simulated on every request: this index holds only those few
+            # rows, so the question is one probe of an (often empty) index, not a scan.
+            models.Index(fields=["id"], name="unit_simulated", condition=Q(is_simulated=True)),
+        ]
 
     def __str__(self):
         return self.name

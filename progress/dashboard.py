@@ -5,13 +5,11 @@ aggregate for every unit's figures, one per-day aggregate for the chart.
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.rows import Columns, fetch
@@ -142,30 +140,6 @@ class Dashboard:
     @property
     def has_stock(self) -> bool:
         return any(r.stock and r.stock.members is not None for r in self.stock_rows)
-
-    @property
-    def table_key(self) -> str:
-        """Everything the table's rows show, hashed: the key of their cached HTML
-        (``{% cache %}`` in dashboard.html, see README "Performance").
-
-        The rows (progress/includes/row.html) are a function of these values alone — language,
-        the share of the period elapsed, and per row its number, unit, kind, flags and each
-        cell's indicator, target, figure and link — so a new record, target, name or day makes a
-        new key. Nothing needs invalidating and a stale table is never served; the figures are
-        still read (one query) on every request, only the rendering is skipped.
-        """
-        parts: list = [TABLE_TEMPLATE_VERSION, get_language(), self.share, len(self.layout.columns)]
-        for r in [*self.rows, *([self.province] if self.province else [])]:
-            parts.append(
-                (r.number, r.unit.pk, r.unit.name, r.unit.kind, r.is_province, r.is_parent,
-                 [(c.indicator.pk, c.target, c.achieved, c.url) for c in r.cells])
-            )  # fmt: skip
-        return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-# Bump when progress/includes/row.html changes what it prints from the same values (a shared
-# cache across a deployment would otherwise keep the old HTML until its entries expire).
-TABLE_TEMPLATE_VERSION = 1
 
 
 def _records_link(period: Period):

@@ -113,6 +113,36 @@ def dashboard(request, pk, period):
         simulated,
         can_manage_structure(request.user),  # progress/includes/stock.html's import link
     )
+    # Two parts of the body do not depend on the figures: the page's top (breadcrumb, title,
+    # banner, tabs, dates, actions, the table's header) and the chart form. They are cached
+    # apart, so the first read after a write renders neither; their keys are computed only
+    # when the body itself is drawn (lazy).
+    top_key = SimpleLazyObject(
+        lambda: fingerprint(
+            DASHBOARD_TEMPLATE_VERSION,
+            get_language(),
+            get_script_prefix(),
+            plan,
+            current,
+            periods,
+            parent,
+            board.as_of,
+            board.share,
+            board.layout,
+            simulated,
+        )
+    )
+    form_key = SimpleLazyObject(
+        lambda: fingerprint(
+            DASHBOARD_TEMPLATE_VERSION,
+            get_language(),
+            parent.pk if parent else None,
+            [(ind.pk, ind.header) for ind in indicators],
+            [(r.unit.pk, r.unit.name) for r in chart_units],
+            chart_row.unit.pk if chart_row else None,
+            chart_indicator.pk if chart_indicator else None,
+        )
+    )
     return render(
         request,
         "progress/dashboard.html",
@@ -131,6 +161,8 @@ def dashboard(request, pk, period):
             "heat": heat,
             "heat_legend": charts.heat_legend(),
             "content_key": content_key,
+            "top_key": top_key,
+            "form_key": form_key,
         },
     )
 
@@ -140,19 +172,24 @@ def dashboard(request, pk, period):
 DASHBOARD_TEMPLATE_VERSION = 1
 
 
-def _has_simulated(period) -> bool:
-    """A simulated unit anywhere, or a simulated record in the period (the demo banner): one
-    query (the records' side reads the partial index of the few simulated rows)."""
-    from core.rows import fetch
+def _simulated_sql() -> str:
+    """The demo banner's question; each side reads a partial index of the few simulated rows
+    (``unit_simulated``, ``record_simulated``), never the whole table."""
     from progress.models import Record
 
-    rows = fetch(
+    return (
         f"SELECT 1 WHERE EXISTS (SELECT 1 FROM {Unit._meta.db_table} WHERE is_simulated) "
         f"OR EXISTS (SELECT 1 FROM {Record._meta.db_table} "
-        "WHERE is_simulated AND date >= %s AND date <= %s)",
-        [period.start, period.end],
+        "WHERE is_simulated AND date >= %s AND date <= %s)"
     )
-    return bool(rows)
+
+
+def _has_simulated(period) -> bool:
+    """A simulated unit anywhere, or a simulated record in the period (the demo banner): one
+    query, two index probes (``_simulated_sql``)."""
+    from core.rows import fetch
+
+    return bool(fetch(_simulated_sql(), [period.start, period.end]))
 
 
 def _records_context(request, pk, period, unit, indicator):

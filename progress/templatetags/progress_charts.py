@@ -21,3 +21,13 @@ def line_svg(chart, svg_id):
 @register.simple_tag
 def heat_table(columns, heat, legend):
     return svg.heat_html(columns, heat, legend)
+
+
+@register.simple_tag
+def progress_rows(board):
+    return svg.progress_rows_html(board)
+
+
+@register.simple_tag
+def ranking_rows(board):
+    return svg.ranking_rows_html(board)

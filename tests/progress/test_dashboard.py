@@ -136,14 +136,15 @@ def test_export_download(peak, client_for, admin_user):
 
 def test_ids_are_not_localised_in_attributes(peak):
     """USE_THOUSAND_SEPARATOR must not turn unit 2459 into "2.459" in data attributes/links."""
-    from django.template.loader import render_to_string
-
     from progress.dashboard import build
+    from progress.svg import progress_rows_html
 
-    row = build(peak, visible_unit_ids=None).rows[0]
+    board = build(peak, visible_unit_ids=None)
+    row = board.rows[0]
     row.unit.pk = 2459
     row.cells[0].indicator.pk = 1234
-    html = render_to_string("progress/includes/row.html", {"row": row, "period": peak})
+    board.rows = [row]
+    html = progress_rows_html(board)
     assert 'data-unit="2459"' in html and "?under=2459" in html
     assert 'data-indicator="1234"' in html
 
@@ -315,6 +316,9 @@ def test_cached_body_follows_every_change(peak, client_for, admin_user, officer_
         lambda: set_baseline(
             unit=union, on_date=datetime.date(2024, 1, 1), members=77, user=admin_user
         ),
+        # What only the separately cached top and chart form show: a period's name, a header.
+        lambda: Period.objects.filter(pk=peak.pk).update(name="Tháng cao điểm (đổi tên)"),
+        lambda: Indicator.objects.filter(pk=indicator.pk).update(header="Thực tăng (mới)"),
     ]  # fmt: skip
     for change in changes:
         for client in clients.values():
@@ -329,3 +333,23 @@ def test_cached_body_follows_every_change(peak, client_for, admin_user, officer_
     assert english != seen[-1]["admin", urls[0]]
     caches["fragments"].clear()
     assert _body(clients["admin"].get(urls[0]).content.decode()) == english
+
+
+def test_simulated_check_reads_the_partial_indexes(demo):
+    """The banner's question probes ``unit_simulated`` and ``record_simulated`` (the few
+    simulated rows), not every unit and record: the plan names both indexes. PostgreSQL's
+    planner would scan a table this small anyway, so sequential scans are priced out here."""
+    from django.db import connection, transaction
+
+    from progress.views import _simulated_sql
+
+    sql = _simulated_sql()
+    params = [datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
+    assert "unit_simulated" in plan and "record_simulated" in plan, plan
