@@ -116,6 +116,39 @@ class UnitRow:
 
 
 @dataclass
+class RowsPage:
+    """Which rows of a long dashboard are shown ("X–Y trong N"): its table, members now, charts
+    and ranking show ``ROWS_PER_PAGE`` units at a time (figures, totals and ranks are computed
+    over all of them)."""
+
+    number: int
+    pages: int
+    count: int
+    first: int  # 1-based position of the first row shown
+    last: int
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+ROWS_PER_PAGE = 100  # more would be a page of megabytes (701 rows: 3.5 MB of HTML)
+
+
+def _page_of(rows: list, number) -> RowsPage:
+    from django.core.paginator import Paginator
+
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(number)
+    return RowsPage(
+        page.number, page.paginator.num_pages, len(rows), page.start_index(), page.end_index()
+    )
+
+
+@dataclass
 class Dashboard:
     period: Period
     layout: Layout
@@ -128,6 +161,7 @@ class Dashboard:
     # How many units of the same level were ranked (all plan rows, or all children of the
     # drilled-into unit), whatever the user may see: a rank reads "10/11".
     ranked_among: int = 0
+    page: RowsPage | None = None  # None: every row is shown
 
     @property
     def elapsed_percent(self) -> float:
@@ -186,6 +220,7 @@ def build(
     visible_unit_ids: set[int] | None,
     parent: Unit | None = None,
     today: datetime.date | None = None,
+    page=None,
 ) -> Dashboard:
     """Rows for the plan's units (or the children of ``parent``), plus a totals row.
 
@@ -242,6 +277,12 @@ def build(
     else:
         rows = [r for r in every if r.unit.pk in visible_unit_ids]
     shown = {r.unit.pk for r in rows}
+    ranking = [r for r in ranked if r.unit.pk in shown]
+    paging = None
+    if len(rows) > ROWS_PER_PAGE:  # page ``page`` of the table, and the same ranks
+        paging = _page_of(rows, page)
+        rows = rows[paging.first - 1 : paging.last]
+        ranking = ranking[paging.first - 1 : paging.last]
     total = None
     if total_unit is not None:
         total = row(None, total_unit, True)
@@ -257,8 +298,9 @@ def build(
         share,
         rows,
         total,
-        [r for r in ranked if r.unit.pk in shown],
+        ranking,
         ranked_among=len(ranked),
+        page=paging,
     )
 
 

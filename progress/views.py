@@ -74,7 +74,9 @@ def dashboard(request, pk, period):
         parent = request.user.unit if mine else get_object_or_404(Unit, pk=under)
         require_view(request.user, parent)
         visible = unit_ids(request.user, "view")
-    board = boards.build(current, visible_unit_ids=visible, parent=parent)
+    board = boards.build(
+        current, visible_unit_ids=visible, parent=parent, page=request.GET.get("page")
+    )
     indicators = board.layout.columns
     chart = chart_row = chart_indicator = None
     bars = heat = None
@@ -169,7 +171,7 @@ def dashboard(request, pk, period):
 
 # Bump when progress/dashboard.html or an include changes what it prints from the same values
 # (the cached bodies of the old template would otherwise be served until they expire).
-DASHBOARD_TEMPLATE_VERSION = 1
+DASHBOARD_TEMPLATE_VERSION = 2
 
 
 def _simulated_sql() -> str:

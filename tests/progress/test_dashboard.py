@@ -353,3 +353,32 @@ def test_simulated_check_reads_the_partial_indexes(demo):
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
     assert "unit_simulated" in plan and "record_simulated" in plan, plan
+
+
+def test_a_long_dashboard_is_paged_with_totals_and_ranks_over_every_row(
+    peak, client_for, admin_user, monkeypatch
+):
+    """Past ROWS_PER_PAGE units the table, members now, charts and ranking show one page at a
+    time ("X–Y trong N"); the totals row and the ranks still count every unit."""
+    from progress import dashboard
+
+    full = dashboard.build(peak, visible_unit_ids=None)
+    monkeypatch.setattr(dashboard, "ROWS_PER_PAGE", 4)
+    client = client_for(admin_user)
+    first = client.get(_url(peak)).content.decode()
+    second = client.get(_url(peak) + "?page=2").content.decode()
+    count = len(full.rows)
+    assert count > 4
+    assert f"1–4 trong {count}" in first and f"5–8 trong {count}" in second
+    assert 'rel="next" href="?page=2"' in first
+    for html, rows in ((first, full.rows[:4]), (second, full.rows[4:8])):
+        table = html.split('id="progress-table"')[1].split("</table>")[0]
+        shown = re.findall(r'<tr data-unit="(\d+)"', table)
+        assert shown == [str(r.unit.pk) for r in rows]
+        assert "Toàn tỉnh" in table  # the totals row on every page
+    ranking = second.split('id="ranking"')[1].split("</table>")[0]
+    assert re.findall(r"<tr><td>(\d+)/(\d+)</td>", ranking) == [
+        (str(r.rank), str(full.ranked_among)) for r in full.ranking[4:8]
+    ]
+    last = client.get(_url(peak) + "?page=999").content.decode()  # past the end: the last page
+    assert f"trong {count}" in last and 'rel="next"' not in last
