@@ -48,7 +48,7 @@ def build(n_upper: int, n_grass: int, n_records: int, rng: random.Random):
 
     from accounts.permissions import system_actor
     from organisation.models import Sector, Unit, UnitKind
-    from organisation.services import create_unit
+    from organisation.services import create_unit, set_baselines
     from progress.models import Record, RecordKind
 
     call_command("migrate", verbosity=0)
@@ -75,6 +75,13 @@ def build(n_upper: int, n_grass: int, n_records: int, rng: random.Random):
         )
         for g in range(n_grass)
     ]
+    # Every union with a baseline (through the service): the records bulk-inserted below then
+    # leave members now behind too, and the refresh repairs both rollups.
+    set_baselines(
+        rows=[(u, 20, 40, "refresh_bench") for u in unions],
+        on_date=datetime.date(2023, 12, 31),
+        user=actor,
+    )
     start = datetime.date(2024, 1, 1)
     batch = []
     for _ in range(n_records):
