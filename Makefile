@@ -64,7 +64,7 @@ test: setup $(VENV)/.installed-dev
 # The quick benchmarks of bench/ (a few minutes); the full sizes are in the README.
 bench: setup
 	rm -f $(addsuffix *,$(patsubst sqlite:///%,%,$(filter sqlite:///%,$(BENCH_DATABASE_URL) $(BENCH_PAGES_DATABASE_URL) $(BENCH_IMPORT_DATABASE_URL))))
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/progress_bench.py --scale $(BENCH_SCALE)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/progress_bench.py --scale $(BENCH_SCALE) --pages --baselines
 	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) bench/page_sizes.py
 	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) bench/dashboard_profile.py --repeat 10
 	DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) bench/import_bench.py
