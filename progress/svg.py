@@ -1,4 +1,5 @@
-"""The dashboard's charts and heat table as markup, written in Python.
+"""The dashboard's charts, heat table, progress-table rows and ranking as markup, written in
+Python.
 
 They were templates (bars_svg.html, line_svg.html, heat.html): ~100 template variables and
 tags per chart, drawn twice (wide and narrow), made them the dearest part of a dashboard that
@@ -7,7 +8,9 @@ dashboard request"). These functions write the same markup character for charact
 SVG coordinates as ``{% localize off %}`` writes them (``str``), the labels people read as
 ``{% localize on %}`` does (1.100, 45,5 in Vietnamese), every text escaped as the template
 engine escapes it, the same msgids for the translated words. The geometry stays in
-``progress.charts``.
+``progress.charts``. The table rows (were progress/includes/row.html, included once per row)
+and the ranking's rows are compared with the old template text by
+tests/progress/test_table_html.py.
 """
 
 import html
