@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can_edit_unit
+from core import collector
 from core.spreadsheet import Column, Problem, SpreadsheetError, open_workbook, read_table
 from core.text import NotANumber, clean, name_key, parse_date, parse_int
 from enterprises import services
@@ -338,6 +339,7 @@ def _read_table(path_or_file, name: str):
     return table
 
 
+@collector.paused()
 def parse(
     path_or_file,
     *,
@@ -684,6 +686,7 @@ def _find_existing(
     row.existing = existing
 
 
+@collector.paused()
 @transaction.atomic
 def apply(result: ImportResult, *, user) -> ImportResult:
     """Save every accepted row in one transaction (rejected rows are reported, not saved).
