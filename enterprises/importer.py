@@ -452,7 +452,8 @@ class _UnitResolver:
         self.allowed = allowed
         queryset = Unit.objects.filter(kind__in=UnitKind.upper_level(), dissolved_on__isnull=True)
         self.units = list(queryset)
-        self.cache: dict[str, Unit | None] = {}
+        self.cache: dict[str, Unit | None] = {}  # name_key -> unit
+        self.found: dict[str, Unit | None] = {}  # text as written -> unit
         self.allowed_memo: dict[int, bool] = {}
 
     @staticmethod
@@ -467,6 +468,8 @@ class _UnitResolver:
         return key
 
     def find(self, text) -> Unit | None:
+        if isinstance(text, str) and text in self.found:  # a list repeats its unit texts
+            return self.found[text]
         key = name_key(text)
         if not key:
             return None
@@ -476,6 +479,8 @@ class _UnitResolver:
             by_place = [u for u in self.units if place and self._place(u.name_key) == place]
             match = exact or by_place
             self.cache[key] = match[0] if len(match) == 1 else None
+        if isinstance(text, str):
+            self.found[text] = self.cache[key]
         return self.cache[key]
 
     def allowed_ok(self, unit: Unit) -> bool:
