@@ -263,7 +263,9 @@ def writers_wait(n_members: int, rng: random.Random) -> None:
 
     actor = system_actor("import_bench")
     other = Unit.objects.get(name=OTHER_UNION)
-    first = (Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    # New CCCDs each time, never those of the ratio runs (numbered from 1): the last 9 digits
+    # from 500 000 000 on, past the members already in the bench's database.
+    first = 500_000_000 + (Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
     waits: list[float] = []
     errors: list[str] = []
     done = threading.Event()
