@@ -29,6 +29,17 @@ Usage (from the project root):
 
 Quick sizes by default (2 000 members, 200 enterprises); --full is 20 000 and 2 000;
 --members N / --enterprises N for others; --shared-strings as above.
+
+--writers-wait: instead of the ratios, how long other officers' saves wait behind a member
+import. ``manage.py import_members`` of the member list (new CCCDs each time; committed, as
+an officer's import is) runs in its own process while 8 writer threads save admission batches
+(``services.record_batch``) for another CĐCS of the same province, on days of the list's
+admissions (so on PostgreSQL they share the province's rollup rows with the import). Prints
+the import's time, the saves done meanwhile and their wait: median / p95 / max (the aim:
+≤ 1 s), and every error.
+
+    DATABASE_URL=sqlite:////tmp/bench-import.sqlite3 .venv/bin/python bench/import_bench.py \
+        --full --writers-wait
 """
 
 import argparse
@@ -46,6 +57,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 UNION = "CĐCS Công ty Bench"
+OTHER_UNION = "CĐCS Công ty Bench Hai"  # where the officers save during --writers-wait
+WRITERS = 8
 UPPER = ["LĐLĐ huyện Bench Một", "LĐLĐ huyện Bench Hai", "LĐLĐ huyện Bench Ba"]
 EXISTING_SHARE = 0.1  # of the enterprise rows, already in the register
 SURNAMES = ["Lò", "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ"]
@@ -94,15 +107,16 @@ def prepare(n_enterprises: int, rng: random.Random):
             Unit.objects.filter(name=name).first()
             or create_unit(name=name, kind=UnitKind.DISTRICT, parent=province, user=actor)
         )
-    if not Unit.objects.filter(name=UNION).exists():
-        create_unit(
-            name=UNION,
-            kind=UnitKind.GRASSROOTS,
-            parent=uppers[0],
-            sector=Sector.ENTERPRISE_LARGE,
-            valid_from=datetime.date(2020, 1, 1),
-            user=actor,
-        )
+    for name, upper in ((UNION, uppers[0]), (OTHER_UNION, uppers[1])):
+        if not Unit.objects.filter(name=name).exists():
+            create_unit(
+                name=name,
+                kind=UnitKind.GRASSROOTS,
+                parent=upper,
+                sector=Sector.ENTERPRISE_LARGE,
+                valid_from=datetime.date(2020, 1, 1),
+                user=actor,
+            )
     rows = enterprise_rows(n_enterprises, rng)
     existing = rows[: int(n_enterprises * EXISTING_SHARE)]
     have = set(Enterprise.objects.values_list("name", flat=True))
@@ -164,9 +178,9 @@ def write_enterprises(path: Path, rows):
     path.write_bytes(xlsx_bytes([*title, header, *rows]))
 
 
-def member_rows(n: int, rng: random.Random) -> list[list]:
+def member_rows(n: int, rng: random.Random, first: int = 1) -> list[list]:
     rows = []
-    for i in range(1, n + 1):
+    for i in range(first, first + n):
         rows.append(
             [
                 f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)} {i}",
@@ -233,6 +247,90 @@ def timed_in_turns(fns, runs: int) -> list[tuple[float, object]]:
     return [(statistics.median(t), r) for t, r in zip(times, results, strict=True)]
 
 
+def writers_wait(n_members: int, rng: random.Random) -> None:
+    """The --writers-wait measurement (see the module's note)."""
+    import subprocess
+    import threading
+
+    from django.db import connections
+
+    from accounts.permissions import system_actor
+    from organisation.models import Unit
+    from progress import services
+    from progress.models import Member, RecordKind
+    from tests.core.xlsx_variants import with_shared_strings
+    from tests.progress.excel_files import member_list
+
+    actor = system_actor("import_bench")
+    other = Unit.objects.get(name=OTHER_UNION)
+    # New CCCDs each time, never those of the ratio runs (numbered from 1): the last 9 digits
+    # from 500 000 000 on, past the members already in the bench's database.
+    first = 500_000_000 + (Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+    waits: list[float] = []
+    errors: list[str] = []
+    done = threading.Event()
+    lock = threading.Lock()
+
+    def writer(seed: int):
+        own = random.Random(seed)
+        try:
+            while not done.is_set():
+                day = datetime.date(2024, own.randint(1, 6), own.randint(1, 28))
+                began = time.perf_counter()
+                try:
+                    services.record_batch(
+                        kind=RecordKind.ADMITTED, union=other, on_date=day, count=1, user=actor
+                    )
+                except Exception as error:  # noqa: BLE001 — counted and printed
+                    with lock:
+                        errors.append(f"{type(error).__name__}: {error}")
+                    continue
+                with lock:
+                    waits.append(time.perf_counter() - began)
+        finally:
+            connections.close_all()
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = member_list(Path(folder) / "members.xlsx", member_rows(n_members, rng, first))
+        if "--shared-strings" in sys.argv:
+            path.write_bytes(with_shared_strings(path.read_bytes()))
+        connections.close_all()
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)  # the writers running before the import starts
+        before = len(waits)
+        began = time.perf_counter()
+        command = [sys.executable, str(ROOT / "manage.py"), "import_members", str(path)]
+        finished = subprocess.run(
+            [*command, "--union", UNION], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        took = time.perf_counter() - began
+        time.sleep(0.5)  # and a little after it
+        done.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    during = sorted(waits[before:])
+    if finished.returncode != 0:
+        errors.append(f"import_members exit {finished.returncode}: {finished.stderr[-500:]}")
+
+    def ms(seconds):
+        return f"{seconds * 1000:,.0f}"
+
+    print(f"| measure | value |\n|---|---|\n| import_members ({n_members:,} rows) | {took:.2f} s |")
+    print(f"| saves by {WRITERS} officers during the import | {len(during)} |")
+    if during:
+        p95 = during[int(0.95 * (len(during) - 1))]
+        print(
+            f"| save wait: median / p95 / max | {ms(statistics.median(during))} / {ms(p95)} / "
+            f"{ms(during[-1])} ms |"
+        )
+    print(f"| errors | {len(errors)} |")
+    for error in errors[:10]:
+        print("  ", error)
+    sys.exit(1 if errors else 0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="20 000 members, 2 000 enterprises")
@@ -242,6 +340,11 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--shared-strings", action="store_true", help="text in a shared-strings table (as Excel)"
+    )
+    parser.add_argument(
+        "--writers-wait",
+        action="store_true",
+        help="the wait of 8 officers' saves during a committed member import",
     )
     args = parser.parse_args()
     n_members = args.members or (20_000 if args.full else 2_000)
@@ -259,6 +362,9 @@ def main():
     t0 = time.perf_counter()
     rows = prepare(n_enterprises, rng)
     settle()
+    if args.writers_wait:
+        writers_wait(n_members, rng)
+        return
     before = Member.objects.count()
     results = []
     with tempfile.TemporaryDirectory() as folder:

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can_edit_unit
+from core import collector
 from core.spreadsheet import Column, Problem, SpreadsheetError, open_workbook, read_table
 from core.text import NotANumber, clean, name_key, parse_date, parse_int
 from enterprises import services
@@ -338,6 +339,7 @@ def _read_table(path_or_file, name: str):
     return table
 
 
+@collector.paused()
 def parse(
     path_or_file,
     *,
@@ -450,7 +452,8 @@ class _UnitResolver:
         self.allowed = allowed
         queryset = Unit.objects.filter(kind__in=UnitKind.upper_level(), dissolved_on__isnull=True)
         self.units = list(queryset)
-        self.cache: dict[str, Unit | None] = {}
+        self.cache: dict[str, Unit | None] = {}  # name_key -> unit
+        self.found: dict[str, Unit | None] = {}  # text as written -> unit
         self.allowed_memo: dict[int, bool] = {}
 
     @staticmethod
@@ -465,6 +468,8 @@ class _UnitResolver:
         return key
 
     def find(self, text) -> Unit | None:
+        if isinstance(text, str) and text in self.found:  # a list repeats its unit texts
+            return self.found[text]
         key = name_key(text)
         if not key:
             return None
@@ -474,6 +479,8 @@ class _UnitResolver:
             by_place = [u for u in self.units if place and self._place(u.name_key) == place]
             match = exact or by_place
             self.cache[key] = match[0] if len(match) == 1 else None
+        if isinstance(text, str):
+            self.found[text] = self.cache[key]
         return self.cache[key]
 
     def allowed_ok(self, unit: Unit) -> bool:
@@ -684,6 +691,7 @@ def _find_existing(
     row.existing = existing
 
 
+@collector.paused()
 @transaction.atomic
 def apply(result: ImportResult, *, user) -> ImportResult:
     """Save every accepted row in one transaction (rejected rows are reported, not saved).

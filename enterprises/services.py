@@ -8,7 +8,7 @@ Then the data is checked; ``EnterpriseError`` carries a Vietnamese message namin
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -403,14 +403,31 @@ def import_enterprises(*, creates: list[dict], updates: list[dict], user, source
 def _check_tax_codes_free(claimed: dict[str, int | None]) -> None:
     """The tax codes an import gives are not another enterprise's (one query)."""
     codes = sorted(claimed)
-    for at in range(0, len(codes), 10_000):
-        for pk, code, name in Enterprise.objects.filter(
-            tax_code__in=codes[at : at + 10_000]
-        ).values_list("pk", "tax_code", "name"):
-            if claimed[code] != pk:
-                raise EnterpriseError(
-                    _("Mã số thuế %(code)s đã có: “%(name)s”.") % {"code": code, "name": name}
+    if not codes:
+        return
+    # Plain SQL over the tax-code index: the ORM would prepare each code as its own parameter
+    # (PostgreSQL takes them all as one array).
+    table = connection.ops.quote_name(Enterprise._meta.db_table)
+    found = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT id, tax_code, name FROM {table} WHERE tax_code = ANY(%s)", [codes]
+            )
+            found += cursor.fetchall()
+        else:
+            for at in range(0, len(codes), 10_000):
+                chunk = codes[at : at + 10_000]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT id, tax_code, name FROM {table} WHERE tax_code IN ({marks})", chunk
                 )
+                found += cursor.fetchall()
+    for pk, code, name in found:
+        if claimed[code] != pk:
+            raise EnterpriseError(
+                _("Mã số thuế %(code)s đã có: “%(name)s”.") % {"code": code, "name": name}
+            )
 
 
 IMPORT_FIELDS = [

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from core import collector
 from core.spreadsheet import Column, Problem, SpreadsheetError, open_workbook, read_table
 from progress.member_rows import RawRow
 
@@ -62,6 +63,7 @@ def _limits(keys) -> dict[str, int]:
     return limits
 
 
+@collector.paused()
 def read_members(file, filename: str = "") -> ParsedFile:
     result = ParsedFile()
     try:

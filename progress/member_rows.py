@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import collector
 from core.spreadsheet import Problem
 from core.text import clean, name_key, parse_date
 from organisation.models import Unit
@@ -59,6 +60,7 @@ def parse_cccd(value) -> str:
     return clean(value).replace(" ", "").replace(".", "")
 
 
+@collector.paused()
 def validate_rows(
     rows: list[RawRow], union: Unit | None, today: datetime.date | None = None, *, user=None
 ) -> tuple[list[dict], list[Problem]]:

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, IntegerField, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_manage_structure, recorded_user, require, require_edit
-from core import bulk
+from core import bulk, collector
 from core.errors import ServiceError
 from core.text import clean
 from organisation.models import Sector, Unit, UnitKind
@@ -164,12 +164,31 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-@transaction.atomic
 def admit_members(*, union: Unit, members: list[dict], user, simulated=False) -> "Admitted":
     """Admit people to union: a Member and an ADMITTED record each. All or nothing.
 
     Each dict has full_name, date_of_birth, gender, ethnicity, cccd, job, admitted_on.
+
+    Every row is checked first, the register looked up for the CCCDs included, before the
+    transaction opens: it holds only the writes (on SQLite every transaction takes the write
+    lock at its start, so other officers' saves wait behind those alone). A CCCD admitted
+    elsewhere in between is refused by the database's constraint on current members, with
+    the same message as the check's.
     """
+    with collector.paused():
+        rows, checked = _checked_admissions(union, members, user, simulated)
+        try:
+            with transaction.atomic():
+                return _write_admissions(union, rows, checked, user, simulated)
+        except IntegrityError:
+            existing = current_member_by_cccd((row["cccd"] for row in rows), first=True)
+            if existing is None:
+                raise
+            raise ProgressError(_capital(duplicate_cccd_message(user, existing))) from None
+
+
+def _checked_admissions(union: Unit, members: list[dict], user, simulated: bool):
+    """admit_members' checks, no write: (the rows to write, the admission dates)."""
     require_edit(user, union)
     # normalise_member's checks, in its order, for every person first; the texts a list
     # repeats (ethnicities, jobs) cleaned once each, and each admission date checked once.
@@ -232,6 +251,11 @@ def admit_members(*, union: Unit, members: list[dict], user, simulated=False) ->
     existing = current_member_by_cccd(seen, first=True)
     if existing:
         raise ProgressError(_capital(duplicate_cccd_message(user, existing)))
+    return rows, checked
+
+
+def _write_admissions(union: Unit, rows: list[dict], checked: set, user, simulated: bool):
+    """admit_members' writes, in its transaction."""
     # In bulk (core.bulk): the members (COPY on PostgreSQL), then their records and the
     # history rows of both written by the database from the rows just written (INSERT …
     # SELECT), one rollup upsert per (ancestor, day, sector, kind).
