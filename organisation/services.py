@@ -5,6 +5,7 @@ Each write takes the acting user (``user=``) and checks accounts.permissions its
 dissolving, merging and changing the sector (``can_manage_structure``).
 """
 
+import contextlib
 import datetime
 from collections import defaultdict
 from contextlib import contextmanager
@@ -51,6 +52,23 @@ paths_rebuilt = Signal()
 # units under the sources moved to target: apps that own rows of a unit (progress's members,
 # enterprises' register and founding cases) move them to target from the day after on_date.
 units_merged = Signal()
+
+# Sent at the start of a structure change made of several steps that other apps follow (a
+# merge: paths rebuilt, then the merged members moved), with no arguments: each receiver returns
+# a context manager the change then runs inside, in its transaction (progress: its rollup
+# written once at the end, in one lock order). Only for changes with no inner savepoint that a
+# caller rolls back and goes on, since what a receiver collects would not be rolled back.
+write_scopes = Signal()
+
+
+@contextmanager
+def _one_write_scope():
+    with contextlib.ExitStack() as stack:
+        for _receiver, scope in write_scopes.send(sender=Unit):
+            if scope is not None:
+                stack.enter_context(scope)
+        yield
+
 
 # Sent by dissolve_problems with unit= and on_date=: each receiver returns a list of Vietnamese
 # problems (e.g. "still has members") that refuse ending the unit on that date.
@@ -661,6 +679,12 @@ def merge_units(*, sources, target: Unit, on_date: datetime.date, user) -> list[
     require(can_manage_structure(user))
     sources = list(Unit.objects.select_for_update().filter(pk__in=[s.pk for s in sources]))
     _refuse(merge_problems(sources=sources, target=target, on_date=on_date))
+    with _one_write_scope():  # the paths' and the merged members' rollup writes: one
+        moved = _merge(sources, target, on_date, user)
+    return moved
+
+
+def _merge(sources, target: Unit, on_date: datetime.date, user) -> list[Unit]:
     next_day = on_date + datetime.timedelta(days=1)
     moved = list(_children_after(sources, on_date))
     for child in moved:

@@ -12,9 +12,10 @@ class ProgressConfig(AppConfig):
             paths_rebuilt,
             sector_changed,
             units_merged,
+            write_scopes,
         )
         from progress import reorganisation
-        from progress.rollup import reorganised_receiver
+        from progress.rollup import reorganised_receiver, write_scope
         from progress.services import restamp_on_sector_change
         from progress.stock_rollup import baselines_changed as restock
 
@@ -23,6 +24,8 @@ class ProgressConfig(AppConfig):
         # A reorganisation changed paths: the rollup follows them in the same transaction.
         paths_rebuilt.connect(reorganised_receiver, dispatch_uid="progress_rollup_paths")
         # A merge moves the merged CĐCS' members; ending a CĐCS with members is refused.
+        # A merge (paths, then members): the rollup written once at its end, in lock order.
+        write_scopes.connect(write_scope, dispatch_uid="progress_rollup_scope")
         # A baseline changed: members now per ancestor follows it in the same transaction.
         baselines_changed.connect(restock, dispatch_uid="progress_stock_baselines")
         units_merged.connect(reorganisation.merged, dispatch_uid="progress_members_merged")

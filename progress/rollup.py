@@ -181,6 +181,11 @@ def batched():
     upsert(deltas, stock)
 
 
+def write_scope(sender=None, **kwargs):
+    """``organisation.services.write_scopes``' receiver: a merge runs inside ``batched()``."""
+    return batched()
+
+
 def states(records: Iterable[Record]) -> list[State]:
     return [(r.union_id, r.date, r.sector, r.kind, r.count) for r in records]
 

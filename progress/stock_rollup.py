@@ -288,7 +288,10 @@ def baselines_changed(sender=None, before: dict[int, Baselines] | None = None, *
         new = intervals(after.get(unit_id, []), records.get(unit_id, {}))
         _spread(changes, new, paths[unit_id])
         _spread(changes, old, paths[unit_id], sign=-1)
-    return upsert(changes)
+    from progress import rollup
+
+    rollup.upsert({}, changes)  # collected with the rest inside a rollup.batched() block
+    return len(changes)
 
 
 def upsert(changes: Changes) -> int:

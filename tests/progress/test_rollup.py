@@ -13,7 +13,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from organisation.models import Sector, Unit, UnitKind
+from organisation.models import Sector, Unit, UnitKind, UnitPath
 from organisation.services import create_unit, dissolve_unit, merge_units, move_unit, set_baseline
 from plans.models import Period
 from progress import rollup, selectors, services, stock, stock_rollup
@@ -169,6 +169,33 @@ def test_a_new_union_with_members_writes_the_rollup_once(demo, admin_user):
                       connection.ops.quote_name(MonthTotal._meta.db_table),
                       connection.ops.quote_name(StockChange._meta.db_table)]  # fmt: skip
     _exact()
+
+
+def test_a_merge_writes_the_rollup_once_in_lock_order(demo, admin_user):
+    """A CĐCS merged into another: its paths end, its members and stock move as records; one
+    upsert per table, day rows, then month rows, then members now
+    (organisation.services.write_scopes)."""
+    uppers = list(Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk")[:2])
+
+    def cdcs_with_members(upper):
+        under = UnitPath.objects.filter(ancestor=upper, descendant__kind=UnitKind.GRASSROOTS)
+        for path in under.select_related("descendant"):
+            if Member.objects.filter(union=path.descendant, left_on__isnull=True).exists():
+                return path.descendant
+        return under.first().descendant
+
+    source, target = cdcs_with_members(uppers[0]), cdcs_with_members(uppers[1])
+    set_baseline(unit=source, on_date=D(2024, 1, 1), members=7, user=SYSTEM)
+    _built()
+    with CaptureQueriesContext(connection) as queries:
+        merge_units(user=admin_user, sources=[source], target=target, on_date=D(2024, 12, 30))
+    assert Record.objects.filter(union=source, kind=RecordKind.MERGED_OUT).exists()
+    tables = [q["sql"].split()[2] for q in queries if "ON CONFLICT" in q["sql"]]
+    assert tables == [connection.ops.quote_name(DayTotal._meta.db_table),
+                      connection.ops.quote_name(MonthTotal._meta.db_table),
+                      connection.ops.quote_name(StockChange._meta.db_table)]  # fmt: skip
+    _exact()
+    _stock_exact()
 
 
 def test_writes_and_reorganisations_keep_it_exact(demo, admin_user, unit_a, unit_b):
