@@ -9,6 +9,8 @@ converters, e.g. SQLite's text dates and 0/1 booleans). Queries still go through
 ``connection.cursor()``, so they are counted and logged like any other.
 """
 
+import datetime
+
 from django.db import connection
 
 
@@ -56,3 +58,21 @@ def fetch(sql: str, params=()) -> list[tuple]:
 
 def placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
+
+
+def table(model) -> str:
+    """The model's table name, quoted for the current database."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def chunks(items: list, size: int):
+    """items in slices of at most size (an IN list or a VALUES list per statement)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def as_date(value) -> datetime.date | None:
+    """A date column's value as a date: SQLite returns raw SQL's dates as text."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])

@@ -48,6 +48,9 @@ from collections.abc import Iterable
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
+from core.rows import as_date as _date
+from core.rows import chunks as _chunks
+from core.rows import table as _table
 from organisation.models import Unit, UnitKind, UnitPath
 from progress import stock_rollup
 from progress.models import DayTotal, MonthTotal, Record, RecordKind, RollupPath, RollupState
@@ -79,19 +82,6 @@ Key = tuple[int, datetime.date, str, str]  # ancestor_id, date, sector, kind
 def lock_key(key: Key):
     ancestor_id, day, sector, kind = key
     return (KIND_RANK.get(kind, len(KIND_RANK)), ancestor_id, day, sector, kind)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _date(value) -> datetime.date:
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _lock_units(ids: Iterable[int], *, share: bool) -> None:

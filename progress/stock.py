@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from core.rows import as_date as _as_date
+from core.rows import placeholders as _placeholders
 from organisation.models import Baseline, Unit, UnitKind, UnitPath
 from progress.models import Record, RecordKind
 
@@ -46,10 +48,6 @@ class Stock:
         if self.members is None or not self.workers:
             return None
         return 100 * self.members / self.workers
-
-
-def _placeholders(values) -> str:
-    return ", ".join(["%s"] * len(values))
 
 
 def _signed_sum() -> tuple[str, list]:
@@ -149,12 +147,6 @@ def _own_baseline_stocks(units: list[Unit], on_date) -> dict[int, Stock]:
             _since, members, workers = latest[unit_id]
             result[unit_id] = Stock(members=members + net, workers=workers, counted=1, since=since)
     return result
-
-
-def _as_date(value):
-    if value is None or isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value)[:10])
 
 
 def stocks(units, on_date: datetime.date) -> dict[int, Stock]:

@@ -42,6 +42,10 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from core.rows import as_date as _date
+from core.rows import chunks as _chunks
+from core.rows import placeholders as _marks
+from core.rows import table as _table
 from organisation.models import Baseline, Unit, UnitKind
 from progress.models import Record, RollupPath, RollupState, StockChange
 
@@ -59,25 +63,6 @@ ChangeKey = tuple[int, datetime.date, datetime.date]  # ancestor, day, since
 Changes = dict[ChangeKey, list[int]]
 
 _PRESENT: Vector = (0, 0, 0, 0, 0, 1)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _date(value) -> datetime.date:
-    if value is None or isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value)[:10])
-
-
-def _marks(values) -> str:
-    return ", ".join(["%s"] * len(values))
 
 
 def _signs():
