@@ -13,10 +13,15 @@ server is gunicorn with the project's settings (as `make run` starts it), on its
 officers work, to see that a long import never turns their pages into errors. --pause S makes
 each officer wait S seconds (±50 %) after each request, as a person reading the page; without
 it the officers loop with no pause and the latency is the queue (officers ÷ throughput).
+--rate R paces them instead: together they start R requests a second on a fixed schedule (each
+officer one every officers ÷ R seconds, ±50 %), whatever the server's answers take (an open
+workload, as people arriving at a deadline). A request that starts late because its officer was
+still waiting for the previous answer counts from the moment it was due, so a slow server's
+queue shows in the latency instead of hiding in fewer requests (no "coordinated omission").
 
 The officers sign in first (up to 10 minutes each, 3 tries: 200 slow password hashes at once);
 the clock (and the counts) start once all of them are signed in. A write's time is the POST and
-the page its redirect leads to (the member register), as a browser sees it. Printed:
+the page its redirect leads to (the entry page, which lists the batch), as a browser sees it. Printed:
 requests/s, median / p95 / max latency for reads and for writes, the server's CPU time
 (gunicorn master and workers, from /proc) per request — a figure that other load on the machine
 disturbs far less than latency —, errors by kind (HTTP status, "database is locked" in a body,
@@ -96,10 +101,23 @@ class Officer(threading.Thread):
         self.go, self.ready = go, ready
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
         self.jitter = random.Random(username)
+        self.due = 0.0  # --rate: when this officer's next request is due (perf_counter)
+
+    def _start(self) -> float:
+        """When the request counts from: now, or with --rate the moment it was due (after
+        waiting for it if it is still to come)."""
+        if not self.args.rate:
+            return time.perf_counter()
+        self.stop.wait(max(0.0, self.due - time.perf_counter()))
+        due = self.due
+        self.due += len(self.setup["accounts"]) / self.args.rate * self.jitter.uniform(0.5, 1.5)
+        return due
 
     def _call(self, kind, path, data=None, *, timeout=60, count=True):
         """The page's text and the URL it ended on (after redirects); errors counted."""
-        started = time.perf_counter()
+        started = self._start() if count else time.perf_counter()
+        if self.stop.is_set() and count:
+            return "", ""
         try:
             body = urllib.parse.urlencode(data).encode() if data is not None else None
             request = urllib.request.Request(self.base + path, data=body)
@@ -122,9 +140,7 @@ class Officer(threading.Thread):
             self.stats.error("database is locked")
         elif urllib.parse.urlsplit(landed).path.startswith("/accounts/login/"):
             self.stats.error("signed out (the sign-in page instead)")
-        elif kind == "write" and not urllib.parse.urlsplit(landed).path.startswith(
-            "/progress/members/"
-        ):
+        elif kind == "write" and urllib.parse.urlsplit(landed).path != "/progress/entry/":
             self.stats.error("write refused (the form again)")
         else:
             self.stats.ok(kind, elapsed)
@@ -160,6 +176,9 @@ class Officer(threading.Thread):
             self.stats.error("sign-in failed")
         self.ready.release()
         self.go.wait()
+        if self.args.rate:  # spread the officers' first requests over one interval
+            interval = len(self.setup["accounts"]) / self.args.rate
+            self.due = time.perf_counter() + self.jitter.uniform(0, interval)
         plan, periods = self.setup["plan"], self.setup["periods"]
         n = 0
         while not self.stop.is_set():
@@ -269,6 +288,8 @@ def main():
     # Seconds each officer waits after a request (±50 %): 0 is a closed loop, where latency is
     # the queue (officers ÷ throughput); a pause models people reading the page.
     parser.add_argument("--pause", type=float, default=0.0)
+    # Requests a second the officers start together, on a schedule (an open workload); 0 = off.
+    parser.add_argument("--rate", type=float, default=0.0)
     parser.add_argument("--preload", action=argparse.BooleanOptionalAction, default=True)
     args = parser.parse_args()
     setup_django()
@@ -316,6 +337,7 @@ def main():
         f"\n{args.users} officers, {args.seconds} s, {connection.vendor}, gunicorn "
         f"{args.workers}×{args.threads}{' --preload' if args.preload else ''}"
         f"{f', a pause of {args.pause} s between requests' if args.pause else ''}"
+        f"{f', paced at {args.rate:g} requests/s' if args.rate else ''}"
         f"{f', while importing {args.import_rows} members' if importer else ''}\n"
     )
     print(

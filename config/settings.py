@@ -93,6 +93,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form templates, with <select> lists written in Python (the same characters; one
+# template include per option was most of a form page's CPU): core/form_renderer.py.
+FORM_RENDERER = "core.form_renderer.QuickRenderer"
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite by default (WAL mode, set on every connection below); PostgreSQL with DATABASE_URL.

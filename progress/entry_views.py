@@ -15,7 +15,6 @@ from accounts.permissions import (
     personal_data_unit_ids,
     require_edit,
     require_view,
-    restrict,
     unit_ids,
 )
 from core.links import url_pattern
@@ -42,7 +41,7 @@ from progress.forms import (
 from progress.lists import member_rows, members_workbook, xlsx_response
 from progress.member_rows import COLUMNS, RawRow, validate_rows
 from progress.models import Member, Record, RecordKind
-from progress.selectors import member_register
+from progress.selectors import member_register, waiting_party_outcomes
 
 BLANK_ROWS = 5
 MAX_ROWS = 200
@@ -130,16 +129,11 @@ def member_list(request):
         subjects=[m for m in page.object_list if sees_unit(allowed, m.union_id)],
         path=request.get_full_path(),
     )
-    open_party = list(
-        restrict(Record.objects.all(), request.user, "view")
-        .filter(kind=RecordKind.PARTY_INTRODUCED, party_outcome__in=["", "pending"])
-        .select_related("member", "union")
-        .order_by("date")[:200]
-    )
+    open_party = waiting_party_outcomes(request.user)
     outcome = url_pattern("progress:party_outcome")
     for record in open_party:
-        record.outcome_url = outcome(record.pk)
-        record.date_text = short_date(record.date)
+        record["outcome_url"] = outcome(record["pk"])
+        record["date_text"] = short_date(record["date"])
     return render(
         request,
         "progress/member_list.html",
@@ -313,7 +307,8 @@ def _member_for_edit(request, pk) -> Member:
     return member
 
 
-def _simple_form(request, form, title, subject, on_valid):
+def _simple_form(request, form, title, subject, on_valid, *, done="progress:members"):
+    """A one-form page; once saved, its message on ``done`` (or a safe ``next``)."""
     if request.method == "POST" and form.is_valid():
         try:
             message = on_valid(form.cleaned_data)
@@ -321,7 +316,7 @@ def _simple_form(request, form, title, subject, on_valid):
             form.add_error(None, exc.messages)
         else:
             messages.success(request, message)
-            return redirect_next(request, "progress:members")
+            return redirect_next(request, done)
     return render(
         request, "progress/simple_form.html", {"form": form, "title": title, "subject": subject}
     )
@@ -407,7 +402,9 @@ def batch(request):
         )
         return _("Đã ghi %(n)s (%(u)s).") % {"n": data["count"], "u": data["union"]}
 
-    return _simple_form(request, form, _("Nhập theo số lượng"), None, save)
+    # A counted batch names nobody, so the register would not show it; the entry page lists it
+    # first among "your recent entries", beside the links to the next entry.
+    return _simple_form(request, form, _("Nhập theo số lượng"), None, save, done="progress:entry")
 
 
 def found_union(request):

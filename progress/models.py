@@ -240,6 +240,10 @@ class Record(models.Model):
             # The dashboard's "simulated data" banner: an index of the (few) simulated rows, so
             # the check never scans the real ones.
             models.Index(fields=["date"], name="record_simulated", condition=Q(is_simulated=True)),
+            # "Bản ghi bạn nhập gần đây" on the entry page, where every counted batch lands: an
+            # officer's latest 15 without sorting all they ever entered (an import's account
+            # may have entered hundreds of thousands).
+            models.Index(fields=["entered_by", "-entered_at"], name="record_entered_latest"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(count__gte=1), name="record_count_positive"),

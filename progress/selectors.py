@@ -446,6 +446,22 @@ def open_party_introductions(unit: Unit) -> QuerySet[Record]:
     ).filter(Q(party_outcome="") | Q(party_outcome="pending"))
 
 
+def waiting_party_outcomes(user, limit: int = 200) -> list[dict]:
+    """The member register's to-do: Party introductions the user may see still waiting for an
+    outcome, oldest first, as plain rows (date, member_name, union_name, pk) — a district's
+    hundred-odd rows as models (record, member, union each) cost more than the register."""
+    from accounts.permissions import restrict
+
+    return list(
+        restrict(Record.objects.all(), user, "view")
+        .filter(kind=RecordKind.PARTY_INTRODUCED, party_outcome__in=["", "pending"])
+        .order_by("date", "pk")
+        .values("pk", "date", member_name=F("member__full_name"), union_name=F("union__name"))[
+            :limit
+        ]
+    )
+
+
 # Long lists: the member register and the records behind a figure -----------------------------
 
 

@@ -301,11 +301,27 @@ def test_entry_forms(union, client_for, officer_a, admin_user):
         {"union": union.pk, "kind": "admitted", "date": "22/07/2024", "count": "4"},
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("progress:entry")  # where the batch is listed
     other = Member.objects.filter(union__name="CĐCS Công ty Cổ phần Chè Tam Đường").first()
     response = client.post(
         reverse("progress:departure", args=[other.pk]), {"date": "20/07/2024", "reason": "withdrew"}
     )
     assert response.status_code == 403
+
+
+def test_a_counted_batch_lands_where_it_is_listed(union, client_for, officer_a):
+    """The register lists named members only; the entry page lists the batch just saved."""
+    response = client_for(officer_a).post(
+        reverse("progress:batch"),
+        {"union": union.pk, "kind": "admitted", "date": "22/07/2024", "count": "7"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("progress:entry"), 302)]
+    page = response.content.decode()
+    assert "Đã ghi 7" in page
+    recent = page.split("Bản ghi bạn nhập gần đây", 1)[1]
+    first_row = recent.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert "22/07/2024" in first_row and union.name in first_row and ">7<" in first_row
 
 
 def test_a_member_list_typed_in_tcvn3_imports_with_names_repaired(union, tmp_path):
