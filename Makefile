@@ -73,6 +73,8 @@ bench: setup
 	rm -f /tmp/union-bench-refresh.sqlite3*
 	DATABASE_URL=sqlite:////tmp/union-bench-refresh.sqlite3 $(PY) bench/refresh_bench.py
 	$(PY) bench/excel_bench.py --rows 3000
+	rm -f /tmp/union-bench-load.sqlite3*
+	DATABASE_URL=sqlite:////tmp/union-bench-load.sqlite3 $(PY) bench/load_test.py --users 20 --seconds 15 --rate 40
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

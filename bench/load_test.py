@@ -31,6 +31,7 @@ error.
 """
 
 import argparse
+import datetime
 import os
 import random
 import re
@@ -49,6 +50,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PASSWORD = "Tai-Thu-2024!"
+WRITE_DAY = datetime.date(2024, 7, 15)  # the day every admission batch is recorded on
+DAY_TEXT = WRITE_DAY.strftime("%d/%m/%Y")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -65,6 +68,7 @@ def setup_django():
 def prepare(users: int) -> dict:
     """Demo data (2024 only), one account per virtual officer, the URLs they use."""
     from django.core.management import call_command
+    from django.db.models import Q
 
     from accounts.models import Role, User
     from organisation.models import Unit, UnitKind, UnitPath
@@ -87,8 +91,14 @@ def prepare(users: int) -> dict:
         user.password = password
         user.save()
         below = UnitPath.objects.filter(ancestor=district, depth__gt=0).values("descendant_id")
-        union = Unit.objects.filter(id__in=below, kind=UnitKind.GRASSROOTS).order_by("pk").first()
-        accounts.append((username, union.pk))
+        unions = Unit.objects.filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=WRITE_DAY),
+            id__in=below, kind=UnitKind.GRASSROOTS, founded_on__lte=WRITE_DAY,
+        ).order_by("pk")  # fmt: skip
+        # The district's officers enter for different CĐCS (the n-th officer of a district for
+        # its n-th CĐCS, round the list), as a district's staff share out its unions.
+        mine = list(unions.values_list("pk", flat=True))
+        accounts.append((username, mine[(n // len(districts)) % len(mine)]))
     periods = [p.code for p in plan.periods.all()]
     return {"plan": plan.pk, "periods": periods, "accounts": accounts}
 
@@ -186,8 +196,8 @@ class Officer(threading.Thread):
             if n % self.args.write_every == 0:
                 self._form(
                     "/progress/batch/",
-                    {"union": self.union_id, "kind": "admitted", "date": "15/07/2024",
-                     "count": 1, "reason": "", "note": "tải thử"},
+                    {"union": self.union_id, "kind": "admitted", "date": DAY_TEXT, "count": 1,
+                     "reason": "", "note": "tải thử"},
                 )  # fmt: skip
             else:
                 self._call("read", f"/progress/{plan}/{periods[n % len(periods)]}/")
@@ -341,10 +351,10 @@ def main():
         f"{f', while importing {args.import_rows} members' if importer else ''}\n"
     )
     print(
-        "| requests | req/s | read median / p95 / max (ms) | write median / p95 / max (ms) "
-        "| server CPU ms / request | errors |"
+        "| requests | req/s | all median / p95 / max (ms) | read median / p95 / max (ms) "
+        "| write median / p95 / max (ms) | server CPU ms / request | errors |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
 
     def ms(values):
         if not values:
@@ -357,8 +367,8 @@ def main():
     errors = ", ".join(f"{k}: {v}" for k, v in stats.errors.items()) or "0"
     per_request = f"{1000 * cpu / total:.1f}" if total else "—"
     print(
-        f"| {total} | {total / elapsed:.0f} | {ms(reads)} | {ms(writes)} | {per_request} "
-        f"| {errors} |"
+        f"| {total} | {total / elapsed:.0f} | {ms(reads + writes)} | {ms(reads)} | {ms(writes)} "
+        f"| {per_request} | {errors} |"
     )
     if importer is not None:
         code = importer.wait(timeout=600)
