@@ -157,3 +157,28 @@ def test_each_role_s_day(browser, live_server, demo, admin_user, officer_a, unit
 
     report = Report.objects.get(deadline__code="quy-3-2024", unit=unit_a)
     assert report.status == Status.ACCEPTED and report.snapshot
+
+
+@pytest.mark.browser
+def test_a_counted_batch_from_its_form_to_the_entry_page(browser, live_server, demo, officer_a):
+    """"Nhập theo số lượng": the drop-down of CĐCS, the date picker's field, the count; saved,
+    the officer lands on "Nhập kết quả" with the batch first among its recent entries."""
+    context, page = _session(browser, live_server, officer_a, WIDTHS["desktop"])
+    try:
+        page.goto(f"{live_server.url}/progress/batch/")
+        options = page.locator("#id_union option")
+        assert options.count() > 1
+        label = options.nth(1).inner_text().strip()
+        page.select_option("#id_union", index=1)
+        page.fill("#id_date", "22/07/2024")
+        page.fill("#id_count", "3")
+        page.click("form:has(#id_count) button[type=submit]")
+        page.wait_for_url("**/progress/entry/")
+        assert page.locator("text=Đã ghi 3").count() == 1
+        first = page.locator("table.data tbody tr").first
+        assert "22/07/2024" in first.inner_text() and label in first.inner_text()
+        folder = os.environ.get("SCREENSHOT_DIR")
+        if folder:
+            page.screenshot(path=f"{folder}/batch-landed.png", full_page=True)
+    finally:
+        context.close()
