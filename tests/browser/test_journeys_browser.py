@@ -161,7 +161,7 @@ def test_each_role_s_day(browser, live_server, demo, admin_user, officer_a, unit
 
 @pytest.mark.browser
 def test_a_counted_batch_from_its_form_to_the_entry_page(browser, live_server, demo, officer_a):
-    """"Nhập theo số lượng": the drop-down of CĐCS, the date picker's field, the count; saved,
+    """ "Nhập theo số lượng": the drop-down of CĐCS, the date picker's field, the count; saved,
     the officer lands on "Nhập kết quả" with the batch first among its recent entries."""
     context, page = _session(browser, live_server, officer_a, WIDTHS["desktop"])
     try:
