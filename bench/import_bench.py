@@ -28,7 +28,8 @@ Usage (from the project root):
         .venv/bin/python bench/import_bench.py --full
 
 Quick sizes by default (2 000 members, 200 enterprises); --full is 20 000 and 2 000;
---members N / --enterprises N for others; --shared-strings as above.
+--members N / --enterprises N for others; --shared-strings as above; --only members |
+enterprises times that import alone.
 
 --writers-wait: instead of the ratios, how long other officers' saves wait behind a member
 import. ``manage.py import_members`` of the member list (new CCCDs each time; committed, as
@@ -342,6 +343,11 @@ def main():
         "--shared-strings", action="store_true", help="text in a shared-strings table (as Excel)"
     )
     parser.add_argument(
+        "--only",
+        choices=("members", "enterprises"),
+        help="time only this import (the other list is not written)",
+    )
+    parser.add_argument(
         "--writers-wait",
         action="store_true",
         help="the wait of 8 officers' saves during a committed member import",
@@ -368,11 +374,17 @@ def main():
     before = Member.objects.count()
     results = []
     with tempfile.TemporaryDirectory() as folder:
-        members_file = member_list(Path(folder) / "members.xlsx", member_rows(n_members, rng))
+        members_file = Path(folder) / "members.xlsx"
         enterprises_file = Path(folder) / "enterprises.xlsx"
-        write_enterprises(enterprises_file, rows)
+        wanted = []
+        if args.only in (None, "members"):
+            member_list(members_file, member_rows(n_members, rng))
+            wanted.append(members_file)
+        if args.only in (None, "enterprises"):
+            write_enterprises(enterprises_file, rows)
+            wanted.append(enterprises_file)
         if args.shared_strings:
-            for path in (members_file, enterprises_file):
+            for path in wanted:
                 path.write_bytes(with_shared_strings(path.read_bytes()))
         print(f"  files written in {time.perf_counter() - t0:.1f} s")
         cases = [
@@ -385,6 +397,8 @@ def main():
              "bị từ chối: 0"),
         ]  # fmt: skip
         for label, path, run, expect in cases:
+            if path not in wanted:
+                continue
             (t_parse, _n), (t_import, output) = timed_in_turns(
                 [lambda path=path: bare_parse(path), run], args.runs
             )
