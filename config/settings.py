@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's, the account read hand-written
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SessionRefreshMiddleware",
     "accounts.middleware.OwnUnitMiddleware",
