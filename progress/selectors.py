@@ -126,13 +126,35 @@ def daily_sums(start: datetime.date, end: datetime.date, unit_id: int) -> dict:
 def indicator_value(indicator: Indicator, sums: dict[tuple[str, str], int]) -> int:
     """Signed sum of the grouped rows the indicator counts (0 for measures computed apart,
     see ``special_values``)."""
+    return indicator_counter(indicator)(sums)
+
+
+def indicator_counter(indicator: Indicator):
+    """``indicator_value`` for one indicator, its weights and sectors read once: a
+    dashboard applies it to every unit's sums and to every day of the chart (~500 times)."""
     weights = MEASURE_KINDS.get(indicator.measure, {})
     sectors = set(indicator.sector_list)
-    return sum(
-        weights[kind] * total
-        for (sector, kind), total in sums.items()
-        if kind in weights and (not sectors or sector in sectors)
-    )
+    # (sector, kind) -> weight, filled as keys are met: the same few keys recur in every sums.
+    known: dict = {}
+
+    def weight(key) -> int:
+        sector, kind = key
+        found = known[key] = (
+            weights[kind] if kind in weights and (not sectors or sector in sectors) else 0
+        )
+        return found
+
+    def value(sums: dict[tuple[str, str], int]) -> int:
+        total = 0
+        for key, count in sums.items():
+            factor = known.get(key)
+            if factor is None:
+                factor = weight(key)
+            if factor:
+                total += factor * count
+        return total
+
+    return value
 
 
 def default_unit_ids(period: Period) -> list[int]:
@@ -162,11 +184,15 @@ def achieved(
     last = min(period.end, end) if end else period.end
     unit_ids = list(unit_ids)
     sums = grouped_sums(period.start, last, unit_ids, kinds=kinds)
-    result = {
-        (unit_id, indicator.pk): indicator_value(indicator, sums[unit_id])
-        for unit_id in sums
+    counters = [
+        (indicator.pk, indicator_counter(indicator))
         for indicator in indicators
         if indicator.measure in MEASURE_KINDS
+    ]
+    result = {
+        (unit_id, pk): count(unit_sums)
+        for unit_id, unit_sums in sums.items()
+        for pk, count in counters
     }
     for indicator in indicators:
         if indicator.measure not in MEASURE_KINDS:
