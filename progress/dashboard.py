@@ -21,9 +21,8 @@ from progress.charts import LineChart, line_chart
 from progress.selectors import (
     MEASURE_KINDS,
     achieved,
-    daily_sums,
+    daily_indicator_sums,
     daily_values,
-    indicator_counter,
 )
 from progress.stock import Stock, stocks
 
@@ -340,11 +339,9 @@ def cumulative_moves(
     period: Period, unit: Unit, indicator: Indicator, as_of: datetime.date
 ) -> dict[datetime.date, int | float]:
     """day -> what the day adds to the unit's figure, for the days with records (one query:
-    daily_sums, or daily_values for the measures computed apart)."""
+    daily_indicator_sums, or daily_values for the measures computed apart)."""
     if indicator.measure in MEASURE_KINDS:
-        days = daily_sums(period.start, as_of, unit.pk)
-        count = indicator_counter(indicator)
-        return {d: count(sums) for d, sums in days.items()}
+        return daily_indicator_sums(indicator, period.start, as_of, unit.pk)
     return daily_values(indicator, period.start, as_of, unit.pk)
 
 
