@@ -10,7 +10,12 @@ other (TypeError), so a new kind of value in the context cannot silently fall ou
 - lists, tuples, sets, dicts: element by element (sets and dicts sorted);
 - dataclasses: every field, ``repr=False`` ones too;
 - model instances: model label, every concrete field's value, and the related objects loaded
-  on it (``unit.parent`` once read), each instance walked once per key.
+  on it (``unit.parent`` once read).
+
+A model or dataclass instance is walked once per key: where it appears again the key says
+which one it was (its number in the walk), so the dashboard's ranked rows, which are its table
+rows, are not walked twice. The objects seen are all alive while the key is computed (the
+values hold them), so their ids name them.
 """
 
 import dataclasses
@@ -62,6 +67,11 @@ def _walk(value, parts: list, seen: dict) -> None:
         if isinstance(value, Model):
             _model(value, names, parts, seen)
         else:
+            number = seen.get(id(value))
+            if number is not None:  # walked already (a ranked row is also a table row)
+                parts.append(("again", number))
+                return
+            seen[id(value)] = len(seen)
             parts.append(kind.__qualname__)
             _items(names(value), parts, seen)
     elif isinstance(value, (uuid.UUID, str, int, float)):  # str/int enums, UUIDs
@@ -102,7 +112,7 @@ def _items(values, parts: list, seen: dict) -> None:
             parts.append(item)
         else:
             number = seen.get(id(item))
-            if number is not None and isinstance(item, Model):
+            if number is not None:  # a model or dataclass walked already
                 parts.append(("again", number))
             else:
                 _walk(item, parts, seen)
