@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's, the account read hand-written
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SessionRefreshMiddleware",
     "accounts.middleware.OwnUnitMiddleware",
@@ -183,7 +183,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's compressed manifest storage, each file's URL kept once known (core.storage).
+    "staticfiles": {"BACKEND": "core.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(envsecret("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"

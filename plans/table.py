@@ -43,17 +43,27 @@ def _indicator_columns() -> Columns:
     return Columns(Indicator, "i")
 
 
-def ordered_indicators(plan) -> list[Indicator]:
+def indicator_columns() -> Columns:
+    """The select list ``ordered_indicators`` reads (alias ``i``), for a caller that reads the
+    indicators within a query of its own (``progress.dashboard.plan_rows``)."""
+    return _indicator_columns()
+
+
+def ordered_indicators(plan, rows=None) -> list[Indicator]:
     """Indicators depth-first in sort order: root, its children, next root, …
 
-    Read by one hand-written query (core.rows: every page with a plan's table reads them)."""
+    Read by one hand-written query (core.rows: every page with a plan's table reads them), or
+    from ``rows``: the same columns (``indicator_columns``) already read, in (sort_order, id)
+    order."""
     columns = _indicator_columns()
+    if rows is None:
+        rows = fetch(
+            f"SELECT {columns.sql} FROM {Indicator._meta.db_table} i WHERE i.plan_id = %s "
+            "ORDER BY i.sort_order, i.id",
+            [plan.pk],
+        )
     indicators = []
-    for row in fetch(
-        f"SELECT {columns.sql} FROM {Indicator._meta.db_table} i WHERE i.plan_id = %s "
-        "ORDER BY i.sort_order, i.id",
-        [plan.pk],
-    ):
+    for row in rows:
         indicator = columns.load(row)
         indicator.plan = plan  # as plan.indicators.all() gives it
         indicators.append(indicator)
@@ -78,8 +88,9 @@ def group_text(indicator: Indicator, period: Period | None) -> str:
     return text
 
 
-def header_layout(plan, period: Period | None = None) -> Layout:
-    columns = ordered_indicators(plan)
+def header_layout(plan, period: Period | None = None, *, rows=None) -> Layout:
+    """``rows``: the indicators already read (see ``ordered_indicators``)."""
+    columns = ordered_indicators(plan, rows)
     has_groups = any(ind.parent_id for ind in columns)
     depth = 3 if has_groups else 1
     cells: list[HeaderCell] = []

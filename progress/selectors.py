@@ -123,16 +123,93 @@ def daily_sums(start: datetime.date, end: datetime.date, unit_id: int) -> dict:
     return dict(days)
 
 
+def daily_indicator_sums(
+    indicator: Indicator, start: datetime.date, end: datetime.date, unit_id: int
+) -> dict[datetime.date, int]:
+    """date -> ``indicator_value(indicator, daily_sums(start, end, unit_id)[date])`` for the
+    days where it is not 0, for a measure in MEASURE_KINDS (the cumulative chart's moves).
+
+    The same statement as ``daily_sums`` with the indicator's weights and sectors applied in
+    the database: one row a day rather than one per (day, sector, kind) (a year of the demo:
+    31 rows instead of 212), and no per-row sums in Python (~0.2 ms a dashboard)."""
+    from progress import rollup
+
+    weights = MEASURE_KINDS[indicator.measure]
+    sectors = indicator.sector_list
+    grassroots = _placeholders(rollup.GRASSROOTS)
+    applies = f"""(EXISTS (SELECT 1 FROM {RollupState._meta.db_table}
+                           WHERE id = 1 AND built_at IS NOT NULL)
+                   AND EXISTS (SELECT 1 FROM {Unit._meta.db_table}
+                               WHERE id = %s AND kind NOT IN ({grassroots})))"""
+    cases = " ".join(["WHEN %s THEN %s"] * len(weights))
+    case_params = [item for pair in weights.items() for item in pair]
+    kinds = _placeholders(weights)
+    sector_sql = {"d": "", "r": ""}
+    if sectors:
+        for alias in sector_sql:
+            sector_sql[alias] = f" AND {alias}.sector IN ({_placeholders(sectors)})"
+    sql = f"""
+        SELECT d.date, CAST(SUM(CASE d.kind {cases} ELSE 0 END * d.total) AS BIGINT)
+        FROM {DayTotal._meta.db_table} d
+        WHERE d.ancestor_id = %s AND d.date >= %s AND d.date <= %s
+          AND d.kind IN ({kinds}){sector_sql["d"]} AND {applies}
+        GROUP BY d.date
+        UNION ALL
+        SELECT r.date, CAST(SUM(CASE r.kind {cases} ELSE 0 END * r.count) AS BIGINT)
+        FROM {Record._meta.db_table} r
+        JOIN {UnitPath._meta.db_table} p
+          ON p.descendant_id = r.union_id AND p.valid_from <= r.date AND p.valid_to >= r.date
+        WHERE r.date >= %s AND r.date <= %s AND p.ancestor_id = %s
+          AND r.kind IN ({kinds}){sector_sql["r"]} AND NOT {applies}
+        GROUP BY r.date
+    """
+    condition = [unit_id, *rollup.GRASSROOTS]
+    filters = [*weights, *(sectors or [])]
+    params = [
+        *case_params, unit_id, start, end, *filters, *condition,
+        *case_params, start, end, unit_id, *filters, *condition,
+    ]  # fmt: skip
+    days = {}
+    for day, value in fetch(sql, params):
+        if value:
+            if isinstance(day, str):  # SQLite returns text dates from raw SQL
+                day = datetime.date.fromisoformat(day)
+            days[day] = int(value)
+    return days
+
+
 def indicator_value(indicator: Indicator, sums: dict[tuple[str, str], int]) -> int:
     """Signed sum of the grouped rows the indicator counts (0 for measures computed apart,
     see ``special_values``)."""
+    return indicator_counter(indicator)(sums)
+
+
+def indicator_counter(indicator: Indicator):
+    """``indicator_value`` for one indicator, its weights and sectors read once: a
+    dashboard applies it to every unit's sums and to every day of the chart (~500 times)."""
     weights = MEASURE_KINDS.get(indicator.measure, {})
     sectors = set(indicator.sector_list)
-    return sum(
-        weights[kind] * total
-        for (sector, kind), total in sums.items()
-        if kind in weights and (not sectors or sector in sectors)
-    )
+    # (sector, kind) -> weight, filled as keys are met: the same few keys recur in every sums.
+    known: dict = {}
+
+    def weight(key) -> int:
+        sector, kind = key
+        found = known[key] = (
+            weights[kind] if kind in weights and (not sectors or sector in sectors) else 0
+        )
+        return found
+
+    def value(sums: dict[tuple[str, str], int]) -> int:
+        total = 0
+        for key, count in sums.items():
+            factor = known.get(key)
+            if factor is None:
+                factor = weight(key)
+            if factor:
+                total += factor * count
+        return total
+
+    return value
 
 
 def default_unit_ids(period: Period) -> list[int]:
@@ -162,11 +239,15 @@ def achieved(
     last = min(period.end, end) if end else period.end
     unit_ids = list(unit_ids)
     sums = grouped_sums(period.start, last, unit_ids, kinds=kinds)
-    result = {
-        (unit_id, indicator.pk): indicator_value(indicator, sums[unit_id])
-        for unit_id in sums
+    counters = [
+        (indicator.pk, indicator_counter(indicator))
         for indicator in indicators
         if indicator.measure in MEASURE_KINDS
+    ]
+    result = {
+        (unit_id, pk): count(unit_sums)
+        for unit_id, unit_sums in sums.items()
+        for pk, count in counters
     }
     for indicator in indicators:
         if indicator.measure not in MEASURE_KINDS:

@@ -171,7 +171,7 @@ def dashboard(request, pk, period):
 
 # Bump when progress/dashboard.html or an include changes what it prints from the same values
 # (the cached bodies of the old template would otherwise be served until they expire).
-DASHBOARD_TEMPLATE_VERSION = 2
+DASHBOARD_TEMPLATE_VERSION = 3
 
 
 def _simulated_sql() -> str:

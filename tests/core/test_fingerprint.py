@@ -46,3 +46,16 @@ def test_lazy_text_is_read_in_the_active_language():
 def test_an_unknown_type_is_refused():
     with pytest.raises(TypeError):
         fingerprint(object())
+
+
+def test_an_object_seen_again_counts_as_itself():
+    """A dataclass met twice is written once, then named: the key still follows its content
+    and tells one object twice from two equal objects."""
+    row = Box([1, 2])
+    twice = fingerprint([row, row])
+    assert fingerprint([Box([1, 2]), Box([1, 2])]) != twice  # two objects: another shape
+    assert fingerprint([row, Box([1, 2])]) != twice
+    row.value.append(3)
+    assert fingerprint([row, row]) != twice
+    other = Box([1, 2])
+    assert fingerprint([other, other]) == twice

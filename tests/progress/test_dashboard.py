@@ -382,3 +382,40 @@ def test_a_long_dashboard_is_paged_with_totals_and_ranks_over_every_row(
     ]
     last = client.get(_url(peak) + "?page=999").content.decode()  # past the end: the last page
     assert f"trong {count}" in last and 'rel="next"' not in last
+
+
+def test_daily_indicator_sums_weigh_in_the_database_as_in_python(peak, unit_a):
+    """The chart's moves (``selectors.daily_indicator_sums``) equal ``indicator_value`` of each
+    day's ``daily_sums``, the days of 0 left out: every measure counted from the record kinds,
+    with and without a sector filter, for the province, a district and a CĐCS, read from the
+    rollup and from the records (rollup not built)."""
+    from organisation.selectors import children
+    from progress.models import RollupState
+
+    year = Period.objects.get(plan=peak.plan, code="nam-2024")
+    union = next(u for u in children(unit_a, peak.start) if u.is_grassroots)
+    units = [peak.plan.issuing_unit, unit_a, union]
+    indicators = [
+        Indicator(measure=measure, sectors=sectors)
+        for measure in selectors.MEASURE_KINDS
+        for sectors in ("", *Sector.values, ",".join(Sector.values[:2]))
+    ]
+    checked = 0
+    for built in (True, False):
+        if not built:
+            RollupState.objects.filter(pk=1).update(built_at=None)
+        for period in (peak, year):
+            for unit in units:
+                days = selectors.daily_sums(period.start, period.end, unit.pk)
+                for indicator in indicators:
+                    expected = {
+                        day: value
+                        for day, sums in days.items()
+                        if (value := selectors.indicator_value(indicator, sums))
+                    }
+                    found = selectors.daily_indicator_sums(
+                        indicator, period.start, period.end, unit.pk
+                    )
+                    assert found == expected, (built, period.code, unit.pk, indicator.measure)
+                    checked += bool(expected)
+    assert checked > 20  # the demo's records make most of them non-empty
