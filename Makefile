@@ -55,7 +55,7 @@ run: setup
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_demo_admin
 	@echo "Mở http://127.0.0.1:$(PORT) — Serving http://127.0.0.1:$(PORT)"
-	$(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --timeout 60 --access-logfile -
+	$(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi:application --bind 127.0.0.1:$(PORT) --access-logfile -
 
 test: setup $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -244,15 +244,15 @@ def server_cpu_seconds(master: int) -> float:
 
 
 def start_server(port: int, workers: int, threads: int, preload: bool) -> subprocess.Popen:
-    env = {**os.environ, "DEBUG": "0"}
+    """gunicorn as `make run` starts it (config/gunicorn.py), with these workers and threads."""
+    env = {**os.environ, "DEBUG": "0", "WEB_WORKERS": str(workers), "WEB_THREADS": str(threads)}
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-         "--timeout", "60", *(["--preload"] if preload else [])],
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.py", "config.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", *(["--preload"] if preload else [])],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(100):
@@ -291,8 +291,10 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--write-every", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    from config import gunicorn as served  # what `make run` serves with, unless given
+
+    parser.add_argument("--workers", type=int, default=served.workers)
+    parser.add_argument("--threads", type=int, default=served.threads)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--import-rows", type=int, default=0)
     # Seconds each officer waits after a request (±50 %): 0 is a closed loop, where latency is
