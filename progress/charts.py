@@ -319,11 +319,10 @@ def line_chart(
         x_texts = [texts[k] for k in offsets]
     else:
         x_texts = [f"{left + plot_w * k / span:.1f}" for k in offsets]
+    # A cumulative line stays flat on the days without records: each height is written once.
+    y_texts = {v: f"{top + plot_h * (1 - (v - low) / height_of):.1f}" for v in set(values)}
     points = " ".join(
-        [
-            f"{x_text},{top + plot_h * (1 - (v - low) / height_of):.1f}"
-            for x_text, (_d, v) in zip(x_texts, series, strict=True)
-        ]
+        [f"{x_text},{y_texts[v]}" for x_text, (_d, v) in zip(x_texts, series, strict=True)]
     )
     parts = 2 if narrow else 4
     x_days = [start + datetime.timedelta(days=round(span * k / parts)) for k in range(parts + 1)]

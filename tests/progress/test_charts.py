@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plans.models import Period
 from progress.charts import Heat, bar_chart, heat_class, line_chart, nice_step, nice_ticks
@@ -101,6 +103,33 @@ def test_line_chart_has_round_ticks_and_the_target_line():
     )
     assert chart.final == 228
     assert line_chart(series, start, end, 357, narrow=True).width == 360
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    steps=st.lists(st.one_of(st.just(0), st.integers(-50, 400), st.floats(-5, 50)), max_size=40),
+    target=st.one_of(st.none(), st.integers(0, 5000)),
+    narrow=st.booleans(),
+)
+def test_line_points_are_each_day_at_its_height(steps, target, narrow):
+    """The points text is "x,y" of every day, y written with one decimal (the line repeats a
+    height on flat days; each is written once and reused)."""
+    start, end = D(2024, 1, 1), D(2024, 2, 15)
+    series, total = [], 0
+    for i, step in enumerate(steps):
+        total += step
+        series.append((start + datetime.timedelta(days=i), total))
+    chart = line_chart(series, start, end, target, narrow=narrow)
+    left, right, bottom, top = (40, 10, 22, 12) if narrow else (52, 12, 24, 12)
+    plot_w, plot_h = chart.width - left - right, chart.height - bottom - top
+    low, high = chart.y_ticks[0][1], chart.y_ticks[-1][1]
+    span = (end - start).days
+    expected = " ".join(
+        f"{left + plot_w * (d - start).days / span:.1f},"
+        f"{top + plot_h * (1 - (v - low) / ((high - low) or 1)):.1f}"
+        for d, v in series
+    )
+    assert chart.points == expected
 
 
 PEAK = "thang-cao-diem-2024"
