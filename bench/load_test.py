@@ -10,7 +10,8 @@ server is gunicorn with the project's settings (as `make run` starts it), on its
         --users 200 --seconds 60
 
 --import-rows N runs an N-row member import (import_members) in a separate process while the
-officers work, to see that a long import never turns their pages into errors. --pause S makes
+officers work, to see that a long import never turns their pages into errors; a second row
+gives the figures of the requests that started while it ran. --pause S makes
 each officer wait S seconds (±50 %) after each request, as a person reading the page; without
 it the officers loop with no pause and the latency is the queue (officers ÷ throughput).
 --rate R paces them instead: together they start R requests a second on a fixed schedule (each
@@ -153,7 +154,7 @@ class Officer(threading.Thread):
         elif kind == "write" and urllib.parse.urlsplit(landed).path != "/progress/entry/":
             self.stats.error("write refused (the form again)")
         else:
-            self.stats.ok(kind, elapsed)
+            self.stats.ok(kind, elapsed, started)
         return text, landed
 
     def _form(self, path, fields):
@@ -209,15 +210,26 @@ class Stats:
     def __init__(self):
         self.lock = threading.Lock()
         self.times = {"read": [], "write": []}
+        self.started: list[tuple[float, str, float]] = []  # (start, kind, seconds) of each
         self.errors: dict[str, int] = {}
 
-    def ok(self, kind, seconds):
+    def ok(self, kind, seconds, started):
         with self.lock:
             self.times[kind].append(seconds)
+            self.started.append((started, kind, seconds))
 
     def reset(self):
         with self.lock:
             self.times = {"read": [], "write": []}
+            self.started = []
+
+    def between(self, start, end) -> dict[str, list[float]]:
+        """The times of the requests that started in [start, end]."""
+        times = {"read": [], "write": []}
+        for began, kind, seconds in self.started:
+            if start <= began <= end:
+                times[kind].append(seconds)
+        return times
 
     def error(self, what):
         with self.lock:
@@ -331,8 +343,12 @@ def main():
             importer = start_import(args.import_rows, union.name)
         cpu_before = server_cpu_seconds(server.pid)
         started = time.perf_counter()
+        import_ended = None
         go.set()
-        time.sleep(args.seconds)
+        while time.perf_counter() - started < args.seconds:
+            time.sleep(0.05)
+            if importer is not None and import_ended is None and importer.poll() is not None:
+                import_ended = time.perf_counter()  # the figures "during the import" end here
         stop.set()
         for officer in officers:
             officer.join(timeout=70)
@@ -373,6 +389,14 @@ def main():
         f"| {per_request} | {errors} |"
     )
     if importer is not None:
+        window = (import_ended or time.perf_counter()) - started
+        during = stats.between(started, started + window)
+        count = len(during["read"]) + len(during["write"])
+        print(
+            f"| {count} during the import ({window:.0f} s{'' if import_ended else ', unfinished'}) "
+            f"| {count / window:.0f} | {ms(during['read'] + during['write'])} "
+            f"| {ms(during['read'])} | {ms(during['write'])} | | |"
+        )
         code = importer.wait(timeout=600)
         print(
             f"\nimport_members exit code {code} (output: {Path(importer.args[3]).parent / 'import.log'})"

@@ -29,10 +29,9 @@ def test_two_workers_of_four_threads_unless_told():
     assert _in_fresh_python(code, WEB_WORKERS="5", WEB_THREADS="2") == "5 2"
 
 
-def test_the_wsgi_module_shortens_the_interpreter_lock_turn():
-    code = "import sys, config.wsgi; print(sys.getswitchinterval())"
-    assert float(_in_fresh_python(code)) == 0.001
-    assert float(_in_fresh_python(code, GIL_SWITCH_INTERVAL_MS="5")) == 0.005
-    for line in (ROOT / "Makefile").read_text().splitlines():
-        if "gunicorn" in line and "config.wsgi" in line:
+def test_make_run_serves_with_these_settings():
+    lines = [line for line in (ROOT / "Makefile").read_text().splitlines() if "gunicorn" in line]
+    assert any("config.wsgi" in line for line in lines)
+    for line in lines:
+        if "config.wsgi" in line:
             assert "-c config/gunicorn.py" in line
