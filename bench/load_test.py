@@ -191,7 +191,9 @@ class Officer(threading.Thread):
             interval = len(self.setup["accounts"]) / self.args.rate
             self.due = time.perf_counter() + self.jitter.uniform(0, interval)
         plan, periods = self.setup["plan"], self.setup["periods"]
-        n = 0
+        # Each officer's writes fall on its own turns (else all would write at once, every
+        # --write-every-th round).
+        n = self.jitter.randrange(self.args.write_every)
         while not self.stop.is_set():
             n += 1
             if n % self.args.write_every == 0:
