@@ -94,7 +94,7 @@ TEMPLATES = [
 ]
 
 # Django's form templates, with <select> lists written in Python (the same characters; one
-# template include per option was most of a form page's CPU): core/form_renderer.py.
+# template include per option cost a fifth of the batch form's CPU): core/form_renderer.py.
 FORM_RENDERER = "core.form_renderer.QuickRenderer"
 
 WSGI_APPLICATION = "config.wsgi.application"

@@ -1,9 +1,9 @@
 """Django's form renderer, with drop-down lists written in Python.
 
 Django draws a `<select>` through its template and one template include per `<option>` (and
-another for each option's attributes): a list of a district's 50 CĐCS cost ~3 ms of CPU, most of
-the batch entry form and of the member register's filter (bench/load_test.py's officers open
-them on every write). `QuickRenderer.render` writes the same characters directly — each value
+another for each option's attributes): the batch entry form, whose list holds a district's ~50
+CĐCS, went from 8.1 to 6.7 ms of CPU a request on PostgreSQL with this renderer
+(bench/load_test.py's officers open it before every write). `QuickRenderer.render` writes the same characters directly — each value
 goes through the template engine's own `render_value_in_context` (localisation, escaping), the
 `stringformat:'s'` values through the same formatting — and leaves everything else, and any
 select whose widget or option templates a form changed, to Django's templates.
