@@ -34,43 +34,6 @@ class SessionRefreshMiddleware:
         return self.get_response(request)
 
 
-class OwnUnitMiddleware:
-    """A unit officer's own unit, read with the account: every page names it in the header and
-    the permission checks start from it. One hand-written query (core.rows) where the ORM would
-    compile one the first time ``user.unit`` is read; province-level accounts, whose pages read
-    it rarely, are left alone."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = request.user
-        if user.is_authenticated and user.unit_id is not None and not user.is_province_level:
-            from accounts.models import User
-
-            if not User.unit.is_cached(user):
-                unit = _load_unit(user.unit_id)
-                if unit is not None:
-                    user.unit = unit
-        return self.get_response(request)
-
-
-def _load_unit(unit_id: int):
-    from core.rows import Columns, fetch
-    from organisation.models import Unit
-
-    global _UNIT_COLUMNS
-    if _UNIT_COLUMNS is None:
-        _UNIT_COLUMNS = Columns(Unit, "u")
-    rows = fetch(
-        f"SELECT {_UNIT_COLUMNS.sql} FROM {Unit._meta.db_table} u WHERE u.id = %s", [unit_id]
-    )
-    return _UNIT_COLUMNS.load(rows[0]) if rows else None
-
-
-_UNIT_COLUMNS = None
-
-
 class AuthenticationMiddleware(DjangoAuthentication):
     """Django's, with the signed-in account read by ``accounts.selectors.user_with_unit`` (one
     hand-written query, the unit joined) when the session's backend reads it as

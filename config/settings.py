@@ -66,7 +66,6 @@ MIDDLEWARE = [
     "accounts.middleware.AuthenticationMiddleware",  # Django's, the account read hand-written
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SessionRefreshMiddleware",
-    "accounts.middleware.OwnUnitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
