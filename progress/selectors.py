@@ -530,7 +530,7 @@ def open_party_introductions(unit: Unit) -> QuerySet[Record]:
 def waiting_party_outcomes(user, limit: int = 200) -> list[dict]:
     """The member register's to-do: Party introductions the user may see still waiting for an
     outcome, oldest first, as plain rows (date, member_name, union_name, pk) — a district's
-    hundred-odd rows as models (record, member, union each) cost more than the register."""
+    dozens of rows as models (record, member, union each) cost a millisecond or more."""
     from accounts.permissions import restrict
 
     return list(
