@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.history import HistoricalRecords
+from core.history import HistoricalRecords, attribution
 from core.text import name_key
 from organisation.models import Unit
 
@@ -47,8 +47,10 @@ class LegalForm(models.TextChoices):
 
 class Enterprise(models.Model):
     name = models.CharField(_("tên doanh nghiệp"), max_length=255)
+    # Matched in Python (the importer reads the register once) or by "contains" (the search),
+    # which no B-tree serves: not indexed.
     name_key = models.CharField(
-        _("tên chuẩn hoá để so khớp"), max_length=255, editable=False, db_index=True, default=""
+        _("tên chuẩn hoá để so khớp"), max_length=255, editable=False, default=""
     )
     tax_code = models.CharField(
         _("mã số thuế"),
@@ -63,6 +65,7 @@ class Enterprise(models.Model):
         on_delete=models.PROTECT,
         related_name="enterprises",
         verbose_name=_("công đoàn cấp trên phụ trách"),
+        db_index=False,  # Meta.indexes' (unit, workers) leads with it
     )
     ownership = models.CharField(
         _("loại hình sở hữu"), max_length=20, choices=Ownership.choices, default=Ownership.NON_STATE
@@ -84,14 +87,7 @@ class Enterprise(models.Model):
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     is_demo = models.BooleanField(_("dữ liệu demo"), default=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người tạo"),
-    )
+    created_by = attribution(_("người tạo"))
     # History rows are read by the enterprise's id, date, user and unit (accounts.audit),
     # never by name, creator or grassroots union: those indexes only slow every import's writes.
     history = HistoricalRecords(no_db_index=["name_key", "created_by", "grassroots_union"])
@@ -135,14 +131,7 @@ class WorkforceSurvey(models.Model):
     surveyed_on = models.DateField(_("ngày khảo sát"))
     workers = models.PositiveIntegerField(_("số lao động"))
     source = models.CharField(_("nguồn"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người ghi"),
-    )
+    recorded_by = attribution(_("người ghi"))
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     # Read by the survey's id, date and user only (accounts.audit): no index on the rest.
     history = HistoricalRecords(no_db_index=["enterprise", "recorded_by"])
@@ -178,14 +167,7 @@ class InformalGroup(models.Model):
         verbose_name=_("nghiệp đoàn cơ sở"),
     )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người tạo"),
-    )
+    created_by = attribution(_("người tạo"))
     history = HistoricalRecords()
 
     class Meta:
@@ -226,16 +208,7 @@ def decision_upload_to(instance, filename):
 
 
 def _step_user(step: str, verbose_name, *, db_index: bool = True):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=verbose_name,
-        db_column=f"{step}_by_id",
-        db_index=db_index,
-    )
+    return attribution(verbose_name, db_column=f"{step}_by_id", db_index=db_index)
 
 
 # The steps after the first stay empty until a case reaches them (every case an import

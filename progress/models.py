@@ -20,13 +20,12 @@ Design notes
 
 import uuid
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.history import HistoricalRecords
+from core.history import HistoricalRecords, attribution
 from organisation.models import Sector, Unit
 
 RECORD_COUNT_MAX = 100_000  # progress.services.BATCH_HARD_CAP
@@ -211,14 +210,7 @@ class Record(models.Model):
     )
     party_outcome_on = models.DateField(_("ngày có kết quả"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người nhập"),
-    )
+    entered_by = attribution(_("người nhập"))
     entered_at = models.DateTimeField(_("thời điểm nhập"), auto_now_add=True)
     is_simulated = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
     history = HistoricalRecords()
