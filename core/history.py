@@ -14,8 +14,9 @@ the thousand, ``attribution``) is kept without a database constraint. Accounts a
 a deletion in the admin still sets these columns to NULL, done by Django (``on_delete``), as
 simple-history already leaves every other key of a history row unconstrained. A constraint
 there only cost: PostgreSQL checks each new row's user at the commit (Django defers the
-checks), one lookup and row lock a row: 40 000 of the 120 000 checks a 20 000-member import
-made (bench/import_bench.py).
+checks), one lookup and row lock a row: an officer's 20 000-member import made 60 000 such
+checks (its members' history rows, its records and theirs) beside the 60 000 of its units and
+members.
 """
 
 from django.conf import settings

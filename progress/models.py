@@ -173,8 +173,14 @@ class Record(models.Model):
 
     kind = models.CharField(_("loại"), max_length=20, choices=RecordKind.choices)
     date = models.DateField(_("ngày"))
+    # Not indexed on its own: record_union_agg leads with it (each index is written for every
+    # record: a 20 000-member import writes 20 000 records).
     union = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="progress_records", verbose_name=_("CĐCS")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="progress_records",
+        verbose_name=_("CĐCS"),
+        db_index=False,
     )
     # Sector of the union on ``date``, stamped at entry (see the module docstring).
     sector = models.CharField(_("khu vực"), max_length=20, choices=Sector.choices)
@@ -193,6 +199,7 @@ class Record(models.Model):
         verbose_name=_("đoàn viên"),
     )
     # Transfers: the union at the other end, and the key shared by the two rows.
+    # Both indexed only where set (Meta.indexes): most records are not transfers.
     other_union = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -200,6 +207,7 @@ class Record(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("đơn vị chuyển đi/đến"),
+        db_index=False,
     )
     transfer_key = models.UUIDField(_("mã lượt chuyển"), null=True, blank=True, editable=False)
     leave_reason = models.CharField(
@@ -210,10 +218,11 @@ class Record(models.Model):
     )
     party_outcome_on = models.DateField(_("ngày có kết quả"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    entered_by = attribution(_("người nhập"))
+    entered_by = attribution(_("người nhập"), db_index=False)  # record_entered_latest leads
     entered_at = models.DateTimeField(_("thời điểm nhập"), auto_now_add=True)
     is_simulated = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
-    history = HistoricalRecords()
+    # History rows are read by the record's id, date, user and union (accounts.audit).
+    history = HistoricalRecords(no_db_index=["member", "other_union", "entered_by"])
 
     objects = RecordQuerySet.as_manager()
 
@@ -228,7 +237,16 @@ class Record(models.Model):
             models.Index(
                 fields=["union", "date", "kind", "sector", "count"], name="record_union_agg"
             ),
-            models.Index(fields=["transfer_key"], name="record_transfer"),
+            models.Index(
+                fields=["transfer_key"],
+                name="record_transfer",
+                condition=Q(transfer_key__isnull=False),
+            ),
+            models.Index(
+                fields=["other_union"],
+                name="record_other_union",
+                condition=Q(other_union__isnull=False),
+            ),
             # The dashboard's "simulated data" banner: an index of the (few) simulated rows, so
             # the check never scans the real ones.
             models.Index(fields=["date"], name="record_simulated", condition=Q(is_simulated=True)),
