@@ -132,6 +132,16 @@ def throttle_member_entry(*, user, cccds) -> None:
     key = f"progress:member-entry:{user.pk}:{joined:.0f}:{window}"
     seen = cache.get(key) or set()
     new = {hashlib.sha256(str(c).encode()).hexdigest()[:20] for c in cccds} - seen
+    if len(new) > limit:
+        # Waiting would not help: the list alone is over the limit.
+        raise ProgressError(
+            _(
+                "Danh sách có %(k)s số CCCD, quá giới hạn %(n)s số CCCD một phút cho một tài "
+                "khoản (để bảo vệ sổ đoàn viên); hãy chia thành các tệp tối đa %(n)s dòng và "
+                "nhập cách nhau một phút, hoặc nhờ quản trị viên nhập bằng lệnh import_members."
+            )
+            % {"k": len(new), "n": limit}
+        )
     if len(seen) + len(new) > limit:
         raise ProgressError(
             _(

@@ -98,3 +98,14 @@ def test_member_entry_is_throttled_per_user(tree, signed_in, settings):
         services.admit_members(
             union=tree.union_a, members=[_person("038090001011")], user=tree.officer_a
         )
+
+
+def test_a_list_over_the_limit_by_itself_says_to_split_it(tree, settings):
+    settings.MEMBER_ENTRY_PER_MINUTE = 3
+    people = [_person(f"03809000200{n}") for n in range(4)]
+    with pytest.raises(services.ProgressError) as refused:
+        services.admit_members(union=tree.union_a, members=people, user=tree.officer_a)
+    message = str(refused.value)
+    assert "Danh sách có 4 số CCCD, quá giới hạn 3" in message
+    assert "tối đa 3 dòng" in message
+    assert tree.union_a.members.count() == 0
