@@ -178,3 +178,28 @@ def test_members_and_records_written_from_them_on_a_sector_change(tree):
     assert {r.sector for r in records if r.date < D(2024, 7, 3)} == {"dn_small"}
     assert all(r.leave_reason == "" and r.note == "" and r.entered_at for r in records)
     assert [h.member_id for r in records for h in r.history.all()] == [m.pk for m in members]
+
+
+def test_an_account_deleted_in_the_admin_leaves_its_rows_unattributed(tree):
+    """Who entered a row is kept without a database constraint (core.history.attribution):
+    Django's on_delete still clears it, on the rows and on their history."""
+    _province, upper, union = tree
+    officer = create_user(
+        username="bulk.gone", password=PASSWORD, role=Role.UNIT_OFFICER, unit=upper,
+        validate=False,
+    )  # fmt: skip
+    with acting_as(officer):
+        (member,) = services.admit_members(union=union, members=_people(1), user=officer)
+        enterprise = enterprise_services.create_enterprise(
+            name="Công ty Xoá Tài Khoản", unit=upper, user=officer, workers=40
+        )
+    record = member.records.get()
+    assert record.entered_by == officer and enterprise.created_by == officer
+    officer.delete()
+    record.refresh_from_db()
+    enterprise.refresh_from_db()
+    assert record.entered_by_id is None and enterprise.created_by_id is None
+    assert WorkforceSurvey.objects.get(enterprise=enterprise).recorded_by_id is None
+    assert FoundingCase.objects.get(enterprise=enterprise).identified_by_id is None
+    assert not member.history.filter(history_user_id__isnull=False).exists()
+    assert not record.history.filter(history_user_id__isnull=False).exists()
