@@ -12,6 +12,7 @@ searchable by someone who could not see the value. ``describe`` marks entries th
 personal data in full (``Entry.personal_shown``) so the views can log the access.
 """
 
+import functools
 from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from simple_history.models import HistoricalRecords
 from accounts import permissions
 from accounts.models import User
 from core import masking
+from core.history import history_model
 from organisation.models import Unit
 
 HISTORY_TYPES = {"+": gettext_lazy("Tạo mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xoá")}
@@ -54,12 +56,22 @@ USER_FIELD_LABELS = {
 
 def tracked_models() -> list[type[models.Model]]:
     """Every model with a simple-history manager, in app order."""
+    return list(_tracked_models())
+
+
+@functools.cache
+def _tracked_models() -> tuple[type[models.Model], ...]:
+    # Once per process: reading ``Model.history`` builds a manager class (~0.3 ms a model).
     found = []
     for model in apps.get_models():
         attr = getattr(model._meta, "simple_history_manager_attribute", None)
-        if attr and hasattr(model, attr):
+        if attr and attr in _class_attributes(model):
             found.append(model)
-    return found
+    return tuple(found)
+
+
+def _class_attributes(model) -> set[str]:
+    return {name for klass in model.__mro__ for name in vars(klass)}
 
 
 def model_key(model) -> str:
@@ -71,10 +83,6 @@ def get_model(app_label: str, model_name: str):
         if (model._meta.app_label, model._meta.model_name) == (app_label, model_name.lower()):
             return model
     return None
-
-
-def history_model(model):
-    return getattr(model, model._meta.simple_history_manager_attribute).model
 
 
 def unit_field(model) -> str | None:

@@ -27,6 +27,8 @@ from operator import itemgetter
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from core.history import history_model
+
 
 def _adapter(field):
     """(value -> database value, for a clean value of this field (None stays None); whether
@@ -208,7 +210,7 @@ def history_user_and_reason(model):
     """(user id or None, change reason or None) simple-history would give a save just now."""
     from simple_history.models import HistoricalRecords
 
-    history = getattr(model, model._meta.simple_history_manager_attribute).model
+    history = history_model(model)
     user = history.get_default_history_user(object())
     command = getattr(HistoricalRecords.context, "system_command", None)
     return (getattr(user, "pk", None), f"lệnh {command}"[:100] if command else None)
@@ -222,7 +224,7 @@ def insert_history(model, rows: list[dict], ids: list[int], history_type: str = 
         return
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("core.bulk.insert needs an atomic block")
-    history = getattr(model, model._meta.simple_history_manager_attribute).model
+    history = history_model(model)
     user_id, reason = history_user_and_reason(model)
     now = timezone.now()
     tracked = {f.attname for f in history.tracked_fields}

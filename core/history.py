@@ -20,6 +20,8 @@ checks (its members' history rows, its records and theirs) beside the 60 000 of 
 members.
 """
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.utils.text import format_lazy
@@ -34,6 +36,13 @@ HISTORY_FIELD_NAMES = {
     "history_type": _("thao tác"),
     "history_user": _("người thực hiện"),
 }
+
+
+@functools.cache
+def history_model(model):
+    """The historical model of a tracked model. ``Model.history`` builds a new manager class
+    on every access (simple-history's descriptor, about 0.3 ms each): read it once."""
+    return getattr(model, model._meta.simple_history_manager_attribute).model
 
 
 def attribution(verbose_name, **options) -> models.ForeignKey:
