@@ -65,13 +65,9 @@ def _tracked_models() -> tuple[type[models.Model], ...]:
     found = []
     for model in apps.get_models():
         attr = getattr(model._meta, "simple_history_manager_attribute", None)
-        if attr and attr in _class_attributes(model):
+        if attr and any(attr in vars(klass) for klass in model.__mro__):
             found.append(model)
     return tuple(found)
-
-
-def _class_attributes(model) -> set[str]:
-    return {name for klass in model.__mro__ for name in vars(klass)}
 
 
 def model_key(model) -> str:

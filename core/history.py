@@ -13,11 +13,10 @@ Who did a change (``history_user``, and the "entered by" columns of the rows imp
 the thousand, ``attribution``) is kept without a database constraint. Accounts are locked,
 never deleted, by the product; a deletion in the admin still sets these columns to NULL, done
 by Django (``on_delete``), as simple-history already leaves every other key of a history row
-unconstrained. A constraint
-there only cost: PostgreSQL checks each new row's user at the commit (Django defers the
-checks), one lookup and row lock a row: an officer's 20 000-member import made 60 000 such
-checks (its members' history rows, its records and theirs) beside the 60 000 of its units and
-members.
+unconstrained. A constraint there only cost: PostgreSQL checks each new row's user at the
+commit (Django defers the checks), one lookup and row lock a row: an officer's 20 000-member
+import made 60 000 such checks (its members' history rows, its records and theirs) beside the
+60 000 of its units and members.
 """
 
 import functools
